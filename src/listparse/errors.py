@@ -1,0 +1,18 @@
+"""Exceptions raised when a whole source cannot be processed."""
+
+from __future__ import annotations
+
+
+class ListparseError(Exception):
+    """Base class of every error listparse raises on purpose."""
+
+
+class ReadError(ListparseError):
+    """A source could not be read or decoded; `status` names the kind of failure."""
+
+    def __init__(self, source: str, status: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.status = status
+        self.reason = reason
+

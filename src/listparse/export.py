@@ -1,0 +1,133 @@
+"""Documents → files: entries.csv, documents.csv and documents.json.
+
+Output is deterministic (documents sorted by source, no timestamps, no
+absolute paths) and written atomically: every file goes to a temporary name
+in the output directory first and is renamed over the old one only when all
+of them are complete, so an interrupted run leaves the previous output intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .labels import FIELDS
+from .models import Document, MetaField
+
+SCHEMA_VERSION = 1
+ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
+DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
+                    "order", "entries", "status", "message", "warnings"]
+
+
+def write_outputs(documents: list[Document], out: Path) -> list[Path]:
+    """Write every output file for `documents` into `out`, atomically."""
+    files = {
+        "entries.csv": entries_csv(documents),
+        "documents.csv": documents_csv(documents),
+        "documents.json": documents_json(documents),
+    }
+    return write_atomically(out, files)
+
+
+def write_atomically(out: Path, files: dict[str, str]) -> list[Path]:
+    """Write all `files` (name → text) to temporaries in `out`, then rename them into place."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, content in files.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            staged.append((temporary, out / name))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(content)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, final in staged:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in staged:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return [final for _, final in staged]
+
+
+def entries_csv(documents: list[Document]) -> str:
+    """One row per entry; one column per metadata field seen anywhere in the batch."""
+    from .parse import slugify
+
+    columns = field_columns(field for document in documents for entry in document.entries
+                            for field in entry.fields)
+    rows = []
+    for document in documents:
+        for entry in document.entries:
+            row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
+                   "title": entry.title, "work_id": slugify(entry.title), "line": entry.span.line}
+            for field in entry.fields:
+                _put(row, field.name, cell(field.value))
+                if field.extra:
+                    _put(row, f"{field.name}_extra", field.extra)
+            rows.append(row)
+    return _csv(ENTRY_COLUMNS + columns, rows)
+
+
+def documents_csv(documents: list[Document]) -> str:
+    """One row per input, failed ones included, with its status and message."""
+    rows = []
+    for document in documents:
+        rows.append({
+            "source": document.source, "sha256": document.sha256, "format": document.format,
+            "encoding": document.encoding,
+            "headline": document.headline.value if document.headline else None,
+            "author": document.author.value if document.author else None,
+            "url": document.url.value if document.url else None,
+            "date": document.date.value if document.date else None,
+            "order": document.order, "entries": len(document.entries), "status": document.status,
+            "message": document.message, "warnings": len(document.warnings),
+        })
+    return _csv(DOCUMENT_COLUMNS, rows)
+
+
+def documents_json(documents: list[Document]) -> str:
+    """The full parse, spans included."""
+    payload = {"schema_version": SCHEMA_VERSION,
+               "documents": [document.model_dump(mode="json") for document in documents]}
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def field_columns(fields: Iterable[MetaField]) -> list[str]:
+    """Metadata columns: known fields in table order, then unknown labels alphabetically."""
+    names: set[str] = set()
+    for field in fields:
+        names.add(field.name)
+        if field.extra:
+            names.add(f"{field.name}_extra")
+    known = [column for name in FIELDS for column in (name, f"{name}_extra") if column in names]
+    return known + sorted(names - set(known))
+
+
+def cell(value) -> str:
+    """A field value as one CSV cell: lists joined with "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+def _put(row: dict, column: str, value: str) -> None:
+    # Two fields of one name in one entry (two credit lines, say) share the cell.
+    row[column] = f"{row[column]} | {value}" if row.get(column) else value
+
+
+def _csv(columns: list[str], rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
+    return buffer.getvalue()

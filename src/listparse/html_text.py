@@ -1,0 +1,257 @@
+"""HTML to Markdown-like lines, keeping block structure and source line numbers.
+
+The page is parsed once with lxml and walked without recursion (deeply nested
+pages must not overflow the stack). Headings become `## …`, items of an
+ordered list `N. …` (honouring `start` and `reversed`), bold `**…**`, emphasis
+`*…*`; scripts, styles, navigation, forms, hidden elements and page furniture
+(comments, sidebars, related posts, cookie banners, tables of contents) are
+dropped. The `<head>` gives the title, author, canonical URL and date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+SKIPPED_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "nav", "footer", "aside", "form",
+    "iframe", "button", "select", "option", "textarea", "object", "embed", "canvas", "video",
+    "audio", "map", "dialog",
+})
+BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "li", "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+})
+GROUP_TAGS = frozenset({"li", "article", "section", "tr"})
+HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+
+# A class or id token that marks page furniture rather than the article.
+NOISE_TOKEN_RE = re.compile(
+    r"""(?:^|[-_])(?:
+        comments? | comment(?:list|respond|form) | respond | disqus
+      | sidebar | widget(?:s|area)? | related(?:posts|articles)? | read(?:more|next)
+      | more(?:stories|articles) | recommended | trending | popular(?:posts)?
+      | share(?:buttons|bar|daddy)? | sharing | social | newsletter | subscribe | signup
+      | cookies? | consent | gdpr | banner | popup | modal | advert(?:isement)? | ads? | adsense
+      | promo | sponsored | breadcrumbs? | navbar | navigation | menu | toc | tableofcontents
+      | skip(?:link)? | screen-reader-text | sr-only | visually-hidden | hidden | authorbox
+      | author-bio | post-navigation | pagination
+    )(?:$|[-_])""",
+    re.VERBOSE | re.IGNORECASE,
+)
+NEVER_NOISE_TAGS = frozenset({"html", "body", "main", "article"})
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+RenderedLine = tuple[int, str, int | None]
+
+
+def render_html(markup: str, fragment: bool = False) -> tuple[list[RenderedLine], dict]:
+    """Render HTML to (source line, text, group) lines, plus facts from its head."""
+    markup = XML_DECLARATION_RE.sub("", markup, count=1)
+    if not markup.strip():
+        return [], {}
+    parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml_html.document_fromstring(markup, parser=parser)
+    except (etree.ParserError, ValueError):
+        return [], {}
+    return _Renderer().render(root, fragment)
+
+
+class _Renderer:
+    """Walks an lxml tree once and collects its lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[RenderedLine] = []
+        self.buffer: list[str] = []
+        self.buffer_line = 0
+        self.prefix = ""
+        self.groups: list[int] = []
+        self.lists: list[list[int]] = []  # per open list: [next number, step]; step 0 for <ul>
+        self.head: dict[str, tuple[str, str]] = {}
+        self.group_count = 0
+
+    def render(self, root, fragment: bool) -> tuple[list[RenderedLine], dict]:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        skipping_at = None
+        for event, element in walker:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if event == "start":
+                if tag == "head":
+                    self._read_head(element)
+                    walker.skip_subtree()
+                    skipping_at = element
+                    continue
+                if self._is_skipped(element, tag):
+                    walker.skip_subtree()
+                    skipping_at = element
+                    continue
+                self._open(element, tag)
+            else:
+                if skipping_at is element:
+                    skipping_at = None
+                else:
+                    self._close(element, tag)
+                if element.tail:
+                    self._add(element.tail, element)
+        self._flush()
+        return self.lines, self.head
+
+    def _is_skipped(self, element, tag: str) -> bool:
+        if tag in SKIPPED_TAGS or not tag:
+            return True
+        attrib = element.attrib
+        if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+            return True
+        style = attrib.get("style")
+        if style and HIDDEN_STYLE_RE.search(style):
+            return True
+        if tag in NEVER_NOISE_TAGS:
+            return False
+        tokens = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
+        return any(NOISE_TOKEN_RE.search(token) for token in tokens.split())
+
+    def _open(self, element, tag: str) -> None:
+        if tag in BLOCK_TAGS or tag == "br":
+            self._flush()
+        if tag in GROUP_TAGS:
+            self.group_count += 1
+            self.groups.append(self.group_count)
+        if tag == "ol":
+            start = _int(element.get("start"))
+            reversed_ = element.get("reversed") is not None
+            if start is None:
+                start = sum(1 for child in element if child.tag == "li") if reversed_ else 1
+            self.lists.append([start, -1 if reversed_ else 1])
+        elif tag == "ul":
+            self.lists.append([0, 0])
+        elif tag == "li":
+            self.prefix = self._item_marker(element)
+        elif tag in HEADING_LEVEL:
+            self.prefix = "#" * HEADING_LEVEL[tag] + " "
+        elif tag in EMPHASIS:
+            self._add(EMPHASIS[tag], element, raw=True)
+        elif tag == "img":
+            alt = element.get("alt")
+            if alt and alt.strip() and self.prefix.startswith("#"):
+                self._add(alt, element)
+        if element.text:
+            self._add(element.text, element)
+
+    def _close(self, element, tag: str) -> None:
+        if tag in EMPHASIS:
+            self._add(EMPHASIS[tag], element, raw=True)
+        if tag in BLOCK_TAGS:
+            self._flush()
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        if tag in GROUP_TAGS and self.groups:
+            self.groups.pop()
+
+    def _item_marker(self, element) -> str:
+        if not self.lists or self.lists[-1][1] == 0:
+            return "- "
+        counter = self.lists[-1]
+        value = _int(element.get("value"))
+        number = value if value is not None else counter[0]
+        counter[0] = number + counter[1]
+        return f"{number}. "
+
+    def _add(self, text: str, element, raw: bool = False) -> None:
+        if not self.buffer:
+            if not raw and not text.strip():
+                return
+            self.buffer_line = element.sourceline or 0
+        self.buffer.append(text)
+
+    def _flush(self) -> None:
+        text = SPACE_RE.sub(" ", "".join(self.buffer)).strip()
+        text = _drop_empty_emphasis(text)
+        if text and text.strip("*"):
+            group = self.groups[-1] if self.groups else None
+            self.lines.append((self.buffer_line, self.prefix + text, group))
+        self.buffer = []
+        self.prefix = ""
+
+    def _read_head(self, head) -> None:
+        for element in head.iter("title", "meta", "link", "script"):
+            tag = element.tag
+            if tag == "title" and element.text and "title" not in self.head:
+                self.head["title"] = (SPACE_RE.sub(" ", element.text).strip(), "<title>")
+            elif tag == "meta":
+                key = (element.get("name") or element.get("property") or "").lower()
+                content = (element.get("content") or "").strip()
+                target = META_KEYS.get(key)
+                if target and content and target not in self.head:
+                    self.head[target] = (content, f"meta[{key}]")
+            elif tag == "link" and element.get("rel", "").lower() == "canonical":
+                if element.get("href") and "url" not in self.head:
+                    self.head["url"] = (element.get("href").strip(), "link[rel=canonical]")
+            elif tag == "script" and element.get("type") == "application/ld+json":
+                self._read_json_ld(element.text or "")
+
+    def _read_json_ld(self, text: str) -> None:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return
+        for item in _json_ld_items(data):
+            for key, target in (("headline", "title"), ("url", "url"), ("datePublished", "date")):
+                value = item.get(key)
+                if isinstance(value, str) and value.strip() and target not in self.head:
+                    self.head[target] = (value.strip(), f"json-ld {key}")
+            author = item.get("author")
+            if isinstance(author, list) and author:
+                author = author[0]
+            if isinstance(author, dict):
+                author = author.get("name")
+            if isinstance(author, str) and author.strip() and "author" not in self.head:
+                self.head["author"] = (author.strip(), "json-ld author")
+
+
+META_KEYS = {
+    "author": "author",
+    "article:author": "author",
+    "og:title": "title",
+    "og:url": "url",
+    "article:published_time": "date",
+    "date": "date",
+    "pubdate": "date",
+    "publish-date": "date",
+    "dc.date": "date",
+}
+
+
+def _json_ld_items(data):
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_items(item)
+    elif isinstance(data, dict):
+        if "@graph" in data:
+            yield from _json_ld_items(data["@graph"])
+        if str(data.get("@type", "")).endswith(("Article", "BlogPosting", "NewsArticle")):
+            yield data
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+EMPTY_EMPHASIS_RE = re.compile(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)")
+
+
+def _drop_empty_emphasis(text: str) -> str:
+    if "*" not in text:
+        return text
+    return EMPTY_EMPHASIS_RE.sub("", text).strip()

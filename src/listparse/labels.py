@@ -1,0 +1,158 @@
+"""Data only: how metadata labels are spelled, and what they mean.
+
+`FIELDS` maps each canonical field name to its type; `LABELS` maps every
+known spelling (lower-case, without the trailing colon) to a field name.
+Types: "year" (an int), "count" (an int, the rest kept as extra), "list"
+(values split on commas, slashes and "and"), "text" (kept as printed).
+"""
+
+from __future__ import annotations
+
+FIELDS: dict[str, str] = {
+    "year": "year",
+    "release_date": "text",
+    "episodes": "count",
+    "seasons": "count",
+    "streaming": "list",
+    "studio": "list",
+    "network": "list",
+    "genre": "list",
+    "director": "list",
+    "author": "list",
+    "artist": "list",
+    "developer": "list",
+    "publisher": "list",
+    "creators": "list",
+    "cast": "list",
+    "platform": "list",
+    "runtime": "text",
+    "length": "text",
+    "pages": "count",
+    "rating": "text",
+    "score": "text",
+    "price": "text",
+    "format": "text",
+    "country": "list",
+    "language": "list",
+    "source_material": "text",
+    "link": "text",
+}
+
+LABELS: dict[str, str] = {
+    # year
+    "year": "year",
+    "year released": "year",
+    "released": "year",
+    "release year": "year",
+    "first aired": "year",
+    "aired": "year",
+    "premiered": "year",
+    "published": "year",
+    "year published": "year",
+    # dates
+    "release date": "release_date",
+    "release": "release_date",
+    "original release": "release_date",
+    "air date": "release_date",
+    "date": "release_date",
+    # counts
+    "episodes": "episodes",
+    "number of episodes": "episodes",
+    "no. of episodes": "episodes",
+    "episode count": "episodes",
+    "eps": "episodes",
+    "seasons": "seasons",
+    "number of seasons": "seasons",
+    "pages": "pages",
+    "page count": "pages",
+    # where to watch
+    "where to stream": "streaming",
+    "where to watch": "streaming",
+    "streaming": "streaming",
+    "stream it on": "streaming",
+    "streaming on": "streaming",
+    "available on": "streaming",
+    "watch on": "streaming",
+    "stream on": "streaming",
+    # people and companies
+    "studio": "studio",
+    "studios": "studio",
+    "animation studio": "studio",
+    "production": "studio",
+    "network": "network",
+    "channel": "network",
+    "genre": "genre",
+    "genres": "genre",
+    "director": "director",
+    "directed by": "director",
+    "directors": "director",
+    "author": "author",
+    "authors": "author",
+    "written by": "author",
+    "writer": "author",
+    "artist": "artist",
+    "developer": "developer",
+    "developers": "developer",
+    "publisher": "publisher",
+    "creator": "creators",
+    "creators": "creators",
+    "created by": "creators",
+    "cast": "cast",
+    "starring": "cast",
+    "stars": "cast",
+    "voice cast": "cast",
+    # the rest
+    "platform": "platform",
+    "platforms": "platform",
+    "available for": "platform",
+    "runtime": "runtime",
+    "run time": "runtime",
+    "running time": "runtime",
+    "duration": "runtime",
+    "length": "length",
+    "rating": "rating",
+    "our rating": "rating",
+    "rated": "rating",
+    "score": "score",
+    "mal score": "score",
+    "imdb rating": "score",
+    "price": "price",
+    "format": "format",
+    "country": "country",
+    "language": "language",
+    "source": "source_material",
+    "source material": "source_material",
+    "based on": "source_material",
+}
+
+# Values of a streaming field that mean "nowhere", with the note to record.
+NOT_STREAMING = {
+    "currently not available on streaming": "not available on streaming",
+    "not available on streaming": "not available on streaming",
+    "not currently streaming": "not available on streaming",
+    "not available": "not available on streaming",
+    "none": "not available on streaming",
+    "n/a": "not available on streaming",
+}
+
+# Services a title may be suffixed with ("Title – Netflix").
+STREAMING_SERVICES = (
+    "Netflix", "Hulu", "Crunchyroll", "Funimation", "HIDIVE", "Amazon Prime Video",
+    "Prime Video", "Amazon Prime", "Disney+", "Disney Plus", "HBO Max", "Max", "HBO",
+    "Apple TV+", "Apple TV", "Peacock", "Paramount+", "Showtime", "Starz", "Tubi",
+    "VRV", "YouTube", "Shudder", "Mubi", "Criterion Channel",
+)
+
+# Trailing "(…)" extras that name a medium or edition, not part of a title.
+MEDIA_FORMAT_WORDS = (
+    "dvd", "dvds", "blu-ray", "bluray", "blu ray", "4k", "ultra hd", "uhd", "vhs", "cd", "cds",
+    "vinyl", "vinile", "lp", "steelbook", "box set", "boxset", "paperback", "hardcover",
+    "hardback", "kindle", "ebook", "audiobook", "digital",
+)
+
+# Credit lines: "Based on the Light Novel By …", "Original Anime Series By …".
+SOURCE_MEDIA = (
+    "light novel", "visual novel", "web novel", "novel", "manga", "manhwa", "manhua",
+    "webtoon", "comic", "comics", "graphic novel", "video game", "game", "rpg series",
+    "rpg", "book", "short story", "play", "film", "movie", "tv series", "anime",
+)

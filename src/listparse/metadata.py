@@ -1,0 +1,156 @@
+"""An entry's block → labelled, typed fields.
+
+Three shapes are read: rows of label/value pairs separated by runs of spaces
+(`Year Released   2018    Number of Episodes   13 + 2 OVAs`), one `Label: value`
+per line (with or without bullets and bold), and credit lines
+(`Based on the Light Novel By Kana Akatsuki & Akiko Takase`). Labels go
+through the table in `labels.py`; an unknown label keeps its own name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .labels import FIELDS, LABELS, NOT_STREAMING, SOURCE_MEDIA
+from .models import FieldValue, MetaField, Span
+from .titles import clean_markup
+
+COLUMN_SPLIT_RE = re.compile(r"\s{2,}|\t+")
+LABEL_LINE_RE = re.compile(
+    r"""^\s*(?:[-*+•]\s+)?                  # optional bullet
+        [*_]{0,2}\s*
+        (?P<label>[A-Za-z][\w .'’/&()-]{0,40}?)  # the label, at most a few words
+        \s*[*_]{0,2}\s*:\s*[*_]{0,4}\s*    # colon, with bold on either side
+        (?P<value>\S.{0,200}?)\s*$""",
+    re.VERBOSE,
+)
+CREDIT_RE = re.compile(
+    r"""^\s*(?:An?\s+)?
+        (?P<kind>Based\s+on|Original|Adapted\s+from|Inspired\s+by)\b
+        (?P<what>.*?)\s+
+        (?:(?:Co-)?(?:Created|Produced|Written|Directed|Animated|Developed|Illustrated)\s+)?
+        by\s+(?P<who>.+?)\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+URL_LINE_RE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
+YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
+                      re.IGNORECASE)
+LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||&|\band\b)\s*")
+CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+MAX_LABEL_WORDS = 4
+
+
+def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
+    """Fields found in an entry's lines, given as (source line, offset, text)."""
+    fields: list[MetaField] = []
+    for number, offset, text in lines:
+        fields.extend(read_line(number, offset, text))
+    return fields
+
+
+def read_line(number: int, offset: int, text: str) -> list[MetaField]:
+    """The fields one line states, or an empty list when it is prose."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > 250:
+        return []
+    credit = CREDIT_RE.match(clean_markup(stripped)) if len(stripped) < 160 else None
+    if credit:
+        return _credit_fields(credit, _span(number, offset, text, stripped), stripped)
+    url = URL_LINE_RE.match(stripped)
+    if url:
+        return [make_field("link", url.group(1), _span(number, offset, text, stripped))]
+    row = _label_row(number, offset, text)
+    if row:
+        return row
+    labelled = LABEL_LINE_RE.match(stripped)
+    if labelled and _looks_like_label(labelled.group("label")):
+        value = clean_markup(labelled.group("value"))
+        if value:
+            return [make_field(labelled.group("label").strip(), value, _span(number, offset, text, stripped))]
+    return []
+
+
+def make_field(label: str, raw: str, span: Span) -> MetaField:
+    """Type one labelled value through the label table."""
+    label = label.strip().rstrip(":").strip()
+    key = label.lower()
+    name = LABELS.get(key) or (key if key in FIELDS else None)
+    if name is None:
+        return MetaField(name=label, label=label, raw=raw, value=raw, known=False, span=span)
+    value, extra, note = type_value(name, raw)
+    return MetaField(name=name, label=label, raw=raw, value=value, extra=extra, note=note, span=span)
+
+
+def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]:
+    """(value, extra, note) for a raw value of the named field."""
+    kind = FIELDS.get(name, "text")
+    text = raw.strip()
+    if name == "streaming" and text.lower().rstrip(".") in NOT_STREAMING:
+        return [], None, NOT_STREAMING[text.lower().rstrip(".")]
+    if kind == "year":
+        match = YEAR_IN_TEXT_RE.search(text)
+        if not match:
+            return text, None, "no year found"
+        rest = (text[:match.start()] + text[match.end():]).strip(" ,()")
+        return int(match.group(1)), rest or None, None
+    if kind == "count":
+        match = COUNT_RE.match(text)
+        if not match:
+            return text, None, "no number found"
+        return int(match.group(1).replace(",", "")), match.group(2) or None, None
+    if kind == "list":
+        items = [item.strip(" .") for item in LIST_SPLIT_RE.split(text)]
+        return [item for item in items if item], None, None
+    return text, None, None
+
+
+def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
+    """`Based on the Manga By X` → source material "manga" and creators [X]."""
+    kind = match.group("kind").lower()
+    what = match.group("what").strip().lower()
+    if kind == "original":
+        medium = "original"
+    else:
+        what = re.sub(r"^(?:the|a|an)\s+", "", what)
+        medium = next((m for m in SOURCE_MEDIA if re.search(rf"\b{re.escape(m)}\b", what)), what or "unknown")
+    creators = [name.strip(" .") for name in CREATOR_SPLIT_RE.split(match.group("who")) if name.strip(" .")]
+    label = match.group("kind")
+    return [
+        MetaField(name="source_material", label=label, raw=raw, value=medium, span=span),
+        MetaField(name="creators", label=label, raw=raw, value=creators, span=span),
+    ]
+
+
+def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
+    """`Label   value    Label   value` rows: cells split on runs of spaces."""
+    cells = [cell for cell in COLUMN_SPLIT_RE.split(text.strip()) if cell]
+    if len(cells) < 2 or len(cells) % 2:
+        return []
+    pairs = list(zip(cells[0::2], cells[1::2], strict=True))
+    if not any(label.lower().rstrip(":") in LABELS for label, _ in pairs):
+        return []
+    if not all(_looks_like_label(label) for label, _ in pairs):
+        return []
+    fields = []
+    cursor = 0
+    for label, value in pairs:
+        start = text.index(value, text.index(label, cursor) + len(label))
+        cursor = start + len(value)
+        span = Span(line=number, start=offset + start, end=offset + cursor)
+        fields.append(make_field(label, clean_markup(value), span))
+    return fields
+
+
+def _looks_like_label(label: str) -> bool:
+    words = label.strip().split()
+    if not words or len(words) > MAX_LABEL_WORDS:
+        return False
+    if label.strip().lower().rstrip(":") in LABELS:
+        return True
+    return words[0][:1].isupper() and not any(ch.isdigit() for ch in label)
+
+
+def _span(number: int, offset: int, text: str, stripped: str) -> Span:
+    start = text.find(stripped)
+    return Span(line=number, start=offset + start, end=offset + start + len(stripped))

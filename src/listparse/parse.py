@@ -1,0 +1,242 @@
+"""Text → Document: front matter, headline, author, URL, date, and the ranked entries."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from .metadata import make_field, read_fields
+from .models import Document, Entry, Located, MetaField, Span
+from .ranks import Candidate, best_chain, find_candidates, headline_number, match_rank_line
+from .read import Line, Text
+from .titles import clean_markup, split_title
+
+FRONT_MATTER_FENCES = {"---": "---", "+++": "+++"}
+FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+AUTHOR_LINE_RE = re.compile(
+    r"^[>\s*_]*(?:Author|Written\s+by|Posted\s+by|By)[*_]*\s*[:\-–]?\s*[*_]*(?P<value>\S.{0,80}?)\s*$",
+    re.IGNORECASE)
+URL_LINE_RE = re.compile(
+    r"^[>\s*_]*(?:URL|Source|Link|Canonical|Permalink)[*_]*\s*:\s*<?(?P<value>https?://[^\s>]+)>?\s*$",
+    re.IGNORECASE)
+DATE_LINE_RE = re.compile(
+    r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
+    re.IGNORECASE)
+SPACE_RE = re.compile(r"\s+")
+SLUG_RE = re.compile(r"[^a-z0-9]+")
+MAX_META_LINE = 160
+
+
+def parse_text(text: Text) -> Document:
+    """Parse one decoded document; one without a ranked list gets the status "no-list"."""
+    lines = text.lines
+    front, skip = read_front_matter(lines)
+    headline = _headline(text, front, skip)
+    candidates = find_candidates(lines, skip)
+    chain = best_chain(candidates, lines, headline_number(headline.value if headline else None))
+    found = {
+        "source": text.source,
+        "sha256": text.sha256,
+        "format": text.format,
+        "encoding": text.encoding,
+        "headline": headline,
+        "author": _located(text, front, "author", AUTHOR_LINE_RE, skip),
+        "url": _located(text, front, "url", URL_LINE_RE, skip),
+        "date": _located(text, front, "date", DATE_LINE_RE, skip),
+    }
+    if not chain:
+        reason = "no ranked list found" if not candidates else (
+            f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
+        return Document(**found, status="no-list", message=reason, warnings=text.warnings)
+    return Document(
+        **found,
+        order="descending" if chain[0].rank > chain[-1].rank else "ascending",
+        entries=[_entry(text, chain, position) for position in range(len(chain))],
+        warnings=text.warnings + _skipped_warnings(lines, candidates, chain),
+    )
+
+
+def read_front_matter(lines: list[Line]) -> tuple[dict[str, tuple[str, Line]], int]:
+    """YAML (---) or TOML (+++) front matter as flat key → (value, line); and where the body starts."""
+    if not lines or lines[0].text.strip() not in FRONT_MATTER_FENCES:
+        return {}, 0
+    fence = lines[0].text.strip()
+    for index in range(1, min(len(lines), 200)):
+        if lines[index].text.strip() == FRONT_MATTER_FENCES[fence]:
+            break
+    else:
+        return {}, 0
+    front: dict[str, tuple[str, Line]] = {}
+    for line in lines[1:index]:
+        pair = FRONT_MATTER_PAIR_RE.match(line.text)
+        if pair and pair.group(2):
+            value = pair.group(2).strip().strip("'\"")
+            value = re.sub(r"^!\s*", "", value).strip("'\"")  # YAML "! 'tagged'" strings
+            front.setdefault(pair.group(1).lower(), (value, line))
+    return front, index + 1
+
+
+def tidy_title(title: str) -> str:
+    """The title with entities decoded, Unicode composed and white space tidied."""
+    return SPACE_RE.sub(" ", unicodedata.normalize("NFC", html.unescape(title))).strip()
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug ("Steins;Gate" → "steins-gate")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "untitled"
+
+
+def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
+    lines = text.lines
+    candidate = chain[position]
+    end = chain[position + 1].index if position + 1 < len(chain) else _last_entry_end(lines, candidate)
+    title_line, title_start, title_part = lines[candidate.index], candidate.title_start, candidate.title_part
+    body_start = candidate.index + 1
+    if candidate.rank_only:
+        found = _title_line_for_rank(lines, candidate, end)
+        if found is not None:
+            title_line, title_start = lines[found], 0
+            title_part = HEADING_RE.sub(r"\2", title_line.text)
+            title_start = title_line.text.find(title_part)
+            if found > candidate.index:
+                body_start = found + 1
+    next_line = lines[candidate.index + 1].text if candidate.index + 1 < end else ""
+    continues = bool(next_line.strip()) and next_line.lstrip()[:1].islower()
+    parts = split_title(title_part, continues)
+    line_start = title_line.start + title_start
+    span = Span(line=title_line.number, start=line_start + parts.start, end=line_start + parts.end)
+    fields = [make_field(label, value, span) for label, _raw, value in parts.extras]
+    body = [(line.number, line.start, line.text) for line in lines[body_start:end]
+            if line is not title_line]
+    block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
+    fields.extend(block_fields)
+    prose = [clean_markup(HEADING_RE.sub(r"\2", line_text)) for number, start, line_text in body
+             if not any(s.line == number and start <= s.start <= start + len(line_text)
+                        for s in (field.span for field in block_fields))]
+    description = "\n".join(part for part in [parts.description, *prose] if part)
+    return Entry(
+        rank=candidate.rank,
+        rank_text=candidate.rank_text.strip(),
+        title_raw=parts.title,
+        title=tidy_title(parts.title),
+        span=span,
+        text=description,
+        fields=_dedupe(fields),
+    )
+
+
+def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> int | None:
+    """For a line that holds only a rank: the line that holds its title.
+
+    In HTML the rank badge and the title share a container (`<li>`, `<article>`):
+    the most prominent heading of that container wins. Elsewhere the title is
+    the next non-empty line.
+    """
+    rank_line = lines[candidate.index]
+    if rank_line.group is not None:
+        members = [index for index in range(max(0, candidate.index - 30), min(len(lines), candidate.index + 30))
+                   if lines[index].group == rank_line.group and index != candidate.index]
+        headings = [(len(HEADING_RE.match(lines[i].text).group(1)), abs(i - candidate.index), i)
+                    for i in members if HEADING_RE.match(lines[i].text)]
+        headings = [h for h in headings if not match_rank_line(lines[h[2]].text)]
+        if headings:
+            return min(headings)[2]
+        after = [i for i in members if i > candidate.index]
+        if after:
+            return after[0]
+    for index in range(candidate.index + 1, min(end, candidate.index + 4)):
+        if lines[index].text.strip():
+            return index
+    return None
+
+
+def _last_entry_end(lines: list[Line], candidate: Candidate) -> int:
+    """Where the last entry's block ends: a rule, or a heading at least as prominent as it."""
+    for index in range(candidate.index + 1, len(lines)):
+        line_text = lines[index].text
+        if RULE_RE.match(line_text):
+            return index
+        heading = HEADING_RE.match(line_text)
+        if heading and (not candidate.heading_level or len(heading.group(1)) <= candidate.heading_level):
+            return index
+    return len(lines)
+
+
+def _headline(text: Text, front: dict, skip: int) -> Located | None:
+    if "title" in front:
+        value, line = front["title"]
+        return _at_line(value, line, "front matter")
+    for line in text.lines[skip:]:
+        heading = HEADING_RE.match(line.text)
+        if heading and len(heading.group(1)) == 1:
+            return _at_line(clean_markup(heading.group(2)), line, "heading")
+    if "title" in text.head:
+        value, origin = text.head["title"]
+        return Located(value=value, raw=value, origin=origin)
+    for line in text.lines[skip:]:
+        stripped = line.text.strip()
+        if stripped:
+            if len(stripped) <= 200 and not match_rank_line(stripped):
+                return _at_line(clean_markup(HEADING_RE.sub(r"\2", stripped)), line, "first line")
+            break
+    return None
+
+
+def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
+    """A document fact from front matter, the HTML head, or a labelled line."""
+    for front_key in {"author": ("author", "authors"), "url": ("url", "canonical", "permalink"),
+                      "date": ("date", "published", "publishdate")}[key]:
+        if front_key in front:
+            value, line = front[front_key]
+            if key != "url" or value.startswith("http"):
+                return _at_line(value, line, "front matter")
+    if key in text.head:
+        value, origin = text.head[key]
+        return Located(value=value, raw=value, origin=origin)
+    for line in text.lines[skip:]:
+        match = line_re.match(line.text)
+        if match:
+            value = clean_markup(match.group("value"))
+            if key == "author" and not _looks_like_name(value):
+                continue
+            return _at_line(value, line, "labelled line", match.group("value"))
+    return None
+
+
+def _looks_like_name(value: str) -> bool:
+    words = value.split()
+    return 0 < len(words) <= 5 and value[:1].isupper() and not value.endswith((".", "?", "!"))
+
+
+def _at_line(value: str, line: Line, origin: str, raw: str | None = None) -> Located:
+    raw = raw if raw is not None else value
+    offset = max(line.text.find(raw), 0)
+    span = Span(line=line.number, start=line.start + offset, end=line.start + offset + len(raw))
+    return Located(value=value, raw=raw, span=span, origin=origin)
+
+
+def _skipped_warnings(lines: list[Line], candidates: list[Candidate], chain: list[Candidate]) -> list[str]:
+    """Say which numbered lines of the list's own style were left out, and why."""
+    chosen = {candidate.index for candidate in chain}
+    style = chain[0].style
+    warnings = []
+    for candidate in candidates:
+        if candidate.index not in chosen and candidate.style == style:
+            warnings.append(f"line {lines[candidate.index].number}: numbered line "
+                            f"{lines[candidate.index].text.strip()[:60]!r} does not continue the list's sequence")
+    return warnings[:50]
+
+
+def _dedupe(fields: list[MetaField]) -> list[MetaField]:
+    seen = set()
+    unique = []
+    for field in fields:
+        key = (field.name, field.span.line, field.span.start, field.raw)
+        if key not in seen:
+            seen.add(key)
+            unique.append(field)
+    return unique

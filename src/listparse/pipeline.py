@@ -1,0 +1,118 @@
+"""The whole flow in one page: paths → documents → output files.
+
+    sources = find_sources(paths)          # files, directories, "-"
+    documents = [parse_source(s) …]        # read.py → parse.py, never raises
+    write_outputs(documents, out)          # export.py, atomic and deterministic
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ListparseError, ReadError
+from .models import Document
+from .parse import parse_text
+from .read import TEXT_SUFFIXES, read_bytes, read_source
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input: where to read it and the name it gets in the output."""
+
+    path: Path | None  # None for standard input
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one ingest produced."""
+
+    documents: list[Document]
+
+    @property
+    def failed(self) -> list[Document]:
+        return [document for document in self.documents if document.status != "ok"]
+
+
+def ingest(paths: Iterable[str | Path], out: str | Path | None = None) -> Result:
+    """Parse every source under `paths`; write the outputs to `out` when given."""
+    documents = [parse_source(source) for source in find_sources(paths)]
+    documents.sort(key=lambda document: document.source)
+    if out is not None:
+        from .export import write_outputs
+
+        write_outputs(documents, Path(out))
+    return Result(documents)
+
+
+def find_sources(paths: Iterable[str | Path]) -> list[Source]:
+    """Expand files, directories (searched for known suffixes) and "-" into sources, once each."""
+    seen: set[str] = set()
+    sources = []
+    for given in paths:
+        for source in _expand(str(given)):
+            if source.name not in seen:
+                seen.add(source.name)
+                sources.append(source)
+    return sources
+
+
+def parse_source(source: Source) -> Document:
+    """Read and parse one source; any failure becomes the document's status and message."""
+    try:
+        if source.path is None:
+            text = read_bytes(sys.stdin.buffer.read(), source.name)
+        else:
+            text = read_source(source.path, source.name)
+        return parse_text(text)
+    except ReadError as error:
+        return Document(source=source.name, status=error.status, message=error.reason)
+    except ListparseError as error:  # pragma: no cover - every subclass is handled above
+        return Document(source=source.name, status="error", message=str(error))
+    except RecursionError:
+        return Document(source=source.name, status="error", message="document is nested too deeply to parse")
+    except Exception as error:  # one broken document must never sink the batch
+        log.exception("unexpected error while parsing %s", source.name)
+        return Document(source=source.name, status="error",
+                        message=f"internal error ({type(error).__name__}: {error}); please report it")
+
+
+def display_name(path: Path) -> str:
+    """The name a path gets in the output: relative to the working directory, with forward slashes."""
+    try:
+        name = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        name = str(path)
+    return name.replace(os.sep, "/")
+
+
+def _expand(given: str) -> Iterator[Source]:
+    if given == STDIN:
+        yield Source(None, "stdin")
+        return
+    path = Path(given)
+    if path.is_dir():
+        yield from (Source(found, display_name(found)) for found in _walk(path))
+    else:
+        yield Source(path, display_name(path))
+
+
+def _walk(directory: Path) -> list[Path]:
+    """Files with a known suffix under `directory`, sorted; symbolic links to directories are not followed."""
+    found = []
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs.sort()
+        for name in files:
+            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+                found.append(Path(root) / name)
+    return sorted(found)
+

@@ -1,0 +1,200 @@
+"""Sources to text: read bytes, decode them, and lay the document out as lines.
+
+Whatever the input format, the parser sees the same thing: a list of `Line`s,
+each knowing the line of the original file it came from and its character
+offset in `Text.content` (the text that was parsed). Text and Markdown keep
+their lines as they are; HTML is rendered to Markdown-like lines (headings as
+`## …`, list items as `N. …`, bold as `**…**`) by `html_text`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReadError
+from .html_text import render_html
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                 ".html": "html", ".htm": "html", ".xhtml": "html"}
+
+NEWLINE_RE = re.compile(r"\r\n?|\u2028|\u2029")
+HTML_SNIFF_RE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                           re.IGNORECASE | re.DOTALL)
+# A raw HTML block inside Markdown starts with one of these tags (CommonMark's type 6).
+MD_HTML_BLOCK_RE = re.compile(
+    r"^\s{0,3}<(?:ul|ol|li|div|table|section|article|figure|blockquote|h[1-6]|p|dl|details)\b",
+    re.IGNORECASE)
+CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the parsed text."""
+
+    number: int  # 1-based line in the original document
+    start: int  # offset of the line in Text.content
+    text: str
+    group: int | None = None  # HTML only: the enclosing <li>/<article>/<section>, if any
+
+
+@dataclass(slots=True)
+class Text:
+    """A decoded document laid out as lines, with what its markup said about it."""
+
+    source: str
+    format: str
+    encoding: str
+    sha256: str
+    lines: list[Line]
+    head: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (value, origin)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def content(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def read_source(path: str | Path, display_name: str | None = None) -> Text:
+    """Read one file from disk and lay it out as lines."""
+    name = display_name or str(path)
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(name, "missing", "no such file") from None
+    except IsADirectoryError:
+        raise ReadError(name, "unreadable", "is a directory") from None
+    except PermissionError:
+        raise ReadError(name, "unreadable", "permission denied") from None
+    except OSError as error:
+        raise ReadError(name, "unreadable", error.strerror or str(error)) from None
+    return read_bytes(data, name)
+
+
+def read_bytes(data: bytes, source: str) -> Text:
+    """Decode `data` (named `source`) and lay it out as lines."""
+    if not data.strip():
+        raise ReadError(source, "empty", "file is empty" if not data else "file holds only white space")
+    suffix_format = TEXT_SUFFIXES.get(Path(source).suffix.lower())
+    text, encoding, warnings = decode(data, source, is_html=suffix_format == "html")
+    text = NEWLINE_RE.sub("\n", text)
+    fmt = suffix_format or sniff_format(text)
+    if fmt != "html" and HTML_SNIFF_RE.match(text):
+        fmt = "html"
+    sha256 = hashlib.sha256(data).hexdigest()
+    if fmt == "html":
+        lines, head = render_html(text)
+        return Text(source, fmt, encoding, sha256, _place(lines), head, warnings)
+    return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
+
+
+def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
+    """Bytes to text: BOMs, UTF-16 without BOM, UTF-8, then cp1252; binary is refused."""
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding), source), encoding, []
+            except UnicodeDecodeError:
+                raise ReadError(source, "undecodable", f"invalid {encoding} after its byte-order mark") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _checked(data.decode(utf16), source), utf16, []
+    if b"\x00" in data:
+        raise ReadError(source, "binary", "binary file (holds NUL bytes), not a text document")
+    try:
+        return _checked(data.decode("utf-8"), source), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    if is_html or HTML_SNIFF_RE.match(data[:2048].decode("latin-1")):
+        declared = _declared_html_encoding(data)
+        if declared:
+            return _checked(data.decode(declared, errors="replace"), source), declared, []
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if multibyte > 4 * bad:
+        # Mostly valid UTF-8 with a few broken bytes: keep the rest, say what was lost.
+        warning = f"{bad} undecodable byte sequence(s) replaced by U+FFFD"
+        return _checked(text, source), "utf-8", [warning]
+    text = data.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > max(2, len(text) // 1000):
+        raise ReadError(source, "undecodable", "bytes are neither UTF-8, UTF-16 nor cp1252 text")
+    return _checked(text, source), "cp1252", []
+
+
+def sniff_format(text: str) -> str:
+    """Guess the format of a file whose name says nothing (no or unknown suffix)."""
+    if HTML_SNIFF_RE.match(text):
+        return "html"
+    head = text[:20000]
+    if re.search(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", head, re.MULTILINE):
+        return "markdown"
+    return "text"
+
+
+def markdown_lines(text: str) -> list[Line]:
+    """Split text or Markdown into lines; raw HTML blocks inside it are rendered."""
+    raw_lines = text.split("\n")
+    lines: list[Line] = []
+    index = 0
+    while index < len(raw_lines):
+        raw = raw_lines[index]
+        if MD_HTML_BLOCK_RE.match(raw):
+            end = index
+            while end < len(raw_lines) and raw_lines[end].strip():
+                end += 1
+            rendered, _ = render_html("\n".join(raw_lines[index:end]), fragment=True)
+            lines.extend(Line(index + number, 0, line_text, group)
+                         for number, line_text, group in rendered)
+            index = end
+            continue
+        lines.append(Line(index + 1, 0, raw))
+        index += 1
+    return _place([(line.number, line.text, line.group) for line in lines])
+
+
+def _place(rendered: list[tuple[int, str, int | None]]) -> list[Line]:
+    """Give each rendered line its offset in the joined content."""
+    lines = []
+    offset = 0
+    for number, line_text, group in rendered:
+        lines.append(Line(number, offset, line_text, group))
+        offset += len(line_text) + 1
+    return lines
+
+
+def _checked(text: str, source: str) -> str:
+    sample = text[:100000]
+    if sample and len(CONTROL_CHARS_RE.findall(sample)) > len(sample) // 20:
+        raise ReadError(source, "binary", "binary file (mostly control characters), not a text document")
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _declared_html_encoding(data: bytes) -> str | None:
+    from bs4.dammit import EncodingDetector
+
+    declared = EncodingDetector.find_declared_encoding(data[:4096], is_html=True)
+    if declared:
+        try:
+            return codecs.lookup(declared).name
+        except LookupError:
+            return None
+    return None

@@ -1,0 +1,188 @@
+"""The text after a rank → the title as printed, and the extras printed around it.
+
+`54: *Doctor Sleep* (director's cut) | ★★` gives the title "Doctor Sleep" and
+the extras "(director's cut)" and "★★"; `3. 28 Weeks Later (2007)` gives
+"28 Weeks Later" and a year; `10. The "Adric" Virus: Only present if…` gives
+the title before the colon when what follows is running prose.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from .labels import MEDIA_FORMAT_WORDS, STREAMING_SERVICES
+
+LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+STRAY_MARKUP_RE = re.compile(r"(?<![\w*])[*_]{1,3}|[*_]{1,3}(?![\w*])|`")
+ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+SPACE_RE = re.compile(r"\s+")
+TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
+BY_AUTHOR_RE = re.compile(r"^\s*,?\s*by\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))", re.IGNORECASE)
+YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
+LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
+RATING_RE = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
+SERVICE_SUFFIX_RE = re.compile(
+    r"\s+[-–—]\s+(" + "|".join(re.escape(name) for name in sorted(STREAMING_SERVICES, key=len, reverse=True)) + r")\s*$",
+    re.IGNORECASE,
+)
+MEDIA_RE = re.compile(
+    r"^(?:\d+\s+)?(?:" + "|".join(re.escape(word) for word in MEDIA_FORMAT_WORDS) + r")\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class TitleParts:
+    """A title as printed, where it sits in the title part, and the extras around it."""
+
+    title: str
+    start: int  # offsets within the title part
+    end: int
+    extras: list[tuple[str, str, str]] = field(default_factory=list)  # (label, raw, value)
+    description: str = ""
+
+
+def split_title(part: str, continues: bool = False) -> TitleParts:
+    """Split the text after a rank into title, extras and leading description.
+
+    `continues` says the line runs on into a wrapped paragraph, a sign that a
+    colon in it ends the title rather than belonging to it.
+    """
+    lead = _leading_markup_span(part)
+    if lead:
+        start, end, inner = lead
+        parts = TitleParts(clean_markup(inner), start, end)
+        _read_remainder(part[end:], parts)
+        return parts
+    body = part.rstrip()
+    # Bold or italic wrapping the whole title part ("**Title**").
+    stripped = body.strip("*_ ")
+    offset = body.find(stripped) if stripped else 0
+    body = stripped
+    extras: list[tuple[str, str, str]] = []
+    body, description = _split_prose(body, continues)
+    body = _strip_trailing_extras(body, extras)
+    title = clean_markup(body)
+    return TitleParts(title, offset, offset + len(body), extras, description)
+
+
+def clean_markup(text: str) -> str:
+    """Remove Markdown/HTML inline markup and decode entities, keeping the words as printed."""
+    if "[" in text:
+        text = LINK_RE.sub(r"\1", text)
+    if "<" in text:
+        text = HTML_TAG_RE.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = EMPHASIS_RE.sub(r"\2", text)
+        text = EMPHASIS_RE.sub(r"\2", text)
+        text = STRAY_MARKUP_RE.sub("", text)
+    if "\\" in text:
+        text = ESCAPE_RE.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
+    """A link or emphasis that opens the title part and is followed by more text."""
+    text = part.lstrip()
+    offset = len(part) - len(text)
+    match = LINK_RE.match(text) or EMPHASIS_RE.match(text)
+    if not match:
+        return None
+    rest = text[match.end():].strip()
+    if not rest or rest.strip("*_") == "":
+        if LINK_RE.match(text) is None:
+            return None  # "*Title*" alone: the general path strips it
+    inner = match.group(1) if match.re is LINK_RE else match.group(2)
+    if match.re is EMPHASIS_RE and match.group(1) in ("**", "__") and rest[:1].isalnum():
+        return None  # "**Title** more title" is bold emphasis, not a title boundary
+    return offset + match.start(), offset + match.end(), inner
+
+
+def _read_remainder(rest: str, parts: TitleParts) -> None:
+    """Extras after a marked-up title: "by Author", "(note)", "| rating", then prose."""
+    rest = rest.strip()
+    by = BY_AUTHOR_RE.match(rest)
+    if by:
+        author = clean_markup(by.group(1))
+        parts.extras.append(("author", by.group(1), author))
+        rest = rest[by.end():].strip()
+    while rest.startswith("("):
+        close = rest.find(")")
+        if close < 0:
+            break
+        inner = rest[1:close].strip()
+        parts.extras.append(_paren_extra(inner) or ("note", f"({inner})", inner))
+        rest = rest[close + 1:].strip()
+    pipe = re.match(r"^\|\s*(.*)$", rest)
+    if pipe:
+        parts.extras.append(_pipe_extra(pipe.group(1)))
+        rest = ""
+    parts.description = clean_markup(rest.lstrip(":.–—- "))
+
+
+def _split_prose(body: str, continues: bool) -> tuple[str, str]:
+    """`Title: running prose…` → (Title, prose), only when what follows reads as prose."""
+    colon = body.find(": ")
+    if colon <= 0:
+        return body, ""
+    head, tail = body[:colon], body[colon + 2:].strip()
+    if len(head.split()) > 8 or len(tail.split()) < 5:
+        return body, ""
+    if continues or tail.endswith(".") or len(tail) > 80:
+        return head, clean_markup(tail)
+    return body, ""
+
+
+def _strip_trailing_extras(body: str, extras: list[tuple[str, str, str]]) -> str:
+    """Peel "| rating", "– Netflix" and recognised "(…)" extras off the end of a title."""
+    pipe = PIPE_EXTRA_RE.search(body)
+    if pipe and pipe.start() > 0:
+        extras.append(_pipe_extra(pipe.group(1)))
+        body = body[:pipe.start()]
+    peeled: list[tuple[str, str, str]] = []
+    while True:
+        service = SERVICE_SUFFIX_RE.search(body)
+        if service and service.start() > 0:
+            peeled.append(("streaming", service.group(1), service.group(1)))
+            body = body[:service.start()]
+            continue
+        paren = TRAILING_PAREN_RE.search(body)
+        if not paren or paren.start() == 0:
+            break
+        extra = _paren_extra(paren.group(1).strip())
+        if not extra:
+            break
+        peeled.append(extra)
+        body = body[:paren.start()]
+    extras.extend(reversed(peeled))
+    return body.rstrip(" -–—:,")
+
+
+def _paren_extra(inner: str) -> tuple[str, str, str] | None:
+    """Name a parenthesised extra, or None when it reads as part of the title."""
+    raw = f"({inner})"
+    if YEAR_RE.match(inner):
+        return ("year", raw, inner)
+    if PERCENT_RE.match(inner):
+        return ("share", raw, inner)
+    labelled = LABELLED_RE.match(inner)
+    if labelled:
+        return (labelled.group(1).strip(), raw, labelled.group(2).strip())
+    if MEDIA_RE.match(inner) and len(inner.split()) <= 5:
+        return ("format", raw, inner)
+    if len(inner.split()) >= 6:
+        return ("comment", raw, inner)
+    return None
+
+
+def _pipe_extra(text: str) -> tuple[str, str, str]:
+    value = clean_markup(text)
+    return ("rating" if RATING_RE.search(value) else "note", text, value)
