@@ -29,7 +29,7 @@ BLOCK_TAGS = frozenset({
 })
 GROUP_TAGS = frozenset({"li", "article", "section", "tr"})
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 
 # A class or id token that marks page furniture rather than the article.
 NOISE_TOKEN_RE = re.compile(
@@ -73,7 +73,8 @@ class _Renderer:
         self.lines: list[RenderedLine] = []
         self.buffer: list[str] = []
         self.buffer_line = 0
-        self.prefix = ""
+        self.prefix = ""  # heading marker of the line being collected
+        self.item_marker = ""  # "N. " or "- " of a list item, put before its first line
         self.groups: list[int] = []
         self.lists: list[list[int]] = []  # per open list: [next number, step]; step 0 for <ul>
         self.head: dict[str, tuple[str, str]] = {}
@@ -134,7 +135,7 @@ class _Renderer:
         elif tag == "ul":
             self.lists.append([0, 0])
         elif tag == "li":
-            self.prefix = self._item_marker(element)
+            self.item_marker = self._item_marker(element)
         elif tag in HEADING_LEVEL:
             self.prefix = "#" * HEADING_LEVEL[tag] + " "
         elif tag in EMPHASIS:
@@ -151,6 +152,10 @@ class _Renderer:
             self._add(EMPHASIS[tag], element, raw=True)
         if tag in BLOCK_TAGS:
             self._flush()
+            if tag in HEADING_LEVEL:
+                self.prefix = ""
+        if tag == "li":
+            self.item_marker = ""
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag in GROUP_TAGS and self.groups:
@@ -177,9 +182,10 @@ class _Renderer:
         text = _drop_empty_emphasis(text)
         if text and text.strip("*"):
             group = self.groups[-1] if self.groups else None
-            self.lines.append((self.buffer_line, self.prefix + text, group))
+            self.lines.append((self.buffer_line, self.prefix + self.item_marker + text, group))
+            self.item_marker = ""
+            self.prefix = ""
         self.buffer = []
-        self.prefix = ""
 
     def _read_head(self, head) -> None:
         for element in head.iter("title", "meta", "link", "script"):
@@ -248,7 +254,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-EMPTY_EMPHASIS_RE = re.compile(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)")
+EMPTY_EMPHASIS_RE = re.compile(r"(?<!\*)\*\*\s*\*\*(?!\*)|(?<![*\w])\*\s+\*(?![*\w])")
 
 
 def _drop_empty_emphasis(text: str) -> str:

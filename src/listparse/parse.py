@@ -17,17 +17,24 @@ FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 AUTHOR_LINE_RE = re.compile(
-    r"^[>\s*_]*(?:Author|Written\s+by|Posted\s+by|By)[*_]*\s*[:\-–]?\s*[*_]*(?P<value>\S.{0,80}?)\s*$",
+    r"^[>\s*_]*(?:Author|Words|Text|Written\s+by|Posted\s+by|By)[*_]*\s*[:\-–]?\s*[*_]*(?P<value>\S.{0,80}?)\s*$",
     re.IGNORECASE)
 URL_LINE_RE = re.compile(
-    r"^[>\s*_]*(?:URL|Source|Link|Canonical|Permalink)[*_]*\s*:\s*<?(?P<value>https?://[^\s>]+)>?\s*$",
-    re.IGNORECASE)
+    r"""^[>\s*_]*(?:(?:URL|Source|Link|Canonical|Permalink)[*_]*\s*:
+                  |Originally\s+(?:published|posted)\s+(?:at|on|in)\s*:?
+                  |(?=https?://))                   # a bare URL, near the top only
+        \s*<?(?P<value>https?://[^\s>]+)>?\s*$""",
+    re.IGNORECASE | re.VERBOSE)
 DATE_LINE_RE = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
     re.IGNORECASE)
 SPACE_RE = re.compile(r"\s+")
 SLUG_RE = re.compile(r"[^a-z0-9]+")
 MAX_META_LINE = 160
+TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
+NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
+MONTHS = frozenset("january february march april may june july august september october november "
+                   "december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 def parse_text(text: Text) -> Document:
@@ -105,7 +112,8 @@ def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
             if found > candidate.index:
                 body_start = found + 1
     next_line = lines[candidate.index + 1].text if candidate.index + 1 < end else ""
-    continues = bool(next_line.strip()) and next_line.lstrip()[:1].islower()
+    # A lower-case line that runs on means the entry line is part of wrapped prose.
+    continues = next_line.lstrip()[:1].islower() and " " in next_line.strip()
     parts = split_title(title_part, continues)
     line_start = title_line.start + title_start
     span = Span(line=title_line.number, start=line_start + parts.start, end=line_start + parts.end)
@@ -197,19 +205,36 @@ def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) 
     if key in text.head:
         value, origin = text.head[key]
         return Located(value=value, raw=value, origin=origin)
+    nonempty = 0
     for line in text.lines[skip:]:
+        nonempty += bool(line.text.strip())
         match = line_re.match(line.text)
-        if match:
-            value = clean_markup(match.group("value"))
-            if key == "author" and not _looks_like_name(value):
+        if not match:
+            continue
+        if key == "url" and match.group(0).lstrip("> *_").startswith("http") and nonempty > TOP_LINES:
+            continue
+        value = clean_markup(match.group("value"))
+        if key == "author":
+            value = leading_name(value)
+            if not value:
                 continue
-            return _at_line(value, line, "labelled line", match.group("value"))
+        return _at_line(value, line, "labelled line", value if key == "author" else match.group("value"))
     return None
 
 
-def _looks_like_name(value: str) -> bool:
-    words = value.split()
-    return 0 < len(words) <= 5 and value[:1].isupper() and not value.endswith((".", "?", "!"))
+def leading_name(byline: str) -> str:
+    """The person's name at the start of a byline ("Graham Oduya, Senior Editor" → "Graham Oduya")."""
+    words = []
+    for word in byline.replace("*", " ").split():
+        bare = word.rstrip(",;|")
+        if not NAME_WORD_RE.match(bare) or bare.lower().strip(".") in MONTHS:
+            break
+        words.append(bare)
+        if bare != word or len(words) == 5:
+            break
+    while words and words[-1][:1].islower():
+        words.pop()
+    return " ".join(words) if words and words[0][:1].isupper() else ""
 
 
 def _at_line(value: str, line: Line, origin: str, raw: str | None = None) -> Located:

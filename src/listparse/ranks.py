@@ -16,16 +16,16 @@ from .read import Line
 
 RANK_LINE_RE = re.compile(
     r"""
-    ^(?P<indent>[ \t>]*)                              # indentation, quote markers
-    (?P<heading>\#{1,6}[ \t]+)?                       # Markdown heading marker
-    (?P<open>(?:\*\*|__|\*|_)[ \t]*)?                 # bold or italic opening
-    (?:(?P<label>[^\W\d_][\w'’.-]*(?:[ \t][^\W\d_][\w'’-]*){0,3})[ \t]+)?  # "Common Mistake", "Tip"
-    (?P<prefix>\#[ \t]?|(?:No|Nr|Number|Rank)\.?[ \t]*)?  # "#1", "No. 1"
+    ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
+    (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
+    (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
+    (?:(?!(?:No|Nr|Number|Rank)\b)(?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # "Common Mistake", "Tip"
+    (?P<prefix>\#[^\S\n]?|(?:No|Nr|Number|Rank)\.?[^\S\n]*)?  # "#1", "No. 1"
     (?P<rank>\d{1,4})(?![\d,])
-    (?P<sep>\\?[.)](?!\d)|[ \t]*[:–—-](?![\d:]))?     # "1." "1)" "1:" "1 -", never "4.5" or "10:30"
-    (?P<close>[ \t]*(?:\*\*|__|\*|_))?                # bold closing right after the number
-    (?P<gap>[ \t]*)
-    (?P<title>.*?)[ \t]*$
+    (?P<sep>\\?[.)](?!\d)|[^\S\n]*[:–—-](?![\d:]))?     # "1." "1)" "1:" "1 -", never "4.5" or "10:30"
+    (?(open)(?P<close>[^\S\n]*(?:\*\*|__|\*|_))?)      # "**1.** Title": bold closing after the number
+    (?P<gap>[^\S\n]*)
+    (?P<title>.*?)[^\S\n]*$
     """,
     re.VERBOSE,
 )
@@ -95,7 +95,8 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     return Candidate(
         index=index,
         rank=rank,
-        rank_text=text[match.start("prefix") if prefix else match.start("rank"):match.end("sep") or match.end("rank")],
+        rank_text=text[match.start("prefix") if prefix else match.start("rank"):
+                       match.end("sep") if sep else match.end("rank")],
         style=style,
         title_start=match.start("title"),
         title_part=title,

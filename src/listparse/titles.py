@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from .labels import MEDIA_FORMAT_WORDS, STREAMING_SERVICES
 
 LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
-EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-STRAY_MARKUP_RE = re.compile(r"(?<![\w*])[*_]{1,3}|[*_]{1,3}(?![\w*])|`")
+# Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
+EMPHASIS_RE = re.compile(r"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+STRAY_MARKUP_RE = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")
+CODE_SPAN_RE = re.compile(r"`([^`]*)`")
+CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
 PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
-BY_AUTHOR_RE = re.compile(r"^\s*,?\s*by\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))", re.IGNORECASE)
+BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
@@ -77,8 +80,18 @@ def clean_markup(text: str) -> str:
     if "[" in text:
         text = LINK_RE.sub(r"\1", text)
     if "<" in text:
-        text = HTML_TAG_RE.sub("", text)
-    if "*" in text or "_" in text or "`" in text:
+        text = HTML_TAG_RE.sub("", CODE_TAG_RE.sub("`", text))
+    if "`" in text:
+        # Code spans are literal: clean around them, never inside.
+        pieces = CODE_SPAN_RE.split(text)
+        return SPACE_RE.sub(" ", "".join(
+            piece if index % 2 else _clean_emphasis(piece) for index, piece in enumerate(pieces))).strip()
+    text = _clean_emphasis(text)
+    return SPACE_RE.sub(" ", text).strip()
+
+
+def _clean_emphasis(text: str) -> str:
+    if "*" in text or "_" in text:
         text = EMPHASIS_RE.sub(r"\2", text)
         text = EMPHASIS_RE.sub(r"\2", text)
         text = STRAY_MARKUP_RE.sub("", text)
@@ -86,7 +99,7 @@ def clean_markup(text: str) -> str:
         text = ESCAPE_RE.sub(r"\1", text)
     if "&" in text:
         text = html.unescape(text)
-    return SPACE_RE.sub(" ", text).strip()
+    return text
 
 
 def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
@@ -134,9 +147,9 @@ def _split_prose(body: str, continues: bool) -> tuple[str, str]:
     if colon <= 0:
         return body, ""
     head, tail = body[:colon], body[colon + 2:].strip()
-    if len(head.split()) > 8 or len(tail.split()) < 5:
+    if len(head.split()) > 8 or len(tail.split()) < 3:
         return body, ""
-    if continues or tail.endswith(".") or len(tail) > 80:
+    if continues or (tail.endswith(".") and len(tail.split()) >= 8):
         return head, clean_markup(tail)
     return body, ""
 

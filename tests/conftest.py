@@ -1,0 +1,27 @@
+"""Shared fixtures: where the test documents live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+RAW = ROOT / "raw"
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
+DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".markdown"}
+
+
+def fixture_documents() -> list[Path]:
+    """Every fixture document (not its .expected.json), then the seed articles in raw/."""
+    found = [path for path in sorted(FIXTURES.glob("*")) if path.suffix in DOCUMENT_SUFFIXES]
+    return found + sorted(RAW.glob("*.txt"))
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    """Run the test inside an empty temporary working directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

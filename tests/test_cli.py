@@ -1,0 +1,113 @@
+"""The command line: messages, exit codes, outputs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+from click.testing import CliRunner
+
+from listparse import __version__
+from listparse.cli import main
+
+from .conftest import FIXTURES, RAW
+
+GOOD = "1. Apple\n\nCrisp.\n\n2. Cherry\n\nSweet.\n"
+
+
+def _run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def _documents(out):
+    with open(out / "documents.csv", encoding="utf-8", newline="") as stream:
+        return {row["source"]: row for row in csv.DictReader(stream)}
+
+
+def test_version():
+    """--version prints the version."""
+    result = _run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_help_has_examples():
+    """Every command's help shows examples."""
+    for args in (["--help"], ["ingest", "--help"]):
+        result = _run(*args)
+        assert result.exit_code == 0
+        assert "Examples:" in result.output
+
+
+def test_ingest_raw_writes_three_files_and_exits_0(in_tmp):
+    """The seeds parse cleanly: exit 0 and all outputs written."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    result = _run("ingest", "raw", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (in_tmp / "out").iterdir()) == ["documents.csv", "documents.json", "entries.csv"]
+    assert "2 document(s), 0 failed, 30 entries" in result.output
+
+
+def test_bad_inputs_are_reported_and_the_rest_goes_through(in_tmp):
+    """Each bad file gets one line naming it and its reason; good files are still written; exit 1."""
+    (in_tmp / "good.txt").write_text(GOOD)
+    (in_tmp / "empty.txt").write_bytes(b"")
+    (in_tmp / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 100)
+    (in_tmp / "undecodable.txt").write_bytes(b"\x81\x8d\x8f\x90\x9d" * 50)
+    shutil.copy(FIXTURES / "bad" / "no-list.md", in_tmp / "no-list.md")
+    result = _run("ingest", "good.txt", "empty.txt", "binary.txt", "undecodable.txt", "no-list.md",
+                  "missing.txt", "--out", "out")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "listparse: empty.txt: empty: file is empty" in lines
+    assert "listparse: binary.txt: binary: binary file (holds NUL bytes), not a text document" in lines
+    assert "listparse: undecodable.txt: undecodable: bytes are neither UTF-8, UTF-16 nor cp1252 text" in lines
+    assert "listparse: no-list.md: no-list: no ranked list found" in lines
+    assert "listparse: missing.txt: missing: no such file" in lines
+    documents = _documents(in_tmp / "out")
+    assert {name: row["status"] for name, row in documents.items()} == {
+        "good.txt": "ok", "empty.txt": "empty", "binary.txt": "binary", "undecodable.txt": "undecodable",
+        "no-list.md": "no-list", "missing.txt": "missing"}
+    assert documents["good.txt"]["entries"] == "2"
+
+
+def test_stdin(in_tmp):
+    """`-` reads one document from standard input."""
+    result = _run("ingest", "-", "--out", "out", input=GOOD)
+    assert result.exit_code == 0
+    assert list(_documents(in_tmp / "out")) == ["stdin"]
+
+
+def test_directory_is_searched_for_known_suffixes(in_tmp):
+    """A directory argument yields its .txt/.md/.html files, sorted, and nothing else."""
+    (in_tmp / "docs" / "sub").mkdir(parents=True)
+    (in_tmp / "docs" / "b.md").write_text(GOOD)
+    (in_tmp / "docs" / "sub" / "a.html").write_text("<ol><li>One</li><li>Two</li></ol>")
+    (in_tmp / "docs" / "notes.json").write_text("{}")
+    result = _run("ingest", "docs", "--out", "out")
+    assert result.exit_code == 0
+    assert list(_documents(in_tmp / "out")) == ["docs/b.md", "docs/sub/a.html"]
+
+
+def test_output_is_deterministic(in_tmp):
+    """Two runs give byte-identical files, whatever order the paths are given in."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    names = sorted(str(p.relative_to(in_tmp)) for p in (in_tmp / "raw").iterdir())
+    _run("ingest", *names, "--out", "one")
+    _run("ingest", *reversed(names), "--out", "two")
+    for name in ("entries.csv", "documents.csv", "documents.json"):
+        assert (in_tmp / "one" / name).read_bytes() == (in_tmp / "two" / name).read_bytes()
+
+
+def test_no_paths_is_a_usage_error():
+    """Missing PATHS exits 2."""
+    assert _run("ingest").exit_code == 2
+
+
+def test_unwritable_output_exits_3(in_tmp):
+    """An output path that is a file cannot be written: exit 3 with a message."""
+    (in_tmp / "good.txt").write_text(GOOD)
+    (in_tmp / "taken").write_text("a file")
+    result = _run("ingest", "good.txt", "--out", "taken/out")
+    assert result.exit_code == 3
+    assert "cannot write to taken/out" in result.output

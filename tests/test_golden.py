@@ -1,0 +1,49 @@
+"""Golden files: the whole parse of every fixture and seed, and its CSV rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from listparse.export import entries_csv
+from listparse.pipeline import Source, parse_source
+
+from .conftest import FIXTURES, ROOT, fixture_documents
+
+DOCUMENTS = fixture_documents()
+
+
+def _parse(path: Path):
+    return parse_source(Source(path, path.relative_to(ROOT).as_posix()))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=[path.stem for path in DOCUMENTS])
+def test_parse_matches_golden(path, data_regression):
+    """The full parse (entries, fields, spans, warnings) is unchanged."""
+    data_regression.check(_parse(path).model_dump(mode="json"))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=[path.stem for path in DOCUMENTS])
+def test_entries_csv_matches_golden(path, file_regression):
+    """The CSV rows written for the document are unchanged."""
+    file_regression.check(entries_csv([_parse(path)]), extension=".csv")
+
+
+EXPECTED = sorted(FIXTURES.glob("*.expected.json"))
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=[p.name.split(".")[0] for p in EXPECTED])
+def test_fixture_parses_as_labelled(expected_path):
+    """Ranks, titles, order, headline, author and URL match the hand-written labels."""
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    stem = expected_path.name.removesuffix(".expected.json")
+    document_path = next(p for p in FIXTURES.glob(stem + ".*") if not p.name.endswith(".json"))
+    document = _parse(document_path)
+    assert [(e.rank, e.title_raw) for e in document.entries] == [
+        (e["rank"], e["title"]) for e in expected["entries"]]
+    assert document.order == expected["order"]
+    for key in ("headline", "author", "url"):
+        found = getattr(document, key)
+        assert (found.value if found else None) == expected.get(key), key

@@ -1,0 +1,83 @@
+"""An entry's metadata lines → typed fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from listparse.metadata import read_line
+
+
+def _fields(text):
+    return {f.name: (f.value, f.extra, f.note, f.known) for f in read_line(1, 0, text)}
+
+
+def test_label_row_with_runs_of_spaces():
+    """A packed row of label/value pairs gives one typed field per pair."""
+    fields = _fields("  Year Released   2010    Number of Episodes   13 + 2 OVAs    Where to Stream   Crunchyroll, Funimation    ")
+    assert fields == {
+        "year": (2010, None, None, True),
+        "episodes": (13, "2 OVAs", None, True),
+        "streaming": (["Crunchyroll", "Funimation"], None, None, True),
+    }
+
+
+def test_not_streaming_is_an_empty_list_with_a_note():
+    """'Currently not available on streaming' is no service at all, and says so."""
+    fields = _fields("Year Released   2009    Where to Stream   Currently not available on streaming")
+    assert fields["streaming"] == ([], None, "not available on streaming", True)
+
+
+@pytest.mark.parametrize(
+    ("line", "medium", "creators"),
+    [
+        pytest.param("Based on the Light Novel By Kana Akatsuki &amp; Akiko Takase", "light novel",
+                     ["Kana Akatsuki", "Akiko Takase"], id="light-novel"),
+        pytest.param("Original Anime Series By P.A. Works", "original", ["P.A. Works"], id="original"),
+        pytest.param("An Original Anime Series Co-Produced by Studio Bones &amp; Kinema Citrus", "original",
+                     ["Studio Bones", "Kinema Citrus"], id="co-produced"),
+        pytest.param("Based on the Light Novel By Akira Kareno and Ue", "light novel", ["Akira Kareno", "Ue"],
+                     id="and"),
+        pytest.param(" Based On the Manga By Naoshi Arakawa", "manga", ["Naoshi Arakawa"], id="manga"),
+        pytest.param("Based on the Visual Novel by Key", "visual novel", ["Key"], id="visual-novel"),
+    ],
+)
+def test_credit_lines(line, medium, creators):
+    """Credit lines give the source medium and the creators."""
+    fields = _fields(line)
+    assert fields["source_material"][0] == medium
+    assert fields["creators"][0] == creators
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value"),
+    [
+        pytest.param("- **Studio:** Manglobe", "studio", ["Manglobe"], id="bullet-bold"),
+        pytest.param("- **Length**: 12 episodes", "length", "12 episodes", id="bold-label"),
+        pytest.param("Episodes: 24", "episodes", 24, id="episodes"),
+        pytest.param("Release Date: April 2016", "release_date", "April 2016", id="date"),
+        pytest.param("Genre: Drama, Romance", "genre", ["Drama", "Romance"], id="genre-list"),
+        pytest.param("Runtime: 2h 7m", "runtime", "2h 7m", id="runtime"),
+        pytest.param("http://amzn.to/2iJFhRj", "link", "http://amzn.to/2iJFhRj", id="url"),
+    ],
+)
+def test_labelled_lines(line, name, value):
+    """`Label: value` lines in their common dresses."""
+    assert _fields(line)[name][0] == value
+
+
+def test_unknown_label_is_kept_under_its_own_name():
+    """A label the table does not know is kept, marked unknown."""
+    assert _fields("Mood: bleak") == {"Mood": ("bleak", None, None, False)}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Violet Evergarden follows the eponymous protagonist who, after being raised as a weapon.",
+        "However, things seem to change when he meets Kaori.",
+        "",
+    ],
+)
+def test_prose_is_not_metadata(line):
+    """Sentences give no fields."""
+    assert read_line(1, 0, line) == []

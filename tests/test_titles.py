@@ -1,0 +1,61 @@
+"""Titles as printed, and the extras printed around them."""
+
+from __future__ import annotations
+
+import pytest
+
+from listparse.titles import clean_markup, split_title
+
+
+@pytest.mark.parametrize(
+    ("part", "title", "extras"),
+    [
+        pytest.param("Violet Evergarden", "Violet Evergarden", [], id="plain"),
+        pytest.param("28 Days Later (2002)", "28 Days Later", [("year", "(2002)", "2002")], id="year"),
+        pytest.param("Day of the Dead  (1985)", "Day of the Dead", [("year", "(1985)", "1985")], id="year-two-spaces"),
+        pytest.param("Chernobyl (2019) – HBO Max", "Chernobyl",
+                     [("year", "(2019)", "2019"), ("streaming", "HBO Max", "HBO Max")], id="year-and-service"),
+        pytest.param("Vampire: The Masquerade – Bloodlines", "Vampire: The Masquerade – Bloodlines", [],
+                     id="dash-inside-title"),
+        pytest.param("*Doctor Sleep* (director's cut) | ★★", "Doctor Sleep",
+                     [("note", "(director's cut)", "director's cut"), ("rating", "★★", "★★")], id="emphasis"),
+        pytest.param("Ready Or Not | ★★★", "Ready Or Not", [("rating", "★★★", "★★★")], id="pipe-rating"),
+        pytest.param("[_The Girl With the Dragon Tattoo_ Trilogy](http://x) by Steig Larsson: I jumped",
+                     "The Girl With the Dragon Tattoo Trilogy", [("author", "Steig Larsson", "Steig Larsson")],
+                     id="link-and-author"),
+        pytest.param("Settlers (2%)", "Settlers", [("share", "(2%)", "2%")], id="percent"),
+        pytest.param("Final Fantasy IX (honorable mention: Final Fantasy X-2, Final Fantasy VII)",
+                     "Final Fantasy IX",
+                     [("honorable mention", "(honorable mention: Final Fantasy X-2, Final Fantasy VII)",
+                       "Final Fantasy X-2, Final Fantasy VII")], id="labelled-paren"),
+        pytest.param("Magnum P.I. – Complete Collection (Stagioni 1-8) (45 DVD)",
+                     "Magnum P.I. – Complete Collection (Stagioni 1-8)", [("format", "(45 DVD)", "45 DVD")],
+                     id="media-format"),
+        pytest.param("**Title**", "Title", [], id="bold"),
+        pytest.param("Misusing the <code>__del__</code> method", "Misusing the __del__ method", [],
+                     id="inline-code"),
+        pytest.param("Tom &amp; Jerry", "Tom & Jerry", [], id="entity"),
+    ],
+)
+def test_split_title(part, title, extras):
+    """The title is separated from its extras."""
+    parts = split_title(part)
+    assert parts.title == title
+    assert parts.extras == extras
+
+
+def test_colon_ends_the_title_when_prose_runs_on():
+    """`The "Adric" Virus: Only present if…` on a wrapped line: the title ends at the colon."""
+    parts = split_title('The   "Adric"  Virus:   Only  present  if  computer  has  a  math', continues=True)
+    assert parts.title == 'The "Adric" Virus'
+    assert parts.description.startswith("Only present")
+
+
+def test_colon_in_a_title_is_kept():
+    """`Anohana: The Flower We Saw That Day` stands alone: the colon belongs to the title."""
+    assert split_title("Anohana: The Flower We Saw That Day").title == "Anohana: The Flower We Saw That Day"
+
+
+def test_clean_markup():
+    """Links, emphasis, escapes and entities go; the words stay."""
+    assert clean_markup(r"[_Suite Francaise_](http://x) \- **new** &#39;ed") == "Suite Francaise - new 'ed"
