@@ -39,13 +39,14 @@ def test_help_has_examples():
         assert "Examples:" in result.output
 
 
-def test_ingest_raw_writes_three_files_and_exits_0(in_tmp):
+def test_ingest_raw_writes_every_file_and_exits_0(in_tmp):
     """The seeds parse cleanly: exit 0 and all outputs written."""
     shutil.copytree(RAW, in_tmp / "raw")
     result = _run("ingest", "raw", "--out", "out")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (in_tmp / "out").iterdir()) == ["documents.csv", "documents.json", "entries.csv"]
-    assert "2 document(s), 0 failed, 30 entries" in result.output
+    assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
+        "documents.csv", "documents.json", "entries.csv", "works.csv", "works.json"]
+    assert "2 document(s), 0 failed, 30 entries, 22 works" in result.output
 
 
 def test_bad_inputs_are_reported_and_the_rest_goes_through(in_tmp):
@@ -95,7 +96,7 @@ def test_output_is_deterministic(in_tmp):
     names = sorted(str(p.relative_to(in_tmp)) for p in (in_tmp / "raw").iterdir())
     _run("ingest", *names, "--out", "one")
     _run("ingest", *reversed(names), "--out", "two")
-    for name in ("entries.csv", "documents.csv", "documents.json"):
+    for name in ("entries.csv", "documents.csv", "documents.json", "works.json", "works.csv"):
         assert (in_tmp / "one" / name).read_bytes() == (in_tmp / "two" / name).read_bytes()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from listparse.export import entries_csv
+from listparse.merge import merge_works
 from listparse.pipeline import Source, parse_source
 
 from .conftest import FIXTURES, ROOT, fixture_documents
@@ -16,7 +17,9 @@ DOCUMENTS = fixture_documents()
 
 
 def _parse(path: Path):
-    return parse_source(Source(path, path.relative_to(ROOT).as_posix()))
+    """Parse, normalize and merge one document on its own."""
+    documents, _ = merge_works([parse_source(Source(path, path.relative_to(ROOT).as_posix()))])
+    return documents[0]
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[path.stem for path in DOCUMENTS])

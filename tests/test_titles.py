@@ -34,7 +34,7 @@ from listparse.titles import clean_markup, split_title
         pytest.param("**Title**", "Title", [], id="bold"),
         pytest.param("Misusing the <code>__del__</code> method", "Misusing the __del__ method", [],
                      id="inline-code"),
-        pytest.param("Tom &amp; Jerry", "Tom & Jerry", [], id="entity"),
+        pytest.param("Tom &amp; Jerry", "Tom &amp; Jerry", [], id="entity-kept-for-normalization"),
     ],
 )
 def test_split_title(part, title, extras):

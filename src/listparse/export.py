@@ -1,4 +1,4 @@
-"""Documents → files: entries.csv, documents.csv and documents.json.
+"""Documents and works → files: entries.csv, documents.csv, documents.json, works.json, works.csv.
 
 Output is deterministic (documents sorted by source, no timestamps, no
 absolute paths) and written atomically: every file goes to a temporary name
@@ -17,20 +17,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .labels import FIELDS
-from .models import Document, MetaField
-
-SCHEMA_VERSION = 1
+from .merge import SCHEMA_VERSION
+from .models import Dataset, Document, MetaField
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
                     "order", "entries", "status", "message", "warnings"]
 
 
-def write_outputs(documents: list[Document], out: Path) -> list[Path]:
-    """Write every output file for `documents` into `out`, atomically."""
+WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
+
+
+def write_outputs(documents: list[Document], dataset: Dataset, out: Path) -> list[Path]:
+    """Write every output file into `out`, atomically."""
     files = {
         "entries.csv": entries_csv(documents),
         "documents.csv": documents_csv(documents),
         "documents.json": documents_json(documents),
+        "works.json": works_json(dataset),
+        "works.csv": works_csv(dataset),
     }
     return write_atomically(out, files)
 
@@ -58,15 +62,13 @@ def write_atomically(out: Path, files: dict[str, str]) -> list[Path]:
 
 def entries_csv(documents: list[Document]) -> str:
     """One row per entry; one column per metadata field seen anywhere in the batch."""
-    from .parse import slugify
-
     columns = field_columns(field for document in documents for entry in document.entries
                             for field in entry.fields)
     rows = []
     for document in documents:
         for entry in document.entries:
             row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
-                   "title": entry.title, "work_id": slugify(entry.title), "line": entry.span.line}
+                   "title": entry.title, "work_id": entry.work_id, "line": entry.span.line}
             for field in entry.fields:
                 _put(row, field.name, cell(field.value))
                 if field.extra:
@@ -97,6 +99,33 @@ def documents_json(documents: list[Document]) -> str:
     payload = {"schema_version": SCHEMA_VERSION,
                "documents": [document.model_dump(mode="json") for document in documents]}
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def works_json(dataset: Dataset) -> str:
+    """The canonical dataset: works with every field's value, provenance and conflicts."""
+    return json.dumps(dataset.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def works_csv(dataset: Dataset) -> str:
+    """One flat row per work: chosen values only (works.json has the provenance)."""
+    names = sorted({name for work in dataset.works for name in work.fields})
+    rows = []
+    for work in dataset.works:
+        conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
+        row = {
+            "id": work.id, "title": work.title.value,
+            "aliases": "; ".join(str(alias.value) for alias in work.aliases),
+            "appearances": len(work.appearances),
+            "sources": "; ".join(sorted({appearance.source for appearance in work.appearances})),
+            "conflicts": conflicts,
+            "people": "; ".join(person.name for person in work.people),
+            "catalogue": work.catalogue.title if work.catalogue else None,
+        }
+        for name in names:
+            if name in work.fields:
+                row[name] = cell(work.fields[name].value)
+        rows.append(row)
+    return _csv(WORK_COLUMNS + names, rows)
 
 
 def field_columns(fields: Iterable[MetaField]) -> list[str]:

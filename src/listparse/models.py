@@ -30,6 +30,15 @@ class Span(Model):
     end: int
 
 
+class Change(Model):
+    """One normalization rule that changed one value: replayable, in order."""
+
+    field: str
+    rule: str
+    before: str
+    after: str
+
+
 class Located(Model):
     """A document-level value (headline, author, URL, date) and where it was found."""
 
@@ -66,6 +75,9 @@ class Entry(Model):
     span: Span
     text: str = ""
     fields: list[MetaField] = []
+    changes: list[Change] = []
+    names: list[Located] = []
+    work_id: str | None = None
 
 
 class Document(Model):
@@ -84,3 +96,92 @@ class Document(Model):
     order: Order | None = None
     entries: list[Entry] = []
     warnings: list[str] = []
+
+
+class Evidence(Model):
+    """One place that supports a value: document, rank, span, raw text, and the rules that changed it.
+
+    A value that came from a catalogue has the catalogue's name as `source`,
+    no rank, no span, and the catalogue entry's number as `catalogue_entry`.
+    """
+
+    source: str
+    rank: int | None = None
+    span: Span | None = None
+    raw: str
+    rules: list[Change] = []
+    catalogue_entry: int | None = None
+
+
+class Alternative(Model):
+    """A value seen for a field, with the evidence for it."""
+
+    value: FieldValue
+    evidence: list[Evidence]
+
+
+class WorkField(Model):
+    """A work's chosen value for one field, why it was chosen, and every value that lost."""
+
+    value: FieldValue
+    chosen_by: str
+    evidence: list[Evidence]
+    conflicts: list[Alternative] = []
+
+
+class Person(Model):
+    """A person or character named in a work's descriptions, spelling variants unified."""
+
+    name: str
+    variants: list[str] = []
+    evidence: list[Evidence]
+    changes: list[Change] = []
+
+
+class CatalogueLink(Model):
+    """The catalogue entry a work was linked to, and on which title."""
+
+    catalogue: str
+    entry: int
+    title: str
+    matched_on: str
+    ids: dict[str, str] = {}
+
+
+class Appearance(Model):
+    """One entry of one document that is this work."""
+
+    source: str
+    rank: int
+    title_raw: str
+    span: Span
+
+
+class Work(Model):
+    """One canonical work merged from all its appearances."""
+
+    id: str
+    title: WorkField
+    aliases: list[Alternative] = []
+    fields: dict[str, WorkField] = {}
+    people: list[Person] = []
+    catalogue: CatalogueLink | None = None
+    appearances: list[Appearance]
+    matched_by: list[str] = []
+
+
+class DocumentRef(Model):
+    """An input document of the dataset."""
+
+    source: str
+    sha256: str | None
+    status: Status
+    entries: int
+
+
+class Dataset(Model):
+    """works.json: the canonical works of a batch, with the documents they came from."""
+
+    schema_version: int
+    documents: list[DocumentRef]
+    works: list[Work]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
+import bisect
 import re
-import unicodedata
 
 from .metadata import make_field, read_fields
+from .people import find_names
 from .models import Document, Entry, Located, MetaField, Span
 from .ranks import Candidate, best_chain, find_candidates, headline_number, match_rank_line
 from .read import Line, Text
@@ -29,7 +29,6 @@ DATE_LINE_RE = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
     re.IGNORECASE)
 SPACE_RE = re.compile(r"\s+")
-SLUG_RE = re.compile(r"[^a-z0-9]+")
 MAX_META_LINE = 160
 TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
@@ -86,17 +85,6 @@ def read_front_matter(lines: list[Line]) -> tuple[dict[str, tuple[str, Line]], i
     return front, index + 1
 
 
-def tidy_title(title: str) -> str:
-    """The title with entities decoded, Unicode composed and white space tidied."""
-    return SPACE_RE.sub(" ", unicodedata.normalize("NFC", html.unescape(title))).strip()
-
-
-def slugify(text: str) -> str:
-    """A lower-case ASCII slug ("Steins;Gate" → "steins-gate")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "untitled"
-
-
 def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
     lines = text.lines
     candidate = chain[position]
@@ -122,19 +110,26 @@ def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
             if line is not title_line]
     block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
     fields.extend(block_fields)
-    prose = [clean_markup(HEADING_RE.sub(r"\2", line_text)) for number, start, line_text in body
-             if not any(s.line == number and start <= s.start <= start + len(line_text)
-                        for s in (field.span for field in block_fields))]
+    field_starts = sorted(field.span.start for field in block_fields)
+    prose_lines = [item for item in body if not _holds_any(item, field_starts)]
+    prose = [clean_markup(HEADING_RE.sub(r"\2", line_text)) for _, _, line_text in prose_lines]
     description = "\n".join(part for part in [parts.description, *prose] if part)
     return Entry(
         rank=candidate.rank,
         rank_text=candidate.rank_text.strip(),
         title_raw=parts.title,
-        title=tidy_title(parts.title),
+        title=parts.title,
         span=span,
         text=description,
         fields=_dedupe(fields),
+        names=find_names(prose_lines, parts.title),
     )
+
+
+def _holds_any(item: tuple[int, int, str], offsets: list[int]) -> bool:
+    """Whether a (line, start, text) body line holds any of the sorted offsets."""
+    position = bisect.bisect_left(offsets, item[1])
+    return position < len(offsets) and offsets[position] <= item[1] + len(item[2])
 
 
 def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> int | None:

@@ -1,8 +1,9 @@
-"""The whole flow in one page: paths → documents → output files.
+"""The whole flow in one page: paths → documents → works → output files.
 
-    sources = find_sources(paths)          # files, directories, "-"
-    documents = [parse_source(s) …]        # read.py → parse.py, never raises
-    write_outputs(documents, out)          # export.py, atomic and deterministic
+    sources = find_sources(paths)                 # files, directories, "-"
+    documents = [parse_source(s) …]               # read → parse → normalize; never raises
+    documents, dataset = merge_works(documents)   # one canonical record per work
+    write_outputs(documents, dataset, out)        # atomic and deterministic
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from .errors import ListparseError, ReadError
-from .models import Document
+from .merge import merge_works
+from .models import Dataset, Document
+from .normalize import normalize_document
 from .parse import parse_text
 from .read import TEXT_SUFFIXES, read_bytes, read_source
 
@@ -32,26 +37,50 @@ class Source:
     name: str
 
 
+class IngestOptions(BaseModel):
+    """How to ingest: where to write, and what outside knowledge to use."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    out: Path | None = None
+    catalogue: Path | None = None
+    aliases: Path | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What one ingest produced."""
+    """What one ingest produced: every document (failed ones too) and the merged works."""
 
     documents: list[Document]
+    dataset: Dataset
 
     @property
     def failed(self) -> list[Document]:
         return [document for document in self.documents if document.status != "ok"]
 
 
-def ingest(paths: Iterable[str | Path], out: str | Path | None = None) -> Result:
-    """Parse every source under `paths`; write the outputs to `out` when given."""
+def ingest(paths: Iterable[str | Path], **options) -> Result:
+    """Parse, normalize and merge every source under `paths`; write outputs when `out` is given.
+
+    Options are the fields of `IngestOptions`: `out`, `catalogue`, `aliases`.
+    """
+    settings = IngestOptions(**options)
+    catalogue = aliases = None
+    if settings.catalogue is not None:
+        from .catalogue import load_catalogue
+
+        catalogue = load_catalogue(settings.catalogue)
+    if settings.aliases is not None:
+        from .aliases import load_aliases
+
+        aliases = load_aliases(settings.aliases)
     documents = [parse_source(source) for source in find_sources(paths)]
-    documents.sort(key=lambda document: document.source)
-    if out is not None:
+    documents, dataset = merge_works(documents, catalogue, aliases)
+    if settings.out is not None:
         from .export import write_outputs
 
-        write_outputs(documents, Path(out))
-    return Result(documents)
+        write_outputs(documents, dataset, settings.out)
+    return Result(documents, dataset)
 
 
 def find_sources(paths: Iterable[str | Path]) -> list[Source]:
@@ -73,7 +102,7 @@ def parse_source(source: Source) -> Document:
             text = read_bytes(sys.stdin.buffer.read(), source.name)
         else:
             text = read_source(source.path, source.name)
-        return parse_text(text)
+        return normalize_document(parse_text(text))
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above

@@ -60,7 +60,7 @@ def split_title(part: str, continues: bool = False) -> TitleParts:
     lead = _leading_markup_span(part)
     if lead:
         start, end, inner = lead
-        parts = TitleParts(clean_markup(inner), start, end)
+        parts = TitleParts(clean_markup(inner, entities=False), start, end)
         _read_remainder(part[end:], parts)
         return parts
     body = part.rstrip()
@@ -71,12 +71,12 @@ def split_title(part: str, continues: bool = False) -> TitleParts:
     extras: list[tuple[str, str, str]] = []
     body, description = _split_prose(body, continues)
     body = _strip_trailing_extras(body, extras)
-    title = clean_markup(body)
+    title = clean_markup(body, entities=False)
     return TitleParts(title, offset, offset + len(body), extras, description)
 
 
-def clean_markup(text: str) -> str:
-    """Remove Markdown/HTML inline markup and decode entities, keeping the words as printed."""
+def clean_markup(text: str, entities: bool = True) -> str:
+    """Remove Markdown/HTML inline markup (and decode entities), keeping the words as printed."""
     if "[" in text:
         text = LINK_RE.sub(r"\1", text)
     if "<" in text:
@@ -85,19 +85,20 @@ def clean_markup(text: str) -> str:
         # Code spans are literal: clean around them, never inside.
         pieces = CODE_SPAN_RE.split(text)
         return SPACE_RE.sub(" ", "".join(
-            piece if index % 2 else _clean_emphasis(piece) for index, piece in enumerate(pieces))).strip()
-    text = _clean_emphasis(text)
+            piece if index % 2 else _clean_emphasis(piece, entities)
+            for index, piece in enumerate(pieces))).strip()
+    text = _clean_emphasis(text, entities)
     return SPACE_RE.sub(" ", text).strip()
 
 
-def _clean_emphasis(text: str) -> str:
+def _clean_emphasis(text: str, entities: bool) -> str:
     if "*" in text or "_" in text:
         text = EMPHASIS_RE.sub(r"\2", text)
         text = EMPHASIS_RE.sub(r"\2", text)
         text = STRAY_MARKUP_RE.sub("", text)
     if "\\" in text:
         text = ESCAPE_RE.sub(r"\1", text)
-    if "&" in text:
+    if entities and "&" in text:
         text = html.unescape(text)
     return text
 

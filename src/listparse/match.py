@@ -1,0 +1,297 @@
+"""Which entries are the same work: keys, blocking, and the rules that join titles.
+
+Entries with the same title key (case, punctuation and accents ignored) and
+compatible years start as one group. Groups are then compared only within
+blocks (groups sharing a rare word or the first letters of their title), so
+the cost grows with the number of titles, not its square. Two groups join
+when a named rule says they are the same work and nothing says they are not:
+years more than a year apart, different kinds, different numbers ("28 Days"
+/ "28 Weeks", "Final Fantasy IX" / "X"), a sequel subtitle ("Clannad" /
+"Clannad: After Story"), or the user's aliases file. Candidate pairs are
+decided in a fixed order, so the result does not depend on input order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import OSA
+
+from .models import Entry
+
+if TYPE_CHECKING:
+    from .aliases import Aliases
+    from .catalogue import Catalogue, CatalogueEntry
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+ROMAN_RE = re.compile(r"^(?=[ivxlc]{2,}$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+STOP_WORDS = frozenset("a an the and or of to in on at by for with from is are be your my our its".split())
+SEQUEL_WORDS = frozenset(
+    "after season seasons part chapter episode movie film returns zero origins begins rebirth revival final "
+    "second third fourth 2nd 3rd 4th sequel continues again ova special specials recap reloaded "
+    "resurrection brotherhood shippuden kai next prologue epilogue arc".split())
+MAX_BLOCK = 400  # a block this large is a common word, not evidence
+YEAR_TOLERANCE = 1
+
+
+def title_key(title: str) -> str:
+    """The key two spellings of one title share ("Steins; Gate" and "Steins;Gate" → "steins gate")."""
+    return " ".join(title_tokens(title))
+
+
+def title_tokens(title: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
+
+
+@dataclass(slots=True)
+class Mention:
+    """One entry of one document, as the matcher sees it."""
+
+    source: str
+    index: int  # position of the entry in its document
+    entry: Entry
+    key: str
+    year: int | None
+    kind: str | None
+
+
+@dataclass(slots=True)
+class Group:
+    """Mentions that share a title key and compatible years."""
+
+    key: str
+    mentions: list[Mention]
+    tokens: list[str] = field(default_factory=list)
+    main: list[str] = field(default_factory=list)  # tokens before the first colon
+    subtitle: list[str] = field(default_factory=list)
+    numbers: frozenset[str] = frozenset()
+    years: set[int] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    catalogue: CatalogueEntry | None = None
+    forced: str | None = None  # canonical title from the aliases file
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Groups found to be one work, and the rules that joined them."""
+
+    groups: list[Group]
+    reasons: set[str]
+
+
+def mention_of(source: str, index: int, entry: Entry) -> Mention:
+    """What the matcher needs to know about one entry."""
+    year = next((f.value for f in entry.fields if f.name == "year" and isinstance(f.value, int)), None)
+    episodes = next((f.value for f in entry.fields if f.name == "episodes" and isinstance(f.value, int)), None)
+    kind = "series" if episodes and episodes > 1 else None
+    return Mention(source, index, entry, title_key(entry.title), year, kind)
+
+
+def cluster_mentions(mentions: list[Mention], catalogue: Catalogue | None = None,
+                     aliases: Aliases | None = None) -> list[Cluster]:
+    """Partition mentions into works."""
+    groups = _initial_groups(mentions)
+    for group in groups:
+        _describe(group, catalogue, aliases)
+    parent = list(range(len(groups)))
+    members = {index: [index] for index in range(len(groups))}
+    reasons: dict[int, set[str]] = {index: set() for index in range(len(groups))}
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for a, b, rule in _candidate_pairs(groups, aliases):
+        root_a, root_b = find(a), find(b)
+        if root_a == root_b:
+            continue
+        joined = [groups[i] for i in members[root_a] + members[root_b]]
+        if not _compatible(joined, aliases):
+            continue
+        keep, gone = min(root_a, root_b), max(root_a, root_b)
+        parent[gone] = keep
+        members[keep].extend(members.pop(gone))
+        reasons[keep] |= reasons.pop(gone) | {rule}
+    return [Cluster([groups[i] for i in sorted(indexes)], reasons[root])
+            for root, indexes in sorted(members.items())]
+
+
+def same_work_rule(a: Group, b: Group) -> str | None:
+    """The name of the rule that says two groups are one work, or None."""
+    if a.numbers != b.numbers:
+        return None
+    if a.catalogue is not None and a.catalogue is b.catalogue:
+        return "same_catalogue_entry"
+    if a.forced and a.forced == b.forced:
+        return "aliases_file"
+    if _subtitle_variant(a, b) or _subtitle_variant(b, a):
+        return "same_main_title"
+    if typo_variant(a.tokens, b.tokens):
+        return "spelling_variant"
+    if _suffix_variant(a.tokens, b.tokens) or _suffix_variant(b.tokens, a.tokens):
+        return "shortened_title"
+    if _abbreviates(a.main, b.tokens) or _abbreviates(b.main, a.tokens):
+        return "abbreviation"
+    return None
+
+
+def _initial_groups(mentions: list[Mention]) -> list[Group]:
+    by_key: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        if mention.key:
+            by_key.setdefault(mention.key, []).append(mention)
+    groups = []
+    for key in sorted(by_key):
+        for band in _year_bands(by_key[key]):
+            groups.append(Group(key, band))
+    return groups
+
+
+def _year_bands(mentions: list[Mention]) -> list[list[Mention]]:
+    """Split one title's mentions by year when years are far apart (a film and its remake)."""
+    years = sorted({m.year for m in mentions if m.year is not None})
+    bands: list[list[int]] = []
+    for year in years:
+        if bands and year - bands[-1][-1] <= YEAR_TOLERANCE:
+            bands[-1].append(year)
+        else:
+            bands.append([year])
+    if len(bands) <= 1:
+        return [sorted(mentions, key=_mention_order)]
+    split = [sorted((m for m in mentions if m.year in band), key=_mention_order) for band in bands]
+    undated = sorted((m for m in mentions if m.year is None), key=_mention_order)
+    return split + ([undated] if undated else [])
+
+
+def _mention_order(mention: Mention) -> tuple[str, int]:
+    return mention.source, mention.index
+
+
+def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
+    title = group.mentions[0].entry.title
+    group.tokens = group.key.split()
+    main, _, subtitle = title.partition(":")
+    group.main = title_tokens(main)
+    group.subtitle = title_tokens(subtitle)
+    group.numbers = frozenset(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t))
+    group.years = {m.year for m in group.mentions if m.year is not None}
+    group.kinds = {m.kind for m in group.mentions if m.kind}
+    if aliases:
+        group.forced = aliases.canonical.get(group.key)
+    if catalogue:
+        group.catalogue = catalogue.lookup(group.key, group.years)
+
+
+def _candidate_pairs(groups: list[Group], aliases: Aliases | None) -> list[tuple[int, int, str]]:
+    """Pairs of groups that share a block and that a rule joins, in a fixed order."""
+    blocks: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        for block in _blocking_keys(group):
+            blocks.setdefault(block, []).append(index)
+    seen: set[tuple[int, int]] = set()
+    pairs = []
+    for block in sorted(blocks):
+        indexes = blocks[block]
+        if len(indexes) > MAX_BLOCK:
+            continue
+        for position, a in enumerate(indexes):
+            for b in indexes[position + 1:]:
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                rule = same_work_rule(groups[a], groups[b])
+                if rule:
+                    pairs.append((a, b, rule))
+    strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
+                "shortened_title": 4, "abbreviation": 5}
+    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
+
+
+def _blocking_keys(group: Group) -> set[str]:
+    keys = {f"w:{token}" for token in group.tokens if len(token) >= 3 and token not in STOP_WORDS}
+    if group.tokens:
+        keys.add(f"p:{group.tokens[0][:3]}")
+    if group.catalogue is not None:
+        keys.add(f"c:{group.catalogue.line}")
+    if group.forced:
+        keys.add(f"f:{group.forced}")
+    return keys
+
+
+def _compatible(groups: list[Group], aliases: Aliases | None) -> bool:
+    """No two groups of a would-be work disagree on year, kind, catalogue entry or the aliases file."""
+    years = sorted({year for group in groups for year in group.years})
+    if years and years[-1] - years[0] > YEAR_TOLERANCE:
+        return False
+    kinds = {kind for group in groups for kind in group.kinds}
+    if len(kinds) > 1:
+        return False
+    linked = {group.catalogue.line for group in groups if group.catalogue is not None}
+    if len(linked) > 1:
+        return False
+    forced = {group.forced for group in groups if group.forced}
+    if len(forced) > 1:
+        return False
+    if aliases and aliases.distinct:
+        keys = {group.key for group in groups}
+        if aliases.forbids(keys, keys):
+            return False
+    return True
+
+
+def _subtitle_variant(full: Group, short: Group) -> bool:
+    """"Anohana" and "Anohana: The Flower We Saw That Day"; never a sequel subtitle."""
+    return (bool(full.subtitle) and full.main == short.tokens
+            and not any(token in SEQUEL_WORDS or token.isdigit() for token in full.subtitle))
+
+
+def typo_variant(a: list[str], b: list[str]) -> bool:
+    """Same words but one or two misspelled ("Your Liie in April" / "Your Lie in April")."""
+    if len(a) != len(b) or not a:
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if not differing or len(differing) > 2 or len(differing) * 2 > len(a):
+        return False
+    for x, y in differing:
+        if x[0] != y[0] or max(len(x), len(y)) < 3 or x.isdigit() or y.isdigit():
+            return False
+        allowed = 2 if min(len(x), len(y)) >= 7 else 1
+        if OSA.distance(x, y) > allowed:
+            return False
+    return True
+
+
+def _suffix_variant(long: list[str], short: list[str]) -> bool:
+    """"Madoka Magica" is the end of "Puella Magi Madoka Magica"."""
+    if len(short) < 2 or len(short) >= len(long) or long[-len(short):] != short:
+        return False
+    extra = long[:-len(short)]
+    return not any(token in SEQUEL_WORDS or token.isdigit() for token in extra)
+
+
+def _abbreviates(alias: list[str], title: list[str]) -> bool:
+    """A one-word alias built from the starts of a long title's words ("Anohana" ← "ANO hi mita HANA …")."""
+    if len(alias) != 1 or not 4 <= len(title) <= 24 or not 6 <= len(alias[0]) <= 30:
+        return False
+    word = alias[0]
+
+    def fits(position: int, token_index: int, pieces: int) -> bool:
+        if position == len(word):
+            return pieces >= 2
+        for index in range(token_index, len(title)):
+            token = title[index]
+            for size in range(min(len(token), len(word) - position), 1, -1):
+                if word[position:position + size] == token[:size] and fits(position + size, index + 1, pieces + 1):
+                    return True
+            if pieces == 0:
+                return False  # the first piece must start the title
+        return False
+
+    return fits(0, 0, 0)

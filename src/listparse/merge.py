@@ -1,0 +1,261 @@
+"""Documents → Works: one canonical record per work, every field with its provenance.
+
+Each field's value is chosen by a documented rule, in this order:
+1. `aliases_file`: the user fixed the canonical title;
+2. `agreement`: every appearance says the same;
+3. `catalogue`: the linked catalogue entry says it;
+4. `best_supported`: the value stated by the most documents, then the
+   best-formed (fewest normalization changes), then the first in sort order.
+List fields (streaming, genre, creators, …) take the union (`union`). Values
+that lose are kept under `conflicts` with their own evidence. Nothing here
+depends on the order of the input documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from .labels import FIELDS
+from .match import Cluster, Mention, typo_variant, cluster_mentions, mention_of, title_tokens
+from .models import (Alternative, Appearance, CatalogueLink, Change, Dataset, Document, DocumentRef,
+                     Evidence, Work, WorkField)
+from .people import unify_names
+
+if TYPE_CHECKING:
+    from .aliases import Aliases
+    from .catalogue import Catalogue
+
+SCHEMA_VERSION = 1
+SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def merge_works(documents: list[Document], catalogue: Catalogue | None = None,
+                aliases: Aliases | None = None) -> tuple[list[Document], Dataset]:
+    """Merge the entries of all documents into works; return documents with work ids, and the dataset."""
+    documents = sorted(documents, key=lambda document: document.source)
+    mentions = [mention_of(document.source, index, entry)
+                for document in documents for index, entry in enumerate(document.entries)]
+    clusters = cluster_mentions(mentions, catalogue, aliases)
+    works = [_work(cluster, catalogue) for cluster in clusters]
+    works = _assign_ids(works, clusters)
+    documents = _update_entries(documents, works, clusters)
+    dataset = Dataset(
+        schema_version=SCHEMA_VERSION,
+        documents=[DocumentRef(source=d.source, sha256=d.sha256, status=d.status, entries=len(d.entries))
+                   for d in documents],
+        works=sorted(works, key=lambda work: work.id),
+    )
+    return documents, dataset
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug ("Steins;Gate" → "steins-gate")."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "untitled"
+
+
+def _mentions(cluster: Cluster) -> list[Mention]:
+    return sorted((m for group in cluster.groups for m in group.mentions), key=lambda m: (m.source, m.index))
+
+
+def _work(cluster: Cluster, catalogue: Catalogue | None) -> Work:
+    mentions = _mentions(cluster)
+    linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
+    forced = next((group.forced for group in cluster.groups if group.forced), None)
+    title_options = _options((m.entry.title, _title_evidence(m)) for m in mentions)
+    title = _fold_spelling_slips(
+        _choose(title_options, forced=forced, catalogue_value=linked.title if linked else None))
+    aliases = [alternative for alternative in title.conflicts]
+    title = title.model_copy(update={"conflicts": []})
+    fields = _fields(mentions, linked, catalogue)
+    texts = [m.entry.text for m in mentions]
+    sightings = [(m.source, m.entry.rank, located) for m in mentions for located in m.entry.names]
+    link = None
+    if linked is not None and catalogue is not None:
+        matched = next(g.key for g in cluster.groups if g.catalogue is linked)
+        link = CatalogueLink(catalogue=catalogue.name, entry=linked.line, title=linked.title,
+                             matched_on=matched, ids=dict(linked.ids))
+    return Work(
+        id="",
+        title=title,
+        aliases=aliases,
+        fields=fields,
+        people=unify_names(sightings, texts),
+        catalogue=link,
+        appearances=[Appearance(source=m.source, rank=m.entry.rank, title_raw=m.entry.title_raw,
+                                span=m.entry.span) for m in mentions],
+        matched_by=sorted(cluster.reasons | (
+            {"same_title"} if any(len(group.mentions) > 1 for group in cluster.groups) else set())),
+    )
+
+
+def _fold_spelling_slips(title: WorkField) -> WorkField:
+    """Titles that are a slip of the chosen one support it, with the correction recorded.
+
+    Other title forms (an alias, a translation) are not slips: they stay as
+    conflicts, which the caller lists as the work's aliases.
+    """
+    canonical = str(title.value)
+    evidence = list(title.evidence)
+    others = []
+    for alternative in title.conflicts:
+        if not _same_spelling(str(alternative.value), canonical):
+            others.append(alternative)
+            continue
+        change = Change(field="title", rule="spelling_from_other_documents", before=str(alternative.value),
+                        after=canonical)
+        evidence.extend(e.model_copy(update={"rules": [*e.rules, change]}) for e in alternative.evidence)
+    return title.model_copy(update={"evidence": sorted(evidence, key=_evidence_order), "conflicts": others})
+
+
+def _title_evidence(mention: Mention) -> Evidence:
+    entry = mention.entry
+    return Evidence(source=mention.source, rank=entry.rank, span=entry.span, raw=entry.title_raw,
+                    rules=entry.changes)
+
+
+def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dict[str, WorkField]:
+    by_name: dict[str, list[tuple[object, Evidence]]] = defaultdict(list)
+    for mention in mentions:
+        for field in mention.entry.fields:
+            rules = []
+            if field.value != field.raw and not isinstance(field.value, str):
+                rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
+                                before=field.raw, after=json.dumps(field.value, ensure_ascii=False))]
+            evidence = Evidence(source=mention.source, rank=mention.entry.rank, span=field.span,
+                                raw=field.raw, rules=rules)
+            by_name[field.name].append((field.value, evidence))
+        if mention.kind:
+            by_name["kind"].append((mention.kind, Evidence(
+                source=mention.source, rank=mention.entry.rank, span=mention.entry.span,
+                raw=mention.entry.title_raw,
+                rules=[Change(field="kind", rule="series_from_episode_count", before="", after=mention.kind)])))
+    catalogue_values: dict[str, object] = {}
+    if linked is not None and catalogue is not None:
+        for name, value in (("kind", linked.kind), ("year", linked.year), ("episodes", linked.episodes)):
+            if value is not None:
+                catalogue_values[name] = value
+                by_name.setdefault(name, [])
+    fields = {}
+    for name in sorted(by_name):
+        options = _options(by_name[name])
+        catalogue_value = catalogue_values.get(name)
+        if catalogue_value is not None and linked is not None and catalogue is not None:
+            evidence = Evidence(source=catalogue.name, raw=linked.title, catalogue_entry=linked.line)
+            options = _options([*((o.value, e) for o in options for e in o.evidence), (catalogue_value, evidence)])
+        if FIELDS.get(name) == "list":
+            fields[name] = _union(options)
+        else:
+            fields[name] = _choose(options, catalogue_value=catalogue_value)
+    return fields
+
+
+def _options(pairs) -> list[Alternative]:
+    """Distinct values with all their evidence, in a fixed order."""
+    grouped: dict[str, tuple[object, list[Evidence]]] = {}
+    for value, evidence in pairs:
+        key = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        grouped.setdefault(key, (value, []))[1].append(evidence)
+    return [Alternative(value=value, evidence=sorted(evidence, key=_evidence_order))
+            for _, (value, evidence) in sorted(grouped.items())]
+
+
+def _evidence_order(evidence: Evidence) -> tuple:
+    span = evidence.span
+    return evidence.source, evidence.rank or 0, span.line if span else 0, span.start if span else 0
+
+
+def _choose(options: list[Alternative], forced: str | None = None, catalogue_value=None) -> WorkField:
+    """Pick one value by the rules in the module docstring; the others become conflicts."""
+    if forced is not None:
+        chosen = next((o for o in options if o.value == forced), Alternative(value=forced, evidence=[]))
+        rule = "aliases_file"
+    elif len(options) == 1:
+        chosen, rule = options[0], "agreement"
+    elif catalogue_value is not None and any(o.value == catalogue_value for o in options):
+        chosen, rule = next(o for o in options if o.value == catalogue_value), "catalogue"
+    else:
+        chosen = max(options, key=_support)
+        rule = "best_supported"
+    conflicts = [option for option in options if option is not chosen]
+    return WorkField(value=chosen.value, chosen_by=rule, evidence=chosen.evidence, conflicts=conflicts)
+
+
+def _support(option: Alternative) -> tuple:
+    documents = len({e.source for e in option.evidence if e.catalogue_entry is None})
+    changes = sum(len(e.rules) for e in option.evidence) / max(len(option.evidence), 1)
+    # Most documents, then fewest fixes needed; ties go to the first in sort order.
+    return documents, -changes, _reverse_sort_key(json.dumps(option.value, ensure_ascii=False))
+
+
+def _reverse_sort_key(text: str) -> tuple:
+    return tuple(-ord(ch) for ch in text)
+
+
+def _union(options: list[Alternative]) -> WorkField:
+    """List fields: every item any appearance states, each with its evidence."""
+    items: dict[str, list[Evidence]] = defaultdict(list)
+    for option in options:
+        for item in option.value if isinstance(option.value, list) else [option.value]:
+            items[str(item)].extend(option.evidence)
+    value = sorted(items)
+    evidence = sorted((e for option in options for e in option.evidence), key=_evidence_order)
+    return WorkField(value=value, chosen_by="union" if len(options) > 1 else "agreement", evidence=evidence)
+
+
+def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:
+    """Readable ids: the slug of the title, then the year, then a counter where names collide."""
+    base = [slugify(str(work.title.value)) for work in works]
+    counts = defaultdict(int)
+    for slug in base:
+        counts[slug] += 1
+    ids = []
+    for work, slug in zip(works, base, strict=True):
+        if counts[slug] > 1:
+            year = work.fields.get("year")
+            slug = f"{slug}-{year.value}" if year and isinstance(year.value, int) else slug
+        ids.append(slug)
+    seen: dict[str, int] = defaultdict(int)
+    order = sorted(range(len(works)), key=lambda i: (ids[i], works[i].appearances[0].source,
+                                                     works[i].appearances[0].rank))
+    final = list(ids)
+    for index in order:
+        seen[ids[index]] += 1
+        if seen[ids[index]] > 1:
+            final[index] = f"{ids[index]}-{seen[ids[index]]}"
+    return [work.model_copy(update={"id": work_id}) for work, work_id in zip(works, final, strict=True)]
+
+
+def _update_entries(documents: list[Document], works: list[Work], clusters: list[Cluster]) -> list[Document]:
+    """Give each entry its work id, and the work's spelling where its own is a slip of it."""
+    assignment: dict[tuple[str, int], Work] = {}
+    for work, cluster in zip(works, clusters, strict=True):
+        for mention in _mentions(cluster):
+            assignment[(mention.source, mention.index)] = work
+    updated = []
+    for document in documents:
+        entries = []
+        for index, entry in enumerate(document.entries):
+            work = assignment.get((document.source, index))
+            if work is None:
+                entries.append(entry)
+                continue
+            update: dict = {"work_id": work.id}
+            canonical = str(work.title.value)
+            if entry.title != canonical and _same_spelling(entry.title, canonical):
+                change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
+                                after=canonical)
+                update |= {"title": canonical, "changes": [*entry.changes, change]}
+            entries.append(entry.model_copy(update=update))
+        updated.append(document.model_copy(update={"entries": entries}))
+    return updated
+
+
+def _same_spelling(title: str, canonical: str) -> bool:
+    """Two titles that differ only in case, punctuation or a typo, not in words."""
+    a, b = title_tokens(title), title_tokens(canonical)
+    return a == b or typo_variant(a, b)

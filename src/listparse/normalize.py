@@ -1,0 +1,170 @@
+"""Named normalization rules for titles; every change is recorded.
+
+Modelled on ftfy's `fix_and_explain`: each rule is a small pure function with
+a stable name, the rules run in a fixed order, and a `Change(field, rule,
+before, after)` is recorded only when a rule changed something. Two
+invariants hold for every title (and are tested): replaying the recorded
+changes on the raw title gives the normalized title, and normalizing a
+normalized title changes nothing.
+
+Rules that need other documents (a typo fixed against the spelling other
+documents use) live in `merge.py`, which records its changes the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+
+from .models import Change, Document, Entry
+
+Rule = Callable[[str], str]
+
+MOJIBAKE_RE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]")
+ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+MULTI_SPACE_RE = re.compile(r" {2,}")
+SINGLE_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                               "\u00b4": "'"})
+DOUBLE_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                               "\u00ab": '"', "\u00bb": '"'})
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2043": "-"})
+SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"(?<=\w)\s+(?=[,;:!?](?:\s|$))")
+SPACE_AFTER_SEMICOLON_RE = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
+WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
+STRAY_CAPITAL_RE = re.compile(r"\b([A-Z])([A-Z])([a-z]{2,})\b")
+LETTER_RE = re.compile(r"[^\W\d_]")
+
+# Words a title-cased English title writes in lower case when they are not
+# first, last or right after a colon. Articles only after another small word
+# ("Shadow Of The Beast"), since "Blade Runner The Final Cut" uses "The" to
+# start an unmarked subtitle.
+SMALL_WORDS = frozenset({"and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "per", "vs",
+                         "via", "as"})
+ARTICLES = frozenset({"a", "an", "the"})
+
+
+def fix_mojibake(text: str) -> str:
+    """UTF-8 read as cp1252 ("donâ€™t" → "don’t"), repaired with ftfy."""
+    if not MOJIBAKE_RE.search(text):
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
+def decode_html_entities(text: str) -> str:
+    """`&amp;` → `&`, `&#39;` → `'`."""
+    return html.unescape(text) if "&" in text else text
+
+
+def compose_unicode(text: str) -> str:
+    """Unicode NFC, so that "é" is one character however it was typed."""
+    return unicodedata.normalize("NFC", text)
+
+
+def tidy_white_space(text: str) -> str:
+    """Non-breaking and odd spaces become plain spaces; invisible characters go; runs collapse."""
+    text = INVISIBLE_RE.sub("", ODD_SPACE_RE.sub(" ", text))
+    return MULTI_SPACE_RE.sub(" ", text).strip()
+
+
+def straighten_quotes(text: str) -> str:
+    """Curly quotes and primes become straight ones."""
+    return text.translate(SINGLE_QUOTES).translate(DOUBLE_QUOTES)
+
+
+def plain_hyphens(text: str) -> str:
+    """Unicode hyphens and minus signs become "-" (en and em dashes are kept)."""
+    return text.translate(HYPHENS)
+
+
+def fix_punctuation_spacing(text: str) -> str:
+    """No space before , ; : ! ?, none after a semicolon inside a name ("Steins; Gate" → "Steins;Gate")."""
+    return SPACE_AFTER_SEMICOLON_RE.sub(";", SPACE_BEFORE_PUNCTUATION_RE.sub("", text))
+
+
+def fix_shouting(text: str) -> str:
+    """A title written all in capitals ("TOKYO MAGNITUDE 8.0") gets title case."""
+    letters = LETTER_RE.findall(text)
+    words = WORD_RE.findall(text)
+    if len(letters) < 8 or len(words) < 2 or any(ch.islower() for ch in letters):
+        return text
+    return WORD_RE.sub(lambda match: match.group(0).capitalize(), text)
+
+
+def fix_stray_capitals(text: str) -> str:
+    """A capital typed one key too long ("LIie", "THe") is lowered; "WorldEnd", "DeLorean" stay."""
+    return STRAY_CAPITAL_RE.sub(lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
+
+
+def lowercase_small_words(text: str) -> str:
+    """In a title that capitalizes every word, small words go lower case ("Eat To" → "Eat to")."""
+    words = list(WORD_RE.finditer(text))
+    if len(words) < 3 or not all(w.group(0)[0].isupper() for w in words):
+        return text
+    pieces = []
+    cursor = 0
+    previous_small = False
+    for position, match in enumerate(words):
+        word = match.group(0)
+        lower = word.lower()
+        before = text[cursor:match.start()]
+        inner = 0 < position < len(words) - 1 and not before.rstrip().endswith((":", "–", "—", "-", "(", "/"))
+        small = inner and (lower in SMALL_WORDS or (lower in ARTICLES and previous_small))
+        pieces.append(before + (lower if small else word))
+        previous_small = small
+        cursor = match.end()
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+TITLE_RULES: dict[str, Rule] = {
+    "fix_mojibake": fix_mojibake,
+    "decode_html_entities": decode_html_entities,
+    "compose_unicode": compose_unicode,
+    "tidy_white_space": tidy_white_space,
+    "straighten_quotes": straighten_quotes,
+    "plain_hyphens": plain_hyphens,
+    "fix_punctuation_spacing": fix_punctuation_spacing,
+    "fix_shouting": fix_shouting,
+    "fix_stray_capitals": fix_stray_capitals,
+    "lowercase_small_words": lowercase_small_words,
+}
+
+
+def normalize_title(raw: str, field: str = "title") -> tuple[str, list[Change]]:
+    """Run every title rule in order; return the result and the changes that happened."""
+    changes = []
+    text = raw
+    for name, rule in TITLE_RULES.items():
+        fixed = rule(text)
+        if fixed != text:
+            changes.append(Change(field=field, rule=name, before=text, after=fixed))
+            text = fixed
+    return text, changes
+
+
+def replay(raw: str, changes: list[Change]) -> str:
+    """Apply recorded changes to a raw value, checking each starts where the last ended."""
+    text = raw
+    for change in changes:
+        if change.before != text:
+            raise ValueError(f"change {change.rule!r} expects {change.before!r}, has {text!r}")
+        text = change.after
+    return text
+
+
+def normalize_document(document: Document) -> Document:
+    """Normalize every entry's title; the document is otherwise unchanged."""
+    if not document.entries:
+        return document
+    entries = [normalize_entry(entry) for entry in document.entries]
+    return document.model_copy(update={"entries": entries})
+
+
+def normalize_entry(entry: Entry) -> Entry:
+    title, changes = normalize_title(entry.title_raw)
+    return entry.model_copy(update={"title": title, "changes": changes})

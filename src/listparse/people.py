@@ -1,0 +1,105 @@
+"""Names of people and characters in entry descriptions, and their spelling variants.
+
+`find_names` runs at parse time (it needs the document's lines for
+provenance); `unify_names` runs at merge time over all of one work's names:
+spellings that share one word exactly and differ in the others by a typo
+("Kosei Armia", "Kosei Arima", "Kousei Arima") become the spelling whose words
+are best supported across the work's descriptions. Similarity alone never
+joins two names: they must also share a word and belong to the same work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rapidfuzz.distance import OSA
+
+from .models import Change, Evidence, Located, Person, Span
+
+NAME_RUN_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})(?![\w'’-])")
+NOT_NAME_WORDS = frozenset("""
+    The A An This That These Those It Its He She They We I You Our Their His Her My Your In On At As But And Or
+    If When While After Before Although However Despite Unfortunately Not Now One Two Three Many Some All Each
+    Every Both From With Without For Fans Anime Set Given Japanese English American British Even Yet Still
+    So Then There Here What Who Why How Where Also Just Only Once Since Until Though Because Even Each Most
+    Season Episode Episodes Chapter Part Year Years Day Days Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday January February March April May June July August September October November December Studio
+    Netflix Hulu Crunchyroll Funimation Amazon Prime Video Original Based Series Movie Film Manga Novel Light
+""".split())
+
+
+def find_names(lines: list[tuple[int, int, str]], title: str) -> list[Located]:
+    """Runs of two or three capitalized words in (source line, offset, text) lines, title words excluded."""
+    title_words = set(title.split())
+    names = []
+    for number, offset, text in lines:
+        for match in NAME_RUN_RE.finditer(text):
+            words = match.group(1).split()
+            while words and words[0] in NOT_NAME_WORDS:
+                words.pop(0)
+            while words and words[-1] in NOT_NAME_WORDS:
+                words.pop()
+            if len(words) < 2 or any(word in NOT_NAME_WORDS for word in words) or set(words) <= title_words:
+                continue
+            name = " ".join(words)
+            start = offset + match.start(1) + match.group(1).index(words[0])
+            names.append(Located(value=name, raw=name, span=Span(line=number, start=start, end=start + len(name)),
+                                 origin="description"))
+    return names
+
+
+def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> list[Person]:
+    """One Person per name of a work, its spelling variants unified; `texts` give word support."""
+    spellings = sorted({located.value for _, _, located in sightings})
+    parent = {name: name for name in spellings}
+
+    def find(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for position, a in enumerate(spellings):
+        for b in spellings[position + 1:]:
+            if _variants(a.split(), b.split()):
+                root_a, root_b = find(a), find(b)
+                if root_a != root_b:
+                    parent[max(root_a, root_b)] = min(root_a, root_b)
+    support = Counter(word for text in texts for word in re.findall(r"[A-Z][a-z]+", text))
+    families: dict[str, list[str]] = {}
+    for name in spellings:
+        families.setdefault(find(name), []).append(name)
+    people = []
+    for family in families.values():
+        best = max(family, key=lambda name: (sum(support[word] for word in name.split()),
+                                             _documents(sightings, name), name))
+        evidence = []
+        changes = []
+        for source, rank, located in sorted(sightings, key=lambda s: (s[0], s[2].span.line, s[2].span.start)):
+            if located.value not in family:
+                continue
+            rules = []
+            if located.value != best:
+                rules = [Change(field="people", rule="name_spelling_in_work", before=located.value, after=best)]
+                changes.extend(rules)
+            evidence.append(Evidence(source=source, rank=rank, span=located.span, raw=located.raw, rules=rules))
+        unique_changes = sorted(set(changes), key=lambda c: c.before)
+        people.append(Person(name=best, variants=sorted(n for n in family if n != best),
+                             evidence=evidence, changes=unique_changes))
+    return sorted(people, key=lambda person: person.name)
+
+
+def _documents(sightings: list[tuple[str, int, Located]], name: str) -> int:
+    return len({source for source, _, located in sightings if located.value == name})
+
+
+def _variants(a: list[str], b: list[str]) -> bool:
+    """Same length, one word shared exactly, every other word a one-letter slip of its partner."""
+    if len(a) != len(b) or a == b:
+        return False
+    if not any(x == y for x, y in zip(a, b, strict=True)):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x != y and (x[0] != y[0] or OSA.distance(x.lower(), y.lower()) > (2 if min(len(x), len(y)) >= 7 else 1)):
+            return False
+    return True
