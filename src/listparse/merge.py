@@ -20,7 +20,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from .labels import FIELDS
-from .match import Cluster, Mention, typo_variant, cluster_mentions, mention_of, title_tokens
+from .match import Cluster, Mention, cluster_mentions, mention_of, title_key, title_tokens, typo_variant
 from .models import (Alternative, Appearance, CatalogueLink, Change, Dataset, Document, DocumentRef,
                      Evidence, Work, WorkField)
 from .people import unify_names
@@ -66,13 +66,16 @@ def _work(cluster: Cluster, catalogue: Catalogue | None) -> Work:
     mentions = _mentions(cluster)
     linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
     forced = next((group.forced for group in cluster.groups if group.forced), None)
-    title_options = _options((m.entry.title, _title_evidence(m)) for m in mentions)
-    title = _fold_spelling_slips(
-        _choose(title_options, forced=forced, catalogue_value=linked.title if linked else None))
+    titles = [(m.entry.title, _title_evidence(m)) for m in mentions]
+    known: set[str] = set()
+    if linked is not None and catalogue is not None:
+        titles.append((linked.title, Evidence(source=catalogue.name, raw=linked.title, catalogue_entry=linked.line)))
+        known = {title_key(name) for name in (linked.title, *linked.aliases)}
+    texts = [m.entry.text for m in mentions]
+    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=texts, known=known))
     aliases = [alternative for alternative in title.conflicts]
     title = title.model_copy(update={"conflicts": []})
     fields = _fields(mentions, linked, catalogue)
-    texts = [m.entry.text for m in mentions]
     sightings = [(m.source, m.entry.rank, located) for m in mentions for located in m.entry.names]
     link = None
     if linked is not None and catalogue is not None:
@@ -134,23 +137,15 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
                 source=mention.source, rank=mention.entry.rank, span=mention.entry.span,
                 raw=mention.entry.title_raw,
                 rules=[Change(field="kind", rule="series_from_episode_count", before="", after=mention.kind)])))
-    catalogue_values: dict[str, object] = {}
     if linked is not None and catalogue is not None:
         for name, value in (("kind", linked.kind), ("year", linked.year), ("episodes", linked.episodes)):
             if value is not None:
-                catalogue_values[name] = value
-                by_name.setdefault(name, [])
+                by_name[name].append((value, Evidence(source=catalogue.name, raw=linked.title,
+                                                      catalogue_entry=linked.line)))
     fields = {}
     for name in sorted(by_name):
         options = _options(by_name[name])
-        catalogue_value = catalogue_values.get(name)
-        if catalogue_value is not None and linked is not None and catalogue is not None:
-            evidence = Evidence(source=catalogue.name, raw=linked.title, catalogue_entry=linked.line)
-            options = _options([*((o.value, e) for o in options for e in o.evidence), (catalogue_value, evidence)])
-        if FIELDS.get(name) == "list":
-            fields[name] = _union(options)
-        else:
-            fields[name] = _choose(options, catalogue_value=catalogue_value)
+        fields[name] = _union(options) if FIELDS.get(name) == "list" else _choose(options)
     return fields
 
 
@@ -169,27 +164,42 @@ def _evidence_order(evidence: Evidence) -> tuple:
     return evidence.source, evidence.rank or 0, span.line if span else 0, span.start if span else 0
 
 
-def _choose(options: list[Alternative], forced: str | None = None, catalogue_value=None) -> WorkField:
-    """Pick one value by the rules in the module docstring; the others become conflicts."""
+def _choose(options: list[Alternative], forced: str | None = None, texts: list[str] = (),
+            known: set[str] | None = None) -> WorkField:
+    """Pick one value by the rules in the module docstring; the others become conflicts.
+
+    For titles (`known` given) the catalogue confirms stated spellings rather
+    than replacing them: among the titles the documents print, those the
+    linked catalogue entry knows win, so a catalogue's romanized main title
+    never displaces the English one a list uses.
+    """
+    stated = [o for o in options if any(e.catalogue_entry is None for e in o.evidence)]
+    from_catalogue = [o for o in options if any(e.catalogue_entry is not None for e in o.evidence)]
+    confirmed = [o for o in stated if title_key(str(o.value)) in known] if known else []
     if forced is not None:
         chosen = next((o for o in options if o.value == forced), Alternative(value=forced, evidence=[]))
         rule = "aliases_file"
-    elif len(options) == 1:
-        chosen, rule = options[0], "agreement"
-    elif catalogue_value is not None and any(o.value == catalogue_value for o in options):
-        chosen, rule = next(o for o in options if o.value == catalogue_value), "catalogue"
+    elif len(stated) == 1:
+        chosen, rule = stated[0], "agreement"
+    elif confirmed:
+        chosen, rule = max(confirmed, key=lambda option: _support(option, texts)), "catalogue"
+    elif from_catalogue and known is None:
+        chosen, rule = from_catalogue[0], "catalogue"
     else:
-        chosen = max(options, key=_support)
-        rule = "best_supported"
+        chosen, rule = max(stated or options, key=lambda option: _support(option, texts)), "best_supported"
     conflicts = [option for option in options if option is not chosen]
     return WorkField(value=chosen.value, chosen_by=rule, evidence=chosen.evidence, conflicts=conflicts)
 
 
-def _support(option: Alternative) -> tuple:
+def _support(option: Alternative, texts: list[str]) -> tuple:
+    """Most documents; then most mentions in the work's descriptions; then fewest fixes; then the
+    fuller value; ties go to the first in sort order."""
     documents = len({e.source for e in option.evidence if e.catalogue_entry is None})
+    text = json.dumps(option.value, ensure_ascii=False)
+    value = str(option.value).casefold()
+    mentioned = sum(description.casefold().count(value) for description in texts) if value else 0
     changes = sum(len(e.rules) for e in option.evidence) / max(len(option.evidence), 1)
-    # Most documents, then fewest fixes needed; ties go to the first in sort order.
-    return documents, -changes, _reverse_sort_key(json.dumps(option.value, ensure_ascii=False))
+    return documents, mentioned, -changes, len(text), _reverse_sort_key(text)
 
 
 def _reverse_sort_key(text: str) -> tuple:

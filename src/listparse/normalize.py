@@ -23,7 +23,8 @@ from .models import Change, Document, Entry
 Rule = Callable[[str], str]
 
 MOJIBAKE_RE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]")
-ODD_SPACE_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+# A no-break space right after "Ã" or "Â" is half of a mojibake pair ("Ã\u00a0" is "à"): fix_mojibake's.
+ODD_SPACE_RE = re.compile("(?<![ÃÂ])\u00a0|[\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 MULTI_SPACE_RE = re.compile(r" {2,}")
 SINGLE_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -122,10 +123,10 @@ def lowercase_small_words(text: str) -> str:
 
 
 TITLE_RULES: dict[str, Rule] = {
-    "fix_mojibake": fix_mojibake,
     "decode_html_entities": decode_html_entities,
-    "compose_unicode": compose_unicode,
     "tidy_white_space": tidy_white_space,
+    "fix_mojibake": fix_mojibake,
+    "compose_unicode": compose_unicode,
     "straighten_quotes": straighten_quotes,
     "plain_hyphens": plain_hyphens,
     "fix_punctuation_spacing": fix_punctuation_spacing,

@@ -17,7 +17,15 @@ from rapidfuzz.distance import OSA
 
 from .models import Change, Evidence, Located, Person, Span
 
-NAME_RUN_RE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})(?![\w'’-])")
+NAME_RUN_RE = re.compile(
+    r"""(?<![\w'’-])
+        ([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?               # a capitalized word, maybe hyphenated
+         (?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})  # one or two more
+        (?=['’]s\b|(?![\w'’-]))                     # possibly possessive: "Satoshi Kon's"
+    """,
+    re.VERBOSE,
+)
+SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 NOT_NAME_WORDS = frozenset("""
     The A An This That These Those It Its He She They We I You Our Their His Her My Your In On At As But And Or
     If When While After Before Although However Despite Unfortunately Not Now One Two Three Many Some All Each
@@ -26,6 +34,7 @@ NOT_NAME_WORDS = frozenset("""
     Season Episode Episodes Chapter Part Year Years Day Days Monday Tuesday Wednesday Thursday Friday Saturday
     Sunday January February March April May June July August September October November December Studio
     Netflix Hulu Crunchyroll Funimation Amazon Prime Video Original Based Series Movie Film Manga Novel Light
+    Sir Dame Lord Lady Mr Mrs Ms Miss Dr Doctor Professor Captain King Queen Prince Princess Saint Master
 """.split())
 
 
@@ -36,6 +45,8 @@ def find_names(lines: list[tuple[int, int, str]], title: str) -> list[Located]:
     for number, offset, text in lines:
         for match in NAME_RUN_RE.finditer(text):
             words = match.group(1).split()
+            if len(words) == 3 and SENTENCE_START_RE.search(text[:match.start(1)]):
+                words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
             while words and words[0] in NOT_NAME_WORDS:
                 words.pop(0)
             while words and words[-1] in NOT_NAME_WORDS:

@@ -1,0 +1,52 @@
+"""Catalogue files: anime-offline-database JSON, JSON Lines and CSV."""
+
+from __future__ import annotations
+
+import pytest
+
+from listparse.catalogue import load_catalogue
+from listparse.errors import ListparseError
+from listparse.match import title_key
+
+from .conftest import FIXTURES
+
+
+def test_anime_offline_database_format():
+    """The published AOD JSON is read: title, synonyms, kind, year, episodes and source ids."""
+    catalogue = load_catalogue(FIXTURES / "merge" / "catalogue-aod.json")
+    entry = catalogue.lookup(title_key("Your Lie in April"), set())
+    assert entry.title == "Shigatsu wa Kimi no Uso"
+    assert (entry.kind, entry.year, entry.episodes) == ("series", 2014, 22)
+    assert ("myanimelist", "23273") in entry.ids
+
+
+def test_json_lines_format():
+    """JSON Lines entries give title, aliases, kind, year and ids."""
+    catalogue = load_catalogue(FIXTURES / "merge" / "catalogue.jsonl")
+    assert catalogue.entries and all(entry.title for entry in catalogue.entries)
+    assert all(entry.line == number for number, entry in enumerate(catalogue.entries, start=1))
+
+
+def test_csv_format(tmp_path):
+    """CSV: aliases and ids separated by semicolons."""
+    path = tmp_path / "works.csv"
+    path.write_text("title,aliases,kind,year,ids\nYour Name.,Kimi no Na wa;Your Name,film,2016,imdb=tt5311514\n")
+    entry = load_catalogue(path).lookup(title_key("kimi no na wa"), {2016})
+    assert (entry.title, entry.kind, entry.year, entry.ids) == ("Your Name.", "film", 2016, (("imdb", "tt5311514"),))
+
+
+def test_namesakes_are_told_apart_by_year(tmp_path):
+    """Two entries with one title: the year chooses; without a year, no link is made."""
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"title": "Hellsing", "year": 2001}\n{"title": "Hellsing", "year": 2006}\n')
+    catalogue = load_catalogue(path)
+    assert catalogue.lookup("hellsing", {2006}).year == 2006
+    assert catalogue.lookup("hellsing", set()) is None
+
+
+def test_a_broken_catalogue_says_what_is_wrong(tmp_path):
+    """Invalid content raises ListparseError naming the file."""
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{not json\n")
+    with pytest.raises(ListparseError, match="bad.jsonl"):
+        load_catalogue(path)
