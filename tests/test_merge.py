@@ -201,3 +201,12 @@ def test_merge_does_not_depend_on_input_order(lists, random):
     shuffled = list(documents)
     random.shuffle(shuffled)
     assert works_json(merge_works(documents)[1]) == works_json(merge_works(shuffled)[1])
+
+
+def test_work_ids_do_not_change_when_unrelated_documents_are_added():
+    """Adding a document about other works leaves every existing id as it was."""
+    base = [_document("a.txt", "Your Lie in April", "Steins;Gate"), _document("b.txt", "Your LIie In April", "Nana")]
+    before = {(a.source, a.rank): work.id for work in merge_works(base)[1].works for a in work.appearances}
+    extra = _document("c.txt", "Cowboy Bebop", "Trigun", "Mushishi")
+    after = {(a.source, a.rank): work.id for work in merge_works([*base, extra])[1].works for a in work.appearances}
+    assert {key: after[key] for key in before} == before
