@@ -13,7 +13,6 @@ from listparse.aliases import load_aliases
 from listparse.catalogue import load_catalogue
 from listparse.export import works_json
 from listparse.merge import merge_works
-from listparse.normalize import normalize_document
 
 from .conftest import RAW
 
@@ -23,7 +22,7 @@ def _document(source: str, *titles: str, extra: dict[int, str] | None = None):
     lines = [f"Best of {source}", ""]
     for rank, title in enumerate(titles, start=1):
         lines += [f"{rank}. {title}", "", *(extra or {}).get(rank, "").splitlines(), "A fine pick.", ""]
-    return normalize_document(parse_text("\n".join(lines), source=source))
+    return parse_text("\n".join(lines), source=source)
 
 
 def _works(*documents, **options):
@@ -161,7 +160,7 @@ def test_raw_merges_into_22_works(monkeypatch):
     from listparse.pipeline import ingest
 
     monkeypatch.chdir(RAW.parent)
-    works = {work.id: work for work in ingest(["raw"]).dataset.works}
+    works = {work.id: work for work in ingest(["raw"]).works}
     assert len(works) == 22
     lie = works["your-lie-in-april"]
     assert [(a.source, a.rank) for a in lie.appearances] == [
@@ -176,7 +175,7 @@ def test_every_value_traces_back_to_a_document(monkeypatch):
     from listparse.pipeline import ingest
 
     monkeypatch.chdir(RAW.parent)
-    for work in ingest(["raw"]).dataset.works:
+    for work in ingest(["raw"]).works:
         fields = [work.title, *work.fields.values()]
         evidence = [e for f in fields for e in f.evidence] + [e for p in work.people for e in p.evidence]
         evidence += [e for a in work.aliases for e in a.evidence]

@@ -11,7 +11,7 @@ SAD = "raw/000_72c65715ee277755.txt"
 
 def _documents(monkeypatch):
     monkeypatch.chdir(RAW.parent)
-    return {document.source: document for document in ingest([RAW.relative_to(RAW.parent)]).documents}
+    return {document.source: document for document in ingest([RAW.relative_to(RAW.parent)]).parsed_documents}
 
 
 def test_raw_has_thirty_entries_in_two_orders(monkeypatch):

@@ -4,24 +4,29 @@
     >>> document = listparse.parse_text("Best pies\\n\\n1. Apple\\n\\n2. Cherry\\n")
     >>> [(entry.rank, entry.title) for entry in document.entries]
     [(1, 'Apple'), (2, 'Cherry')]
+
+Read `pipeline.py` next: it is the table of contents of the whole flow.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .errors import ListparseError, ReadError
-from .models import Document, Entry, Located, MetaField, Span
-from .pipeline import Result, ingest
+from .models import (Change, Dataset, Document, Entry, Evidence, Located, MetaField, Span, Work,
+                     WorkField)
+from .pipeline import IngestOptions, ingest
 
 
 def parse_text(text: str, source: str = "text") -> Document:
-    """Parse a document given as a string (the format is sniffed from its content)."""
+    """Parse and normalize one document given as a string (its format is sniffed from `source` and content)."""
+    from .normalize import normalize_document
     from .parse import parse_text as parse
     from .read import read_bytes
 
-    return parse(read_bytes(text.encode("utf-8"), source))
+    return normalize_document(parse(read_bytes(text.encode("utf-8"), source)))
 
 
-__all__ = ["Document", "Entry", "ListparseError", "Located", "MetaField", "ReadError", "Result",
-           "Span", "__version__", "ingest", "parse_text"]
+__all__ = ["Change", "Dataset", "Document", "Entry", "Evidence", "IngestOptions", "ListparseError",
+           "Located", "MetaField", "ReadError", "Span", "Work", "WorkField", "__version__", "ingest",
+           "parse_text"]

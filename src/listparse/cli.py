@@ -1,19 +1,23 @@
 """The command line: arguments → pipeline → messages and exit code. Only this module imports click.
 
-Exit codes: 0 every input parsed; 1 some inputs could not be parsed (the rest
-were written); 2 usage error; 3 the output could not be written.
+Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
+parsed, or `check` found differences; 2 usage error (bad option, unreadable
+catalogue or aliases file, unknown work); 3 the output could not be written.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
+from pathlib import Path
 
 import click
 
 from . import __version__
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED = 0, 1, 2, 3
+FORMATS = ("json", "jsonl", "csv")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,23 +28,36 @@ def main(verbose: int) -> None:
 
     \b
     Examples:
-      listparse ingest raw/*.txt
-      listparse ingest articles/ --out data/
+      listparse ingest raw/
+      listparse inspect raw/000_72c65715ee277755.txt
+      listparse explain "your lie in april"
+      listparse check raw/ --against output/
     """
-    level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="listparse: %(message)s", stream=sys.stderr)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="listparse: %(message)s", stream=sys.stderr, force=True)
+
+
+def _knowledge_options(command):
+    """--catalogue and --aliases, shared by ingest and check."""
+    command = click.option("--aliases", metavar="FILE", type=click.Path(dir_okay=False),
+                           help="TOML file forcing or forbidding merges "
+                                "[default: ./listparse-aliases.toml if present].")(command)
+    return click.option("--catalogue", metavar="FILE", type=click.Path(dir_okay=False),
+                        help="Known works to link titles to: JSON Lines, CSV, or anime-offline-database JSON.")(command)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
-              type=click.Path(file_okay=False, writable=True),
-              help="Directory for entries.csv, documents.csv, documents.json, works.json and works.csv.")
-@click.option("--catalogue", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Known works to link titles to: JSON Lines, CSV, or anime-offline-database JSON.")
-@click.option("--aliases", metavar="FILE", type=click.Path(dir_okay=False),
-              help="TOML file forcing or forbidding merges [default: ./listparse-aliases.toml if present].")
-def ingest(paths: tuple[str, ...], out: str, catalogue: str | None, aliases: str | None) -> None:
+              help="Output directory, or - to stream JSON Lines (entries, then works) to stdout.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format; repeat for several [default: json and csv].")
+@_knowledge_options
+@click.option("--progress/--no-progress", default=None, help="Force the progress bar on or off "
+              "[default: on when stderr is a terminal].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
+def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
+           aliases: str | None, progress: bool | None, quiet: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
@@ -50,32 +67,133 @@ def ingest(paths: tuple[str, ...], out: str, catalogue: str | None, aliases: str
     \b
     Examples:
       listparse ingest raw/*.txt
-      listparse ingest corpus/ --out out/
+      listparse ingest corpus/ --out out/ --format jsonl
       listparse ingest corpus/ --catalogue anime-offline-database.json --aliases fixes.toml
-      curl -s https://example.com/top-10 | listparse ingest - --out out/
+      curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
     """
-    from pathlib import Path
+    from .pipeline import IngestOptions, output_files, run
 
-    from .aliases import DEFAULT_ALIASES_FILE
-    from .errors import ListparseError
-    from .pipeline import ingest as run_ingest
+    started = time.perf_counter()
+    stream = out == "-"
+    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases),
+                             formats=("jsonl",) if stream else (formats or ("json", "csv")))
+    show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    result = _run_reporting_errors(run, paths, settings, show_bar)
+    if stream:
+        files = output_files(result.documents, result.dataset, ("jsonl",))
+        click.echo(files["entries.jsonl"] + files["works.jsonl"], nl=False)
+    else:
+        from .export import write_outputs
 
-    if aliases is None and Path(DEFAULT_ALIASES_FILE).is_file():
-        aliases = DEFAULT_ALIASES_FILE
+        try:
+            write_outputs(output_files(result.documents, result.dataset, settings.formats), Path(out))
+        except OSError as error:
+            click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
+            sys.exit(EXIT_WRITE_FAILED)
+    for document in result.failed:
+        click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
+    if not quiet:
+        _summary(result, time.perf_counter() - started, "stdout" if stream else f"{out.rstrip('/')}/")
+    sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the parse as JSON instead of a table.")
+def inspect(file: str, as_json: bool) -> None:
+    """Show how one document was parsed: facts, entries, fields, the lines they came from, warnings.
+
+    \b
+    Examples:
+      listparse inspect raw/000_72c65715ee277755.txt
+      listparse inspect page.html --json | jq '.entries[].title'
+    """
+    from .pipeline import find_sources, parse_source
+    from .report import console, show_document
+
+    sources = find_sources([file])
+    if len(sources) != 1:
+        raise click.UsageError(f"{file} is not one document; give a single file")
+    document = parse_source(sources[0])
+    if as_json:
+        click.echo(document.model_dump_json(indent=2))
+    else:
+        show_document(document, console())
+    sys.exit(EXIT_OK if document.status == "ok" else EXIT_SOME_FAILED)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--out", "out", default="output", show_default=True, metavar="DIR",
+              help="The output directory to look in (its works.json).")
+@click.option("--json", "as_json", is_flag=True, help="Print the work as JSON.")
+def explain(query: str, out: str, as_json: bool) -> None:
+    """Find a work by id or title (fuzzy) and show where every value came from.
+
+    \b
+    Examples:
+      listparse explain your-lie-in-april
+      listparse explain "steins gate" --out data/
+      listparse explain anohana --json | jq .title.evidence
+    """
+    from .models import Dataset
+    from .report import console, find_work, show_work
+
+    path = Path(out) / "works.json"
     try:
-        result = run_ingest(paths, out=Path(out), catalogue=catalogue, aliases=aliases)
+        dataset = Dataset.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        click.echo(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first", err=True)
+        sys.exit(EXIT_USAGE)
+    work, others = find_work(dataset, query)
+    if work is None:
+        click.echo(f"listparse: no work matches {query!r} in {path}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        click.echo(work.model_dump_json(indent=2))
+        return
+    show_work(work, console())
+    if others:
+        click.echo("\nalso close: " + ", ".join(f"{w.id} ({w.title.value})" for w in others))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--against", required=True, metavar="DIR", type=click.Path(file_okay=False),
+              help="An output directory written before by `listparse ingest`.")
+@_knowledge_options
+def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None) -> None:
+    """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
+
+    Use it in CI to catch parsing changes: commit the output directory, then
+    run `listparse check` on the same inputs.
+
+    \b
+    Examples:
+      listparse check raw/ --against output/
+      listparse check corpus/ --against expected/ --catalogue works.jsonl
+    """
+    from .check import compare_outputs
+    from .pipeline import IngestOptions, output_files, run
+    from .report import console, show_differences
+
+    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases))
+    result = _run_reporting_errors(run, paths, settings, False)
+    files = output_files(result.documents, result.dataset, ("json", "csv"))
+    from .errors import ListparseError
+
+    try:
+        differences = compare_outputs(Path(against), files)
     except ListparseError as error:
         click.echo(f"listparse: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    except OSError as error:
-        click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
-        sys.exit(EXIT_WRITE_FAILED)
-    for document in result.failed:
-        click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
-    entries = sum(len(document.entries) for document in result.documents)
-    click.echo(f"listparse: {len(result.documents)} document(s), {len(result.failed)} failed, "
-               f"{entries} entries, {len(result.dataset.works)} works → {out}/", err=True)
-    sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
+    if not differences:
+        click.echo(f"listparse: no differences with {against.rstrip('/')}/ "
+                   f"({len(result.documents)} document(s), {len(result.dataset.works)} works)", err=True)
+        sys.exit(EXIT_OK)
+    show_differences(differences, console())
+    click.echo(f"listparse: {len(differences)} difference(s) with {against.rstrip('/')}/", err=True)
+    sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()
@@ -92,3 +210,42 @@ def schema() -> None:
     from .models import Dataset
 
     click.echo(json.dumps(Dataset.model_json_schema(), indent=2, sort_keys=True))
+
+
+def _aliases_file(aliases: str | None) -> str | None:
+    from .aliases import DEFAULT_ALIASES_FILE
+
+    if aliases is None and Path(DEFAULT_ALIASES_FILE).is_file():
+        return DEFAULT_ALIASES_FILE
+    return aliases
+
+
+def _run_reporting_errors(run, paths, settings, show_bar: bool):
+    """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
+    from .errors import ListparseError
+
+    bars = []
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            bars.append(click.progressbar(length=total, label="parsing", file=sys.stderr))
+            bars[0].__enter__()
+        bars[0].update(1)
+        if done == total:
+            bars[0].__exit__(None, None, None)
+
+    try:
+        return run(paths, settings, progress=advance if show_bar else None)
+    except ListparseError as error:
+        click.echo(f"listparse: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _summary(result, seconds: float, destination: str) -> None:
+    documents = result.documents
+    entries = sum(len(d.entries) for d in documents)
+    warnings = sum(len(d.warnings) for d in documents)
+    conflicts = sum(len(f.conflicts) for w in result.dataset.works for f in [w.title, *w.fields.values()])
+    click.echo(f"listparse: {len(documents)} document(s), {len(result.failed)} failed, {entries} entries, "
+               f"{len(result.dataset.works)} works, {conflicts} conflicts, {warnings} warnings "
+               f"in {seconds:.2f}s → {destination}", err=True)

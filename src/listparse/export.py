@@ -27,19 +27,7 @@ DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "autho
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(documents: list[Document], dataset: Dataset, out: Path) -> list[Path]:
-    """Write every output file into `out`, atomically."""
-    files = {
-        "entries.csv": entries_csv(documents),
-        "documents.csv": documents_csv(documents),
-        "documents.json": documents_json(documents),
-        "works.json": works_json(dataset),
-        "works.csv": works_csv(dataset),
-    }
-    return write_atomically(out, files)
-
-
-def write_atomically(out: Path, files: dict[str, str]) -> list[Path]:
+def write_outputs(files: dict[str, str], out: Path) -> list[Path]:
     """Write all `files` (name → text) to temporaries in `out`, then rename them into place."""
     out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
@@ -99,6 +87,22 @@ def documents_json(documents: list[Document]) -> str:
     payload = {"schema_version": SCHEMA_VERSION,
                "documents": [document.model_dump(mode="json") for document in documents]}
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def entries_jsonl(documents: list[Document]) -> str:
+    """One JSON object per line per entry: its document, rank, titles, work id, fields and changes."""
+    lines = []
+    for document in documents:
+        for entry in document.entries:
+            record = {"type": "entry", "source": document.source, **entry.model_dump(mode="json")}
+            lines.append(json.dumps(record, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+def works_jsonl(dataset: Dataset) -> str:
+    """One JSON object per line per work, provenance included."""
+    return "".join(json.dumps({"type": "work", **work.model_dump(mode="json")}, ensure_ascii=False) + "\n"
+                   for work in dataset.works)
 
 
 def works_json(dataset: Dataset) -> str:

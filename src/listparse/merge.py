@@ -126,9 +126,10 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
     for mention in mentions:
         for field in mention.entry.fields:
             rules = []
-            if field.value != field.raw and not isinstance(field.value, str):
+            typed = json.dumps(field.value, ensure_ascii=False) if not isinstance(field.value, str) else field.raw
+            if typed != field.raw:
                 rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
-                                before=field.raw, after=json.dumps(field.value, ensure_ascii=False))]
+                                before=field.raw, after=typed)]
             evidence = Evidence(source=mention.source, rank=mention.entry.rank, span=field.span,
                                 raw=field.raw, rules=rules)
             by_name[field.name].append((field.value, evidence))

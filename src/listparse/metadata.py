@@ -20,7 +20,7 @@ LABEL_LINE_RE = re.compile(
     r"""^\s*(?:[-*+•]\s+)?                  # optional bullet
         [*_]{0,2}\s*
         (?P<label>[A-Za-z][\w .'’/&()-]{0,40}?)  # the label, at most a few words
-        \s*[*_]{0,2}\s*:\s*[*_]{0,4}\s*    # colon, with bold on either side
+        \s*[*_]{0,2}\s*:(?!//)\s*[*_]{0,4}\s*   # colon (not of a URL), with bold on either side
         (?P<value>\S.{0,200}?)\s*$""",
     re.VERBOSE,
 )
@@ -65,10 +65,20 @@ def read_line(number: int, offset: int, text: str) -> list[MetaField]:
         return row
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
-        value = clean_markup(labelled.group("value"))
-        if value:
-            return [make_field(labelled.group("label").strip(), value, _span(number, offset, text, stripped))]
+        label, value = labelled.group("label").strip(), clean_markup(labelled.group("value"))
+        if value and (_is_known(label) or not _reads_as_prose(value)):
+            return [make_field(label, value, _span(number, offset, text, stripped))]
     return []
+
+
+def _is_known(label: str) -> bool:
+    return label.lower().rstrip(":") in LABELS
+
+
+def _reads_as_prose(value: str) -> bool:
+    """"Puffy tacos done right: crisp, airy and … The filling is classic." is prose, not a field."""
+    words = value.split()
+    return len(words) > 8 and (value.endswith((".", "!", "?")) or ". " in value)
 
 
 def make_field(label: str, raw: str, span: Span) -> MetaField:
@@ -146,7 +156,7 @@ def _looks_like_label(label: str) -> bool:
     words = label.strip().split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
-    if label.strip().lower().rstrip(":") in LABELS:
+    if _is_known(label.strip()):
         return True
     return words[0][:1].isupper() and not any(ch.isdigit() for ch in label)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
@@ -180,8 +180,17 @@ class DocumentRef(Model):
 
 
 class Dataset(Model):
-    """works.json: the canonical works of a batch, with the documents they came from."""
+    """works.json: the canonical works of a batch, with the documents they came from.
+
+    `parsed_documents` holds the full parse of every input (what documents.json
+    has) when the dataset came from `listparse.ingest`; it is not part of works.json.
+    """
 
     schema_version: int
     documents: list[DocumentRef]
     works: list[Work]
+    _parsed_documents: list[Document] = PrivateAttr(default_factory=list)
+
+    @property
+    def parsed_documents(self) -> list[Document]:
+        return self._parsed_documents

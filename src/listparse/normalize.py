@@ -57,8 +57,13 @@ def fix_mojibake(text: str) -> str:
 
 
 def decode_html_entities(text: str) -> str:
-    """`&amp;` → `&`, `&#39;` → `'`."""
-    return html.unescape(text) if "&" in text else text
+    """`&amp;` → `&`, `&#39;` → `'`; double-escaped `&amp;#39;` too (scrapers escape twice)."""
+    while "&" in text:
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def compose_unicode(text: str) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 
 from .metadata import make_field, read_fields
 from .people import find_names
 from .models import Document, Entry, Located, MetaField, Span
-from .ranks import Candidate, best_chain, find_candidates, headline_number, match_rank_line
+from .ranks import Candidate, find_candidates, headline_number, match_rank_line, ranked_chains
 from .read import Line, Text
 from .titles import clean_markup, split_title
+
+log = logging.getLogger(__name__)
 
 FRONT_MATTER_FENCES = {"---": "---", "+++": "+++"}
 FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
@@ -42,7 +45,10 @@ def parse_text(text: Text) -> Document:
     front, skip = read_front_matter(lines)
     headline = _headline(text, front, skip)
     candidates = find_candidates(lines, skip)
-    chain = best_chain(candidates, lines, headline_number(headline.value if headline else None))
+    chains = ranked_chains(candidates, lines, headline_number(headline.value if headline else None))
+    chain = chains[0] if chains else []
+    log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
+              len(chains), len(chain))
     found = {
         "source": text.source,
         "sha256": text.sha256,
@@ -57,11 +63,13 @@ def parse_text(text: Text) -> Document:
         reason = "no ranked list found" if not candidates else (
             f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
         return Document(**found, status="no-list", message=reason, warnings=text.warnings)
+    entries = [_entry(text, chain, position) for position in range(len(chain))]
     return Document(
         **found,
         order="descending" if chain[0].rank > chain[-1].rank else "ascending",
-        entries=[_entry(text, chain, position) for position in range(len(chain))],
-        warnings=text.warnings + _skipped_warnings(lines, candidates, chain),
+        entries=entries,
+        warnings=[*text.warnings, *_skipped_warnings(lines, candidates, chain),
+                  *_other_list_warnings(lines, chains), *_unknown_label_warnings(entries)],
     )
 
 
@@ -88,7 +96,7 @@ def read_front_matter(lines: list[Line]) -> tuple[dict[str, tuple[str, Line]], i
 def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
     lines = text.lines
     candidate = chain[position]
-    end = chain[position + 1].index if position + 1 < len(chain) else _last_entry_end(lines, candidate)
+    end = chain[position + 1].index if position + 1 < len(chain) else _last_entry_end(lines, chain)
     title_line, title_start, title_part = lines[candidate.index], candidate.title_start, candidate.title_part
     body_start = candidate.index + 1
     if candidate.rank_only:
@@ -157,16 +165,19 @@ def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> i
     return None
 
 
-def _last_entry_end(lines: list[Line], candidate: Candidate) -> int:
-    """Where the last entry's block ends: a rule, or a heading at least as prominent as it."""
-    for index in range(candidate.index + 1, len(lines)):
+def _last_entry_end(lines: list[Line], chain: list[Candidate]) -> int:
+    """Where the last entry's block ends: a rule, a heading at least as prominent as it, or
+    once it is as long as the longest other entry (what follows is the article's close)."""
+    candidate = chain[-1]
+    longest = max(b.index - a.index for a, b in zip(chain, chain[1:], strict=False))
+    for index in range(candidate.index + 1, min(len(lines), candidate.index + longest)):
         line_text = lines[index].text
         if RULE_RE.match(line_text):
             return index
         heading = HEADING_RE.match(line_text)
         if heading and (not candidate.heading_level or len(heading.group(1)) <= candidate.heading_level):
             return index
-    return len(lines)
+    return min(len(lines), candidate.index + longest)
 
 
 def _headline(text: Text, front: dict, skip: int) -> Located | None:
@@ -249,6 +260,24 @@ def _skipped_warnings(lines: list[Line], candidates: list[Candidate], chain: lis
             warnings.append(f"line {lines[candidate.index].number}: numbered line "
                             f"{lines[candidate.index].text.strip()[:60]!r} does not continue the list's sequence")
     return warnings[:50]
+
+
+def _other_list_warnings(lines: list[Line], chains: list[list[Candidate]]) -> list[str]:
+    """Say where other numbered lists were, and that they were not used."""
+    chosen = {candidate.index for candidate in chains[0]}
+    warnings = []
+    for chain in chains[1:]:
+        if len(chain) < 3 or chosen & {candidate.index for candidate in chain}:
+            continue
+        first, last = lines[chain[0].index].number, lines[chain[-1].index].number
+        warnings.append(f"lines {first}-{last}: another numbered list ({len(chain)} items, "
+                        f"{chain[0].rank} to {chain[-1].rank}) was not used")
+    return warnings[:10]
+
+
+def _unknown_label_warnings(entries: list[Entry]) -> list[str]:
+    return [f"line {field.span.line}: label {field.label!r} is not in the label table; kept under its own name"
+            for entry in entries for field in entry.fields if not field.known]
 
 
 def _dedupe(fields: list[MetaField]) -> list[MetaField]:

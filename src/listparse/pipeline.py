@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -45,6 +46,7 @@ class IngestOptions(BaseModel):
     out: Path | None = None
     catalogue: Path | None = None
     aliases: Path | None = None
+    formats: tuple[Literal["json", "jsonl", "csv"], ...] = ("json", "csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +61,20 @@ class Result:
         return [document for document in self.documents if document.status != "ok"]
 
 
-def ingest(paths: Iterable[str | Path], **options) -> Result:
+def ingest(paths: Iterable[str | Path], **options) -> Dataset:
     """Parse, normalize and merge every source under `paths`; write outputs when `out` is given.
 
-    Options are the fields of `IngestOptions`: `out`, `catalogue`, `aliases`.
+    Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
+    `formats`). The parsed documents are on `Dataset.parsed_documents`.
     """
-    settings = IngestOptions(**options)
+    result = run(paths, IngestOptions(**options))
+    result.dataset._parsed_documents = result.documents
+    return result.dataset
+
+
+def run(paths: Iterable[str | Path], settings: IngestOptions,
+        progress: Callable[[int, int], None] | None = None) -> Result:
+    """The whole flow; `progress(done, total)` is called after each document is parsed."""
     catalogue = aliases = None
     if settings.catalogue is not None:
         from .catalogue import load_catalogue
@@ -74,13 +84,33 @@ def ingest(paths: Iterable[str | Path], **options) -> Result:
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
-    documents = [parse_source(source) for source in find_sources(paths)]
+    sources = find_sources(paths)
+    documents = []
+    for source in sources:
+        documents.append(parse_source(source))
+        if progress is not None:
+            progress(len(documents), len(sources))
     documents, dataset = merge_works(documents, catalogue, aliases)
     if settings.out is not None:
         from .export import write_outputs
 
-        write_outputs(documents, dataset, settings.out)
+        write_outputs(output_files(documents, dataset, settings.formats), settings.out)
     return Result(documents, dataset)
+
+
+def output_files(documents: list[Document], dataset: Dataset, formats: Iterable[str]) -> dict[str, str]:
+    """The text of every output file for the chosen formats (json, jsonl, csv)."""
+    from . import export
+
+    files: dict[str, str] = {}
+    if "csv" in formats:
+        files |= {"entries.csv": export.entries_csv(documents), "documents.csv": export.documents_csv(documents),
+                  "works.csv": export.works_csv(dataset)}
+    if "json" in formats:
+        files |= {"documents.json": export.documents_json(documents), "works.json": export.works_json(dataset)}
+    if "jsonl" in formats:
+        files |= {"entries.jsonl": export.entries_jsonl(documents), "works.jsonl": export.works_jsonl(dataset)}
+    return files
 
 
 def find_sources(paths: Iterable[str | Path]) -> list[Source]:

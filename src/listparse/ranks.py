@@ -105,22 +105,23 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     )
 
 
-def best_chain(candidates: list[Candidate], lines: list[Line], expected: int | None) -> list[Candidate]:
-    """The chain of same-style candidates that most looks like the document's list."""
+def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int | None) -> list[list[Candidate]]:
+    """Every chain of two or more same-style candidates, the most list-like first.
+
+    The first is the document's list; the others are reported as warnings
+    (a second list, a table of contents, numbered notes).
+    """
     by_style: dict[tuple, list[Candidate]] = {}
     for candidate in candidates:
         by_style.setdefault(candidate.style, []).append(candidate)
-    best: list[Candidate] = []
-    best_score = 0.0
+    scored = []
     for group in by_style.values():
-        for step in (1, -1):
-            chain = _longest_chain(group, step)
-            if len(chain) < 2:
-                continue
-            score = _chain_score(chain, lines, expected)
-            if score > best_score:
-                best, best_score = chain, score
-    return best
+        chains = {tuple(c.index for c in chain): chain
+                  for chain in (_longest_chain(group, 1), _longest_chain(group, -1)) if len(chain) >= 2}
+        for chain in chains.values():
+            scored.append((_chain_score(chain, lines, expected), chain[0].index, chain))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [chain for _, _, chain in scored]
 
 
 def headline_number(headline: str | None) -> int | None:

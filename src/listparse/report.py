@@ -1,0 +1,145 @@
+"""Human-readable views for the terminal: a parsed document, a work's provenance, a diff.
+
+Rendered with rich; colour only when the console is a terminal. The command
+line chooses between these views and `--json`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Dataset, Document, Evidence, Work, WorkField
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .check import Difference
+
+
+def _e(value) -> str:
+    """Text from a document, escaped so that rich never reads it as markup."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; it writes plain text when not attached to a terminal."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def show_document(document: Document, out: Console) -> None:
+    """Headline, facts, and every entry with its title (raw → normalized), fields and line."""
+    from rich.table import Table
+
+    out.print(f"[bold]{_e(document.source)}[/bold]  ({document.format or '?'}, {document.encoding or '?'}, "
+              f"status: {document.status})")
+    if document.message:
+        out.print(f"  {_e(document.message)}")
+    for label in ("headline", "author", "url", "date"):
+        found = getattr(document, label)
+        if found:
+            where = f"line {found.span.line}" if found.span else found.origin
+            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)})[/dim]")
+    if document.order:
+        out.print(f"  order     {document.order}, {len(document.entries)} entries")
+    if document.entries:
+        table = Table(show_lines=False, pad_edge=False)
+        for column in ("rank", "title", "fields", "line"):
+            table.add_column(column, overflow="fold")
+        for entry in document.entries:
+            title = _e(entry.title_raw if entry.title == entry.title_raw else f"{entry.title_raw} → {entry.title}")
+            rules = ", ".join(change.rule for change in entry.changes)
+            if rules:
+                title += f"\n[dim]{rules}[/dim]"
+            fields = "\n".join(f"{_e(f.name)}: {_value(f.value)}  [dim](l.{f.span.line})[/dim]"
+                               for f in entry.fields)
+            table.add_row(str(entry.rank), title, fields, str(entry.span.line))
+        out.print(table)
+    for warning in document.warnings:
+        out.print(f"  [yellow]warning[/yellow] {_e(warning)}")
+
+
+def find_work(dataset: Dataset, query: str) -> tuple[Work | None, list[Work]]:
+    """The work with this id, or the one whose title or alias best matches; and the runners-up."""
+    by_id = {work.id: work for work in dataset.works}
+    if query in by_id:
+        return by_id[query], []
+    from rapidfuzz import fuzz, process
+
+    from .match import title_key
+
+    names: dict[str, Work] = {}
+    for work in dataset.works:
+        for name in [str(work.title.value), *(str(alias.value) for alias in work.aliases)]:
+            names.setdefault(title_key(name), work)
+    matches = process.extract(title_key(query), list(names), scorer=fuzz.WRatio, limit=4, score_cutoff=60)
+    ranked = []
+    for name, _score, _ in matches:
+        if names[name] not in ranked:
+            ranked.append(names[name])
+    return (ranked[0], ranked[1:]) if ranked else (None, [])
+
+
+def show_work(work: Work, out: Console) -> None:
+    """Where every value of a work came from: documents, lines, raw text, rules, conflicts."""
+    out.print(f"[bold]{_e(work.title.value)}[/bold]  [dim]id {work.id}[/dim]")
+    out.print(f"  appears {len(work.appearances)}×; joined by: {', '.join(work.matched_by) or 'one appearance'}")
+    for appearance in work.appearances:
+        out.print(f"    {_e(appearance.source)}:{appearance.span.line}  #{appearance.rank}  "
+                  f"{_e(repr(appearance.title_raw))}")
+    if work.catalogue:
+        link = work.catalogue
+        ids = ", ".join(f"{k}={v}" for k, v in link.ids.items())
+        out.print(_e(f"  catalogue {link.catalogue} entry {link.entry}: {link.title!r} "
+                     f"(matched on {link.matched_on!r})" + (f" {ids}" if ids else "")))
+    _show_field("title", work.title, out)
+    for alias in work.aliases:
+        out.print(f"  alias {_e(repr(alias.value))}")
+        for evidence in alias.evidence:
+            out.print(f"      {_where(evidence)}")
+    for name, field in work.fields.items():
+        _show_field(name, field, out)
+    for person in work.people:
+        variants = f" (also spelt {', '.join(person.variants)})" if person.variants else ""
+        out.print(f"  person {_e(person.name + variants)}")
+        for evidence in person.evidence:
+            out.print(f"      {_where(evidence)}")
+
+
+def show_differences(differences: list[Difference], out: Console) -> None:
+    """Added, removed and changed documents, entries and works, field by field."""
+    marks = {"added": "[green]+[/green]", "removed": "[red]-[/red]", "changed": "[yellow]~[/yellow]"}
+    for difference in differences:
+        out.print(f"{marks[difference.status]} {difference.kind} {_e(difference.key)} {difference.status}")
+        for name, old, new in difference.changes:
+            out.print(_e(f"    {name}: {old!r} → {new!r}"))
+
+
+def _show_field(name: str, field: WorkField, out: Console) -> None:
+    out.print(f"  {_e(name)}: [bold]{_value(field.value)}[/bold]  [dim](chosen by {field.chosen_by})[/dim]")
+    for evidence in field.evidence:
+        out.print(f"      {_where(evidence)}")
+    for conflict in field.conflicts:
+        out.print(f"    [yellow]conflict[/yellow] {_value(conflict.value)}")
+        for evidence in conflict.evidence:
+            out.print(f"      {_where(evidence)}")
+
+
+def _where(evidence: Evidence) -> str:
+    if evidence.catalogue_entry is not None:
+        place = f"catalogue {evidence.source}, entry {evidence.catalogue_entry}"
+    else:
+        line = f":{evidence.span.line}" if evidence.span else ""
+        rank = f" #{evidence.rank}" if evidence.rank is not None else ""
+        place = f"{evidence.source}{line}{rank}"
+    rules = "".join(f"\n        {rule.rule}: {rule.before!r} → {rule.after!r}" for rule in evidence.rules)
+    return _e(f"{place}  {evidence.raw!r}{rules}")
+
+
+def _value(value) -> str:
+    if isinstance(value, list):
+        return _e(", ".join(str(item) for item in value) if value else "[] (none)")
+    return _e(value)

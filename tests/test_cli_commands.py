@@ -1,0 +1,181 @@
+"""inspect, explain, check, schema, formats and batch feedback, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from listparse.cli import main
+
+from .conftest import ROOT, RAW
+
+SAD = "raw/000_72c65715ee277755.txt"
+
+
+def _run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.fixture
+def raw_copy(in_tmp):
+    """A working directory holding a copy of raw/ and its ingested output/."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    assert _run("ingest", "raw", "--out", "output", "-q").exit_code == 0
+    return in_tmp
+
+
+def test_inspect_shows_entries_fields_and_lines(raw_copy):
+    """The table shows each entry, its title change, its fields with their lines."""
+    result = _run("inspect", SAD)
+    assert result.exit_code == 0
+    assert "10 Sad Anime Series Guaranteed To Make You Cry" in result.output
+    assert "Violet Evergarden" in result.output and "episodes: 13" in result.output
+    assert "year: 2018  (l.52)" in result.output
+
+
+def test_inspect_json(raw_copy):
+    """--json prints the Document model."""
+    result = _run("inspect", "raw/003_69beb07b3dbe9906.txt", "--json")
+    document = json.loads(result.output)
+    assert [e["title"] for e in document["entries"]][:1] == ["Your Liie in April"]
+    assert document["entries"][0]["changes"][0]["rule"] == "fix_stray_capitals"
+
+
+def test_inspect_reports_failure_with_exit_1(in_tmp):
+    """An empty file is shown with its status, exit 1."""
+    (in_tmp / "empty.txt").write_text("")
+    result = _run("inspect", "empty.txt")
+    assert result.exit_code == 1
+    assert "status: empty" in result.output
+
+
+def test_explain_by_fuzzy_title(raw_copy):
+    """A loose title finds the work and shows documents, lines, rules and corrections."""
+    result = _run("explain", "your lie in april")
+    assert result.exit_code == 0
+    assert "raw/003_69beb07b3dbe9906.txt:7 #1  'Your LIie In April'" in result.output
+    assert "spelling_from_other_documents" in result.output
+    assert "name_spelling_in_work: 'Kosei Armia' → 'Kousei Arima'" in result.output
+
+
+def test_explain_by_id_json(raw_copy):
+    """An exact id and --json print that work."""
+    work = json.loads(_run("explain", "steins-gate", "--json").output)
+    assert work["title"]["value"] == "Steins;Gate"
+
+
+def test_explain_unknown_work_exits_2(raw_copy):
+    """No match: a message and exit 2."""
+    result = _run("explain", "zzzzzzzz qqqq")
+    assert result.exit_code == 2
+    assert "no work matches 'zzzzzzzz qqqq'" in result.output
+
+
+def test_explain_without_output_says_what_to_do(in_tmp):
+    """A missing works.json tells the user to ingest first."""
+    result = _run("explain", "anything", "--out", "nowhere")
+    assert result.exit_code == 2
+    assert "run `listparse ingest PATHS --out nowhere` first" in result.output
+
+
+def test_check_identical_exits_0(raw_copy):
+    """Re-ingesting unchanged inputs matches the stored output."""
+    result = _run("check", "raw", "--against", "output")
+    assert result.exit_code == 0, result.output
+    assert "no differences" in result.output
+
+
+def test_check_changed_file_exits_1_naming_the_entry(raw_copy):
+    """A changed title in one raw file is reported field by field, with its source."""
+    path = raw_copy / SAD
+    path.write_text(path.read_text(encoding="utf-8").replace(" 7  Banana Fish", " 7  Banana Fishes"),
+                    encoding="utf-8")
+    result = _run("check", "raw", "--against", "output")
+    assert result.exit_code == 1
+    assert f"~ entry {SAD}#7 changed" in result.output
+    assert "title: 'Banana Fish' → 'Banana Fishes'" in result.output
+    assert "+ work banana-fishes added" in result.output
+
+
+def test_check_against_missing_directory_exits_2(raw_copy):
+    """Comparing with a directory that holds no output is a usage error."""
+    result = _run("check", "raw", "--against", "empty-dir")
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("formats", "files"),
+    [
+        (["--format", "jsonl"], ["entries.jsonl", "works.jsonl"]),
+        (["--format", "csv"], ["documents.csv", "entries.csv", "works.csv"]),
+        (["--format", "json", "--format", "jsonl"],
+         ["documents.json", "entries.jsonl", "works.json", "works.jsonl"]),
+    ],
+)
+def test_formats(raw_copy, formats, files):
+    """--format chooses which files are written."""
+    result = _run("ingest", "raw", "--out", "fmt", *formats)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in (raw_copy / "fmt").iterdir()) == files
+
+
+def test_out_dash_streams_json_lines(raw_copy):
+    """--out - writes JSON Lines to stdout: 30 entries, then 22 works."""
+    result = CliRunner(mix_stderr=False).invoke(main, ["ingest", "raw", "--out", "-"]) if _has_mix_stderr() \
+        else CliRunner().invoke(main, ["ingest", "raw", "--out", "-"])
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["type"] for r in records].count("entry") == 30
+    assert [r["type"] for r in records].count("work") == 22
+
+
+def _has_mix_stderr() -> bool:
+    import inspect
+
+    return "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+
+
+def test_summary_and_quiet(raw_copy):
+    """A closing summary by default; --quiet prints nothing when all goes well."""
+    result = _run("ingest", "raw", "--out", "o")
+    assert re.search(r"2 document\(s\), 0 failed, 30 entries, 22 works, \d+ conflicts, \d+ warnings in", result.output)
+    assert _run("ingest", "raw", "--out", "o", "--quiet").output == ""
+
+
+def test_progress_bar_can_be_forced(raw_copy):
+    """--progress shows a bar even when stderr is not a terminal."""
+    assert "parsing" in _run("ingest", "raw", "--out", "o", "--progress").output
+
+
+def test_verbose_logs_decisions(raw_copy):
+    """-vv logs how the list was chosen."""
+    result = _run("-vv", "ingest", "raw", "--out", "o", "-q")
+    assert "numbered line(s)" in result.output
+
+
+def test_bad_catalogue_is_a_usage_error(raw_copy):
+    """An unreadable catalogue exits 2 with the file named."""
+    result = _run("ingest", "raw", "--catalogue", "missing.jsonl")
+    assert result.exit_code == 2
+    assert "cannot read catalogue missing.jsonl" in result.output
+
+
+def test_every_command_is_in_the_readme():
+    """The README's command reference names every command and every option."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert f"listparse {name}" in readme, name
+        for parameter in command.params:
+            for option in getattr(parameter, "opts", []):
+                if option.startswith("--"):
+                    assert option in readme, f"{name} {option}"
+
+
+def test_every_command_has_help_with_examples():
+    """Each command's --help has an Examples section."""
+    for name in main.commands:
+        result = _run(name, "--help")
+        assert result.exit_code == 0 and "Examples:" in result.output, name
