@@ -2,12 +2,14 @@
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
 parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work); 3 the output could not be written.
+catalogue or aliases file, unknown work); 3 the output could not be written;
+130 interrupted (Ctrl-C or SIGTERM), the previous output left as it was.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -16,7 +18,7 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED = 0, 1, 2, 3
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("json", "jsonl", "csv")
 
 
@@ -35,6 +37,12 @@ def main(verbose: int) -> None:
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="listparse: %(message)s", stream=sys.stderr, force=True)
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so that half-written outputs are cleaned away."""
+    raise KeyboardInterrupt
 
 
 def _knowledge_options(command):
@@ -87,6 +95,9 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
 
         try:
             write_outputs(output_files(result.documents, result.dataset, settings.formats), Path(out))
+        except KeyboardInterrupt:
+            click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except OSError as error:
             click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
             sys.exit(EXIT_WRITE_FAILED)
@@ -239,6 +250,9 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     except ListparseError as error:
         click.echo(f"listparse: {error}", err=True)
         sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _summary(result, seconds: float, destination: str) -> None:

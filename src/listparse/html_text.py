@@ -53,17 +53,40 @@ XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 RenderedLine = tuple[int, str, int | None]
 
 
-def render_html(markup: str, fragment: bool = False) -> tuple[list[RenderedLine], dict]:
-    """Render HTML to (source line, text, group) lines, plus facts from its head."""
+def render_html(markup: str, fragment: bool = False) -> tuple[list[RenderedLine], dict, list[str]]:
+    """Render HTML to (source line, text, group) lines, plus facts from its head, plus warnings."""
     markup = XML_DECLARATION_RE.sub("", markup, count=1)
     if not markup.strip():
-        return [], {}
+        return [], {}, []
+    warnings = []
+    root = _parse(markup)
+    if root is None:
+        # libxml2 stops at 2048 levels of nesting and drops the rest: flatten the
+        # containers that make such depth (their line breaks are kept) and retry.
+        markup = CONTAINER_TAG_RE.sub(lambda m: "\n" if m.group(0).count("\n") else "", markup)
+        warnings.append("HTML nested deeper than libxml2's limit of 2048 levels; div/span/section "
+                        "containers were flattened before parsing")
+        root = _parse(markup)
+        if root is None:
+            return [], {}, [*warnings, "HTML could not be parsed even after flattening"]
+    lines, head = _Renderer().render(root, fragment)
+    return lines, head, warnings
+
+
+CONTAINER_TAG_RE = re.compile(r"</?(?:div|span|section|article|font|center|main|aside|header)\b[^>]*>",
+                              re.IGNORECASE)
+
+
+def _parse(markup: str):
+    """The lxml tree of a page, or None when libxml2 gave up on its depth."""
     parser = lxml_html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
     try:
         root = lxml_html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError):
-        return [], {}
-    return _Renderer().render(root, fragment)
+        return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        return None
+    return root
 
 
 class _Renderer:

@@ -53,7 +53,9 @@ def fix_mojibake(text: str) -> str:
         return text
     import ftfy
 
-    return ftfy.fix_encoding(text)
+    fixed = ftfy.fix_encoding(text)
+    # A repair that invents U+FFFD lost information: keep the text as it was.
+    return text if fixed.count("\ufffd") > text.count("\ufffd") else fixed
 
 
 def decode_html_entities(text: str) -> str:

@@ -87,8 +87,8 @@ def read_bytes(data: bytes, source: str) -> Text:
         fmt = "html"
     sha256 = hashlib.sha256(data).hexdigest()
     if fmt == "html":
-        lines, head = render_html(text)
-        return Text(source, fmt, encoding, sha256, _place(lines), head, warnings)
+        lines, head, html_warnings = render_html(text)
+        return Text(source, fmt, encoding, sha256, _place(lines), head, warnings + html_warnings)
     return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
 
 
@@ -105,8 +105,19 @@ def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, l
     utf16 = _utf16_without_bom(data)
     if utf16:
         return _checked(data.decode(utf16), source), utf16, []
+    nul_warning = []
     if b"\x00" in data:
-        raise ReadError(source, "binary", "binary file (holds NUL bytes), not a text document")
+        nuls = data.count(b"\x00")
+        if nuls > max(8, len(data) // 1000):
+            raise ReadError(source, "binary", "binary file (holds NUL bytes), not a text document")
+        data = data.replace(b"\x00", b"")
+        nul_warning = [f"{nuls} NUL byte(s) removed"]
+    text, encoding, warnings = _decode_text(data, source, is_html)
+    return text, encoding, nul_warning + warnings
+
+
+def _decode_text(data: bytes, source: str, is_html: bool) -> tuple[str, str, list[str]]:
+    """UTF-8, then the encoding an HTML page declares, then cp1252."""
     try:
         return _checked(data.decode("utf-8"), source), "utf-8", []
     except UnicodeDecodeError:
@@ -149,7 +160,7 @@ def markdown_lines(text: str) -> list[Line]:
             end = index
             while end < len(raw_lines) and raw_lines[end].strip():
                 end += 1
-            rendered, _ = render_html("\n".join(raw_lines[index:end]), fragment=True)
+            rendered, _, _ = render_html("\n".join(raw_lines[index:end]), fragment=True)
             lines.extend(Line(index + number, 0, line_text, group)
                          for number, line_text, group in rendered)
             index = end

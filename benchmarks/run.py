@@ -1,0 +1,415 @@
+"""Benchmark listparse on a generated corpus: parsing, parallel parsing, merging, memory, floors, cold start.
+
+    python benchmarks/run.py [--sizes 1000,10000] [--jobs N] [--keep DIR] [--seed 1] [--chunksize 16]
+
+For each size N it generates N documents with benchmarks/generate.py (into a
+temporary directory under /tmp, removed afterwards; or into DIR/nN with
+--keep, reused when it already holds the same corpus) and measures:
+
+* read + parse + normalize (`listparse.pipeline.parse_source`) in one
+  process: documents/s and MB/s, for text+Markdown and for HTML separately;
+* the same on all cores: the library's `parse_sources` when
+  `listparse.pipeline` has one, else a `multiprocessing.Pool.map` over the
+  paths (the parsed `Document`s are pickled back, as a parallel ingest would
+  need them), and the speed-up over one process;
+* both again with each `Document` dropped as soon as it is parsed (workers
+  send back only a count): the upper bound, without the cost of keeping
+  (cyclic GC over live documents) and transferring (pickling) the results;
+* the floor: read the same files, decode them and run one compiled regex
+  (`^\\s*\\d+[.)]`) over every line; listparse's time as a multiple of it;
+* `merge_works` on all parsed documents (entries, works, seconds) and on
+  prefixes of about 10k / 100k / 200k entries, to show how it scales;
+* HTML engines on the corpus's HTML (already decoded, in memory):
+  `BeautifulSoup(text, "lxml").get_text()`, `lxml.html.document_fromstring(text).text_content()`,
+  and listparse's own `html_text.render_html`;
+* that the parser found the generated entries (a sanity check, not a speed);
+* peak RSS of this process and of its largest child (resource.getrusage).
+
+Then, once: cold start of the installed `listparse` command (`--help`, and
+`ingest raw/*.txt --out <tmp>` run from the project root), best of 5.
+
+Output: the machine, one readable table per size, and a final JSON line with
+every figure. Files are read from a warm page cache (they were just written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import glob
+import inspect
+import json
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (benchmarks/generate.py)
+
+import listparse  # noqa: E402
+import listparse.pipeline as pipeline  # noqa: E402
+from listparse.merge import merge_works  # noqa: E402
+from listparse.pipeline import Source, parse_source  # noqa: E402
+
+FLOOR_RE = re.compile(r"^\s*\d+[.)]")
+SLICES = (10_000, 100_000, 200_000)
+MB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------- helpers
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return {"nproc": os.cpu_count(), "cpu": model or platform.machine(),
+            "python": platform.python_version(), "implementation": platform.python_implementation(),
+            "listparse": listparse.__version__, "platform": platform.platform()}
+
+
+def rss_mb() -> dict:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"self": round(own, 1), "largest_child": round(children, 1)}
+
+
+def timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+def _parse_one(item: tuple[str, str]):
+    """Pool worker: one path → its Document (pickled back to the parent)."""
+    path, name = item
+    return parse_source(Source(Path(path), name))
+
+
+def _parse_count(item: tuple[str, str]) -> int:
+    """Pool worker that sends back only the number of entries (no Document to pickle)."""
+    path, name = item
+    return len(parse_source(Source(Path(path), name)).entries)
+
+
+def parse_serial(items: list[tuple[str, str]]) -> list:
+    """What ingest does: parse every source and keep every Document."""
+    return [parse_source(Source(Path(path), name)) for path, name in items]
+
+
+def parse_serial_dropped(items: list[tuple[str, str]]) -> int:
+    """The same work, but each Document is dropped at once (the cyclic GC has little to traverse)."""
+    return sum(len(parse_source(Source(Path(path), name)).entries) for path, name in items)
+
+
+def parse_parallel_dropped(items: list[tuple[str, str]], jobs: int, chunksize: int) -> int:
+    with multiprocessing.get_context().Pool(jobs) as workers:
+        return sum(workers.map(_parse_count, items, chunksize=chunksize))
+
+
+def parse_parallel(items: list[tuple[str, str]], jobs: int, chunksize: int) -> tuple[list, str]:
+    """All cores: the library's parallel path when it has one, else a Pool of our own."""
+    library = getattr(pipeline, "parse_sources", None)
+    if callable(library):
+        sources = [Source(Path(path), name) for path, name in items]
+        parameters = inspect.signature(library).parameters
+        options = {}
+        for name in ("jobs", "workers", "processes"):
+            if name in parameters:
+                options[name] = jobs
+                break
+        if "chunksize" in parameters:
+            options["chunksize"] = chunksize
+        return list(library(sources, **options)), f"listparse.pipeline.parse_sources({', '.join(options)})"
+    with multiprocessing.get_context().Pool(jobs) as workers:
+        documents = workers.map(_parse_one, items, chunksize=chunksize)
+    return documents, f"multiprocessing.Pool({jobs}).map(chunksize={chunksize})"
+
+
+def floor(items: list[tuple[str, str]]) -> int:
+    """Read, decode, split and match one regex per line: the least any parser must do."""
+    hits = 0
+    match = FLOOR_RE.match
+    for path, _ in items:
+        for line in Path(path).read_bytes().decode("utf-8").split("\n"):
+            if match(line):
+                hits += 1
+    return hits
+
+
+def corpus(directory: Path, docs: int, seed: int, jobs: int) -> tuple[dict, float, bool]:
+    """Generate (or reuse) a corpus; return its manifest, the generation time and whether it was reused."""
+    manifest_path = directory / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("docs") == docs and manifest.get("seed") == seed and all(
+                (directory / d["path"]).is_file() for d in manifest["documents"]):
+            return manifest, 0.0, True
+    _, seconds = timed(generate.generate, directory, docs, seed, jobs)
+    return json.loads(manifest_path.read_text(encoding="utf-8")), seconds, False
+
+
+def rate(count: float, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+# --------------------------------------------------------------------------- one size
+
+def bench_size(docs: int, args, workdir: Path) -> dict:
+    manifest, gen_seconds, reused = corpus(workdir, docs, args.seed, args.jobs)
+    groups: dict[str, list[tuple[str, str]]] = {"text+md": [], "html": []}
+    sizes: dict[str, int] = {"text+md": 0, "html": 0}
+    expected: dict[str, int] = {}
+    for document in manifest["documents"]:
+        group = "html" if document["format"] == "html" else "text+md"
+        path = workdir / document["path"]
+        groups[group].append((str(path), document["path"]))
+        sizes[group] += path.stat().st_size
+        expected[document["path"]] = len(document["works"])
+    result: dict = {
+        "docs": docs, "corpus_dir": str(workdir), "reused_corpus": reused, "generate_s": round(gen_seconds, 2),
+        "formats": manifest["formats"], "bytes": manifest["bytes"], "generated_entries": manifest["entries"],
+        "generated_distinct_works": manifest["distinct_works"], "pool_works": manifest["pool_works"],
+        "groups": {},
+    }
+    parsed: list = []
+    for group, items in groups.items():
+        floor(items[: min(len(items), 50)])  # warm imports and caches
+        gc.collect()
+        documents, serial = timed(parse_serial, items)
+        _, floor_s = timed(floor, items)
+        gc.collect()
+        _, dropped_s = timed(parse_serial_dropped, items)
+        gc.collect()
+        parallel_docs, parallel_s = timed(parse_parallel, items, args.jobs, args.chunksize)
+        parallel_docs, how = parallel_docs
+        assert len(parallel_docs) == len(items)
+        del parallel_docs
+        gc.collect()
+        _, parallel_dropped_s = timed(parse_parallel_dropped, items, args.jobs, args.chunksize)
+        mb = sizes[group] / MB
+        result["groups"][group] = {
+            "docs": len(items), "mb": round(mb, 2),
+            "serial_s": round(serial, 3), "serial_docs_s": round(rate(len(items), serial), 1),
+            "serial_mb_s": round(rate(mb, serial), 2),
+            "parallel_s": round(parallel_s, 3), "parallel_docs_s": round(rate(len(items), parallel_s), 1),
+            "parallel_mb_s": round(rate(mb, parallel_s), 2), "parallel_how": how,
+            "speedup": round(serial / parallel_s, 2) if parallel_s else None,
+            "serial_dropped_s": round(dropped_s, 3), "serial_dropped_docs_s": round(rate(len(items), dropped_s), 1),
+            "parallel_dropped_s": round(parallel_dropped_s, 3),
+            "parallel_dropped_docs_s": round(rate(len(items), parallel_dropped_s), 1),
+            "speedup_dropped": round(dropped_s / parallel_dropped_s, 2) if parallel_dropped_s else None,
+            "floor_s": round(floor_s, 3), "floor_docs_s": round(rate(len(items), floor_s), 1),
+            "floor_mb_s": round(rate(mb, floor_s), 2), "x_floor": round(serial / floor_s, 1) if floor_s else None,
+            "entries_found": sum(len(d.entries) for d in documents),
+            "entries_generated": sum(expected[name] for _, name in items),
+            "docs_exact_count": sum(1 for d in documents if len(d.entries) == expected[d.source]),
+            "docs_failed": sum(1 for d in documents if d.status != "ok"),
+        }
+        parsed.extend(documents)
+    result["rss_after_parse_mb"] = rss_mb()
+
+    # Merging: every document, then prefixes (in source order, as merge_works sorts) of growing size.
+    parsed.sort(key=lambda d: d.source)
+    total_entries = sum(len(d.entries) for d in parsed)
+    merges = []
+    targets = [t for t in SLICES if t < total_entries] + [total_entries]
+    for target in targets:
+        chosen, count = [], 0
+        for document in parsed:
+            if count >= target:
+                break
+            chosen.append(document)
+            count += len(document.entries)
+        gc.collect()
+        (_, dataset), seconds = timed(merge_works, chosen)
+        merges.append({"target": target, "docs": len(chosen), "entries": count, "works": len(dataset.works),
+                       "seconds": round(seconds, 3), "entries_s": round(rate(count, seconds), 1)})
+        del dataset
+    result["merge"] = merges
+    result["rss_after_merge_mb"] = rss_mb()
+
+    # HTML engines, on the decoded HTML in memory.
+    html_items = groups["html"]
+    texts = [Path(path).read_bytes().decode("utf-8") for path, _ in html_items]
+    if args.html_limit:
+        texts = texts[: args.html_limit]
+    html_mb = sum(len(t.encode("utf-8")) for t in texts) / MB
+    result["html_engines"] = {"docs": len(texts), "mb": round(html_mb, 2)}
+    for label, function in html_engines().items():
+        gc.collect()
+        _, seconds = timed(lambda: [function(text) for text in texts])
+        result["html_engines"][label] = {"seconds": round(seconds, 3), "docs_s": round(rate(len(texts), seconds), 1),
+                                         "mb_s": round(rate(html_mb, seconds), 2)}
+    del texts, parsed
+    gc.collect()
+    result["rss_mb"] = rss_mb()
+    return result
+
+
+def html_engines() -> dict:
+    from bs4 import BeautifulSoup
+    from lxml import html as lxml_html
+
+    from listparse.html_text import render_html
+
+    return {
+        'BeautifulSoup(text, "lxml").get_text()': lambda text: BeautifulSoup(text, "lxml").get_text(),
+        "lxml.html.document_fromstring(text).text_content()":
+            lambda text: lxml_html.document_fromstring(text).text_content(),
+        "listparse.html_text.render_html(text)": render_html,
+    }
+
+
+# --------------------------------------------------------------------------- cold start
+
+def cold_start(repeat: int = 5) -> dict:
+    executable = Path(sys.executable).parent / "listparse"
+    command = str(executable) if executable.exists() else shutil.which("listparse")
+    if not command:
+        return {"error": "no listparse executable found"}
+    raw = sorted(glob.glob(str(PROJECT / "raw" / "*.txt")))
+    result = {"executable": command, "repeat": repeat}
+    with tempfile.TemporaryDirectory(prefix="listparse-bench-cold-", dir="/tmp") as out:
+        runs = {
+            "listparse --help": [command, "--help"],
+            f"listparse ingest raw/*.txt ({len(raw)} files) --out <tmp>":
+                [command, "ingest", *[os.path.relpath(p, PROJECT) for p in raw], "--out", out],
+        }
+        for label, argv in runs.items():
+            times, codes = [], set()
+            for _ in range(repeat):
+                started = time.perf_counter()
+                completed = subprocess.run(argv, cwd=PROJECT, capture_output=True)
+                times.append(time.perf_counter() - started)
+                codes.add(completed.returncode)
+            result[label] = {"best_s": round(min(times), 3), "median_s": round(sorted(times)[len(times) // 2], 3),
+                             "exit_codes": sorted(codes)}
+    return result
+
+
+# --------------------------------------------------------------------------- printing
+
+def _n(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def print_size(r: dict) -> None:
+    f = r["formats"]
+    print()
+    print(f"== N = {r['docs']:,} documents: {r['bytes'] / MB:,.1f} MB ({f['text']:,} text, {f['markdown']:,} md, "
+          f"{f['html']:,} html); {r['generated_entries']:,} entries, {r['generated_distinct_works']:,} distinct works "
+          f"generated (pool {r['pool_works']:,}) ==")
+    how = "reused" if r["reused_corpus"] else f"generated in {r['generate_s']} s"
+    print(f"corpus: {r['corpus_dir']} ({how})")
+    g = r["groups"]
+    rows = [
+        ("documents", lambda x: f"{x['docs']:,}"),
+        ("MB", lambda x: _n(x["mb"], 1)),
+        ("1 process: seconds", lambda x: _n(x["serial_s"], 2)),
+        ("1 process: docs/s", lambda x: _n(x["serial_docs_s"])),
+        ("1 process: MB/s", lambda x: _n(x["serial_mb_s"], 2)),
+        ("all cores: seconds", lambda x: _n(x["parallel_s"], 2)),
+        ("all cores: docs/s", lambda x: _n(x["parallel_docs_s"])),
+        ("all cores: MB/s", lambda x: _n(x["parallel_mb_s"], 2)),
+        ("all cores: speed-up", lambda x: f"{x['speedup']:.2f}x"),
+        ("1 process, Documents dropped", lambda x: f"{x['serial_dropped_docs_s']:,.1f} docs/s"),
+        ("all cores, Documents dropped", lambda x: f"{x['parallel_dropped_docs_s']:,.1f} docs/s"),
+        ("  speed-up, dropped", lambda x: f"{x['speedup_dropped']:.2f}x"),
+        ("floor (read+regex): seconds", lambda x: _n(x["floor_s"], 3)),
+        ("floor: docs/s", lambda x: _n(x["floor_docs_s"])),
+        ("floor: MB/s", lambda x: _n(x["floor_mb_s"], 1)),
+        ("listparse / floor", lambda x: f"{x['x_floor']:,.1f}x"),
+        ("entries found / generated", lambda x: f"{x['entries_found']:,} / {x['entries_generated']:,}"),
+        ("docs with exact entry count", lambda x: f"{x['docs_exact_count']:,} / {x['docs']:,}"),
+    ]
+    print(f"{'read+parse+normalize':<30}{'text+md':>22}{'html':>22}")
+    for label, cell in rows:
+        print(f"{label:<30}{cell(g['text+md']):>22}{cell(g['html']):>22}")
+    print(f"all cores via: {g['html']['parallel_how']}")
+    print()
+    print(f"{'merge_works':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}")
+    for m in r["merge"]:
+        label = "all documents" if m is r["merge"][-1] else f"~{m['target']:,} entries"
+        print(f"{label:<30}{m['docs']:>10,}{m['entries']:>12,}{m['works']:>10,}{m['seconds']:>10.2f}"
+              f"{m['entries_s']:>12,.0f}")
+    print()
+    h = r["html_engines"]
+    print(f"{'HTML engine (' + format(h['docs'], ',') + ' docs, ' + format(h['mb'], ',.1f') + ' MB)':<55}"
+          f"{'seconds':>10}{'docs/s':>10}{'MB/s':>8}")
+    for label, value in h.items():
+        if isinstance(value, dict):
+            print(f"{label:<55}{value['seconds']:>10.2f}{value['docs_s']:>10,.1f}{value['mb_s']:>8.2f}")
+    print()
+    print(f"peak RSS after parse: {r['rss_after_parse_mb']['self']:,.0f} MB; after merge: "
+          f"{r['rss_after_merge_mb']['self']:,.0f} MB; largest child: {r['rss_mb']['largest_child']:,.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes [1000,10000]")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for 'all cores' [nproc]")
+    parser.add_argument("--keep", metavar="DIR", help="generate into (or reuse) DIR/n<N> and keep it")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed [1]")
+    parser.add_argument("--chunksize", type=int, default=16, help="Pool.map chunksize [16]")
+    parser.add_argument("--html-limit", type=int, default=0,
+                        help="compare HTML engines on at most this many documents [0 = all]")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess timings")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    started = time.perf_counter()
+    info = machine()
+    print(f"machine: {info['nproc']} CPUs, {info['cpu']}; {info['implementation']} {info['python']}; "
+          f"listparse {info['listparse']}; {info['platform']}")
+    print(f"jobs: {args.jobs}; chunksize: {args.chunksize}; seed: {args.seed}; sizes: {', '.join(map(str, sizes))}")
+    results = []
+    for docs in sizes:
+        if args.keep:
+            workdir = Path(args.keep) / f"n{docs}"
+            results.append(bench_size(docs, args, workdir))
+        else:
+            with tempfile.TemporaryDirectory(prefix=f"listparse-bench-{docs}-", dir="/tmp") as tmp:
+                results.append(bench_size(docs, args, Path(tmp)))
+        results[-1]["wall_s"] = round(time.perf_counter() - started, 1)
+        print_size(results[-1])
+        print(f"(elapsed so far: {results[-1]['wall_s']:.0f} s)")
+        sys.stdout.flush()
+
+    cold = None if args.no_cold_start else cold_start()
+    if cold:
+        print()
+        print(f"{'cold start (best of ' + str(cold.get('repeat', 5)) + ')':<60}{'best s':>10}{'median s':>10}")
+        for label, value in cold.items():
+            if isinstance(value, dict):
+                print(f"{label:<60}{value['best_s']:>10.3f}{value['median_s']:>10.3f}"
+                      f"   exit {','.join(map(str, value['exit_codes']))}")
+    rss = rss_mb()
+    total = round(time.perf_counter() - started, 1)
+    print()
+    print(f"peak RSS of the whole run: {rss['self']:,.0f} MB (this process), {rss['largest_child']:,.0f} MB "
+          f"(largest child: pool worker or subprocess); total wall time {total:,.1f} s")
+    print(json.dumps({"machine": info, "jobs": args.jobs, "chunksize": args.chunksize, "seed": args.seed,
+                      "sizes": results, "cold_start": cold, "peak_rss_mb": rss, "total_s": total},
+                     separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
