@@ -170,7 +170,16 @@ def rate(count: float, seconds: float) -> float:
 
 # --------------------------------------------------------------------------- one size
 
+def load() -> list[float]:
+    """1-, 5- and 15-minute load averages: other work on the machine skews the figures, the all-cores ones most."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
 def bench_size(docs: int, args, workdir: Path) -> dict:
+    load_before = load()
     manifest, gen_seconds, reused = corpus(workdir, docs, args.seed, args.jobs)
     groups: dict[str, list[tuple[str, str]]] = {"text+md": [], "html": []}
     sizes: dict[str, int] = {"text+md": 0, "html": 0}
@@ -259,6 +268,7 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
     del texts, parsed
     gc.collect()
     result["rss_mb"] = rss_mb()
+    result["load_before"], result["load_after"] = load_before, load()
     return result
 
 
@@ -358,6 +368,8 @@ def print_size(r: dict) -> None:
     print()
     print(f"peak RSS after parse: {r['rss_after_parse_mb']['self']:,.0f} MB; after merge: "
           f"{r['rss_after_merge_mb']['self']:,.0f} MB; largest child: {r['rss_mb']['largest_child']:,.0f} MB")
+    print(f"load average before: {' '.join(map(str, r['load_before']))}; after: {' '.join(map(str, r['load_after']))}"
+          f" (on {os.cpu_count()} CPUs; above ~0.5 before a run means something else was running)")
 
 
 def main(argv: list[str] | None = None) -> int:

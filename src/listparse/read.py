@@ -98,13 +98,10 @@ def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, l
                           (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            try:
-                return _checked(data.decode(encoding), source), encoding, []
-            except UnicodeDecodeError:
-                raise ReadError(source, "undecodable", f"invalid {encoding} after its byte-order mark") from None
+            return _decode_wide(data, encoding, source)
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _checked(data.decode(utf16), source), utf16, []
+        return _decode_wide(data, utf16, source)
     nul_warning = []
     if b"\x00" in data:
         nuls = data.count(b"\x00")
@@ -114,6 +111,19 @@ def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, l
         nul_warning = [f"{nuls} NUL byte(s) removed"]
     text, encoding, warnings = _decode_text(data, source, is_html)
     return text, encoding, nul_warning + warnings
+
+
+def _decode_wide(data: bytes, encoding: str, source: str) -> tuple[str, str, list[str]]:
+    """UTF-16/32: a file cut in the middle of a character loses that character, with a warning."""
+    width = 4 if "32" in encoding else 2
+    warnings = []
+    if len(data) % width:
+        data = data[:len(data) - len(data) % width]
+        warnings.append("file ends in the middle of a character (truncated?); the partial character was dropped")
+    try:
+        return _checked(data.decode(encoding), source), encoding, warnings
+    except UnicodeDecodeError:
+        raise ReadError(source, "undecodable", f"invalid {encoding}") from None
 
 
 def _decode_text(data: bytes, source: str, is_html: bool) -> tuple[str, str, list[str]]:
