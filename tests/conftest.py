@@ -25,3 +25,11 @@ def in_tmp(tmp_path, monkeypatch) -> Path:
     """Run the test inside an empty temporary working directory."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own parse cache, never the user's."""
+    directory = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("LISTPARSE_CACHE_DIR", str(directory))
+    return directory

@@ -112,3 +112,39 @@ def test_unwritable_output_exits_3(in_tmp):
     result = _run("ingest", "good.txt", "--out", "taken/out")
     assert result.exit_code == 3
     assert "cannot write to taken/out" in result.output
+
+
+def test_jobs_and_cache_give_byte_identical_output(in_tmp, private_cache):
+    """--jobs 1, --jobs 2, a cold cache and a warm cache all write the same bytes."""
+    (in_tmp / "docs").mkdir()
+    for number in range(200):  # enough documents for two workers to be used
+        (in_tmp / "docs" / f"d{number:03d}.md").write_text(
+            f"# List {number}\n\n## 1. Alpha {number % 7}\n\nYear: 201{number % 10}\n\n## 2. Beta\n\nFine.\n")
+    shutil.copytree(RAW, in_tmp / "docs" / "raw")
+    runs = {
+        "serial": ["--jobs", "1", "--no-cache"],
+        "parallel": ["--jobs", "2", "--no-cache"],
+        "cold": ["--jobs", "2", "--cache-dir", "cache"],
+        "warm": ["--jobs", "1", "--cache-dir", "cache"],
+    }
+    for name, options in runs.items():
+        assert _run("ingest", "docs", "--out", name, "-q", *options).exit_code == 0
+    assert len(list((in_tmp / "cache").rglob("*.json"))) == 202
+    for name in ("entries.csv", "documents.csv", "documents.json", "works.json", "works.csv"):
+        contents = {run: (in_tmp / run / name).read_bytes() for run in runs}
+        assert len(set(contents.values())) == 1, name
+
+
+def test_cache_reparses_only_changed_files(in_tmp, monkeypatch):
+    """After one file changes, only that file is parsed again."""
+    import listparse.pipeline as pipeline
+
+    for number in range(5):
+        (in_tmp / f"d{number}.txt").write_text(f"L\n\n1. A{number}\n\n2. B\n")
+    assert _run("ingest", ".", "--out", "o", "-q", "--cache-dir", "c").exit_code == 0
+    (in_tmp / "d3.txt").write_text("L\n\n1. Changed\n\n2. B\n")
+    parsed = []
+    real = pipeline.parse_text
+    monkeypatch.setattr(pipeline, "parse_text", lambda text: parsed.append(text.source) or real(text))
+    assert _run("ingest", ".", "--out", "o", "-q", "--cache-dir", "c").exit_code == 0
+    assert parsed == ["d3.txt"]

@@ -152,7 +152,7 @@ def test_progress_bar_can_be_forced(raw_copy):
 
 def test_verbose_logs_decisions(raw_copy):
     """-vv logs how the list was chosen."""
-    result = _run("-vv", "ingest", "raw", "--out", "o", "-q")
+    result = _run("-vv", "ingest", "raw", "--out", "o", "-q", "--no-cache")
     assert "numbered line(s)" in result.output
 
 

@@ -46,7 +46,14 @@ def _interrupt(signum, frame) -> None:
 
 
 def _knowledge_options(command):
-    """--catalogue and --aliases, shared by ingest and check."""
+    """--catalogue, --aliases, --jobs and the cache switches, shared by ingest and check."""
+    command = click.option("--cache-dir", metavar="DIR", type=click.Path(file_okay=False),
+                           help="Where parsed documents are cached [default: $LISTPARSE_CACHE_DIR, "
+                                "else ~/.cache/listparse].")(command)
+    command = click.option("--no-cache", is_flag=True,
+                           help="Parse every document afresh; neither read nor write the cache.")(command)
+    command = click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+                           help="Worker processes for parsing; 0 means one per core.")(command)
     command = click.option("--aliases", metavar="FILE", type=click.Path(dir_okay=False),
                            help="TOML file forcing or forbidding merges "
                                 "[default: ./listparse-aliases.toml if present].")(command)
@@ -65,7 +72,8 @@ def _knowledge_options(command):
               "[default: on when stderr is a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
-           aliases: str | None, progress: bool | None, quiet: bool) -> None:
+           aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, progress: bool | None,
+           quiet: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
@@ -77,6 +85,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest raw/*.txt
       listparse ingest corpus/ --out out/ --format jsonl
       listparse ingest corpus/ --catalogue anime-offline-database.json --aliases fixes.toml
+      listparse ingest corpus/ --jobs 4 --no-cache
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
     """
     from .pipeline import IngestOptions, output_files, run
@@ -84,7 +93,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     started = time.perf_counter()
     stream = out == "-"
     settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases),
-                             formats=("jsonl",) if stream else (formats or ("json", "csv")))
+                             formats=("jsonl",) if stream else (formats or ("json", "csv")),
+                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     result = _run_reporting_errors(run, paths, settings, show_bar)
     if stream:
@@ -173,7 +183,8 @@ def explain(query: str, out: str, as_json: bool) -> None:
 @click.option("--against", required=True, metavar="DIR", type=click.Path(file_okay=False),
               help="An output directory written before by `listparse ingest`.")
 @_knowledge_options
-def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None) -> None:
+def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None, jobs: int,
+          no_cache: bool, cache_dir: str | None) -> None:
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
@@ -188,7 +199,8 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     from .pipeline import IngestOptions, output_files, run
     from .report import console, show_differences
 
-    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases))
+    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases), jobs=jobs,
+                             cache_dir=_cache_dir(no_cache, cache_dir))
     result = _run_reporting_errors(run, paths, settings, False)
     files = output_files(result.documents, result.dataset, ("json", "csv"))
     from .errors import ListparseError
@@ -229,6 +241,12 @@ def _aliases_file(aliases: str | None) -> str | None:
     if aliases is None and Path(DEFAULT_ALIASES_FILE).is_file():
         return DEFAULT_ALIASES_FILE
     return aliases
+
+
+def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
+    from .cache import default_cache_dir
+
+    return None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
 
 
 def _run_reporting_errors(run, paths, settings, show_bar: bool):

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sys
@@ -23,7 +24,7 @@ from .merge import merge_works
 from .models import Dataset, Document
 from .normalize import normalize_document
 from .parse import parse_text
-from .read import TEXT_SUFFIXES, read_bytes, read_source
+from .read import TEXT_SUFFIXES, read_bytes, read_file
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class IngestOptions(BaseModel):
     catalogue: Path | None = None
     aliases: Path | None = None
     formats: tuple[Literal["json", "jsonl", "csv"], ...] = ("json", "csv")
+    jobs: int = 1  # worker processes for parsing; 0 means one per core
+    cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +89,8 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
         aliases = load_aliases(settings.aliases)
     sources = find_sources(paths)
     documents = []
-    for source in sources:
-        documents.append(parse_source(source))
+    for document in parse_sources(sources, settings.jobs, settings.cache_dir):
+        documents.append(document)
         if progress is not None:
             progress(len(documents), len(sources))
     documents, dataset = merge_works(documents, catalogue, aliases)
@@ -125,14 +128,40 @@ def find_sources(paths: Iterable[str | Path]) -> list[Source]:
     return sources
 
 
-def parse_source(source: Source) -> Document:
-    """Read and parse one source; any failure becomes the document's status and message."""
+MIN_PER_WORKER = 32  # below this many documents per worker, processes cost more than they save
+
+
+def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Document]:
+    """Parse sources in order, in `jobs` worker processes (0: one per core) when the batch is big enough."""
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(sources) // MIN_PER_WORKER))
+    stdin = [source for source in sources if source.path is None]
+    if workers <= 1 or stdin:
+        yield from (parse_source(source, cache_dir) for source in sources)
+        return
+    import multiprocessing
+    from functools import partial
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(partial(parse_source, cache_dir=cache_dir), sources, chunksize=16)
+
+
+def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
+    """Read, parse and normalize one source; any failure becomes the document's status and message."""
     try:
-        if source.path is None:
-            text = read_bytes(sys.stdin.buffer.read(), source.name)
-        else:
-            text = read_source(source.path, source.name)
-        return normalize_document(parse_text(text))
+        data = sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
+        if cache_dir is None:
+            return normalize_document(parse_text(read_bytes(data, source.name)))
+        from .cache import Cache
+
+        cache = Cache(cache_dir)
+        sha256 = hashlib.sha256(data).hexdigest()
+        cached = cache.get(sha256, source.name)
+        if cached is not None:
+            log.debug("%s: parsed before (cache)", source.name)
+            return cached
+        document = normalize_document(parse_text(read_bytes(data, source.name, sha256)))
+        cache.put(document)
+        return document
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above

@@ -58,12 +58,10 @@ class Text:
         return "\n".join(line.text for line in self.lines)
 
 
-def read_source(path: str | Path, display_name: str | None = None) -> Text:
-    """Read one file from disk and lay it out as lines."""
-    name = display_name or str(path)
-    path = Path(path)
+def read_file(path: Path, name: str) -> bytes:
+    """The bytes of a file; a missing or unreadable one raises ReadError saying which."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError(name, "missing", "no such file") from None
     except IsADirectoryError:
@@ -72,11 +70,10 @@ def read_source(path: str | Path, display_name: str | None = None) -> Text:
         raise ReadError(name, "unreadable", "permission denied") from None
     except OSError as error:
         raise ReadError(name, "unreadable", error.strerror or str(error)) from None
-    return read_bytes(data, name)
 
 
-def read_bytes(data: bytes, source: str) -> Text:
-    """Decode `data` (named `source`) and lay it out as lines."""
+def read_bytes(data: bytes, source: str, sha256: str | None = None) -> Text:
+    """Decode `data` (named `source`; `sha256` its hash, if known) and lay it out as lines."""
     if not data.strip():
         raise ReadError(source, "empty", "file is empty" if not data else "file holds only white space")
     suffix_format = TEXT_SUFFIXES.get(Path(source).suffix.lower())
@@ -85,7 +82,7 @@ def read_bytes(data: bytes, source: str) -> Text:
     fmt = suffix_format or sniff_format(text)
     if fmt != "html" and HTML_SNIFF_RE.match(text):
         fmt = "html"
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
         lines, head, html_warnings = render_html(text)
         return Text(source, fmt, encoding, sha256, _place(lines), head, warnings + html_warnings)
