@@ -95,6 +95,54 @@ def timed(function, *args, **kwargs):
     return value, time.perf_counter() - started
 
 
+def _system_busy_s() -> float | None:
+    """CPU seconds the whole machine has spent busy (all CPUs), from /proc/stat."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+WAIT_IDLE = 0.0  # --wait-idle: seconds to wait, before each measurement, for other processes to go quiet
+
+
+def wait_idle(limit: float, threshold: float = 0.25) -> float | None:
+    """Sleep until other processes use under `threshold` CPUs (sampled over 1 s), at most `limit` seconds.
+    Returns the last sample."""
+    deadline = time.monotonic() + limit
+    others = None
+    while True:
+        busy = _system_busy_s()
+        if busy is None:
+            return None
+        time.sleep(1.0)
+        others = (_system_busy_s() - busy) / 1.0
+        if others < threshold or time.monotonic() >= deadline:
+            return round(others, 2)
+
+
+def measured(function, *args, **kwargs):
+    """(value, wall seconds, CPUs used on average by *other* processes meanwhile, or None).
+
+    Other work on the machine (a test run, a build) skews the figures, the
+    all-cores ones most; this says how much there was."""
+    if WAIT_IDLE > 0:
+        wait_idle(WAIT_IDLE)
+    busy, own = _system_busy_s(), _own_cpu_s()
+    value, seconds = timed(function, *args, **kwargs)
+    busy_after = _system_busy_s()
+    if busy is None or busy_after is None or seconds <= 0:
+        return value, seconds, None
+    others = (busy_after - busy - (_own_cpu_s() - own)) / seconds
+    return value, seconds, round(max(others, 0.0), 2)
+
+
 def _parse_one(item: tuple[str, str]):
     """Pool worker: one path → its Document (pickled back to the parent)."""
     path, name = item
@@ -200,17 +248,18 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
     for group, items in groups.items():
         floor(items[: min(len(items), 50)])  # warm imports and caches
         gc.collect()
-        documents, serial = timed(parse_serial, items)
+        documents, serial, others_serial = measured(parse_serial, items)
         _, floor_s = timed(floor, items)
         gc.collect()
-        _, dropped_s = timed(parse_serial_dropped, items)
+        _, dropped_s, others_dropped = measured(parse_serial_dropped, items)
         gc.collect()
-        parallel_docs, parallel_s = timed(parse_parallel, items, args.jobs, args.chunksize)
+        parallel_docs, parallel_s, others_parallel = measured(parse_parallel, items, args.jobs, args.chunksize)
         parallel_docs, how = parallel_docs
         assert len(parallel_docs) == len(items)
         del parallel_docs
         gc.collect()
-        _, parallel_dropped_s = timed(parse_parallel_dropped, items, args.jobs, args.chunksize)
+        _, parallel_dropped_s, others_parallel_dropped = measured(parse_parallel_dropped, items, args.jobs,
+                                                                  args.chunksize)
         mb = sizes[group] / MB
         result["groups"][group] = {
             "docs": len(items), "mb": round(mb, 2),
@@ -229,6 +278,8 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
             "entries_generated": sum(expected[name] for _, name in items),
             "docs_exact_count": sum(1 for d in documents if len(d.entries) == expected[d.source]),
             "docs_failed": sum(1 for d in documents if d.status != "ok"),
+            "others_cpus": {"serial": others_serial, "serial_dropped": others_dropped,
+                            "parallel": others_parallel, "parallel_dropped": others_parallel_dropped},
         }
         parsed.extend(documents)
     result["rss_after_parse_mb"] = rss_mb()
@@ -246,9 +297,10 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
             chosen.append(document)
             count += len(document.entries)
         gc.collect()
-        (_, dataset), seconds = timed(merge_works, chosen)
+        (_, dataset), seconds, others = measured(merge_works, chosen)
         merges.append({"target": target, "docs": len(chosen), "entries": count, "works": len(dataset.works),
-                       "seconds": round(seconds, 3), "entries_s": round(rate(count, seconds), 1)})
+                       "seconds": round(seconds, 3), "entries_s": round(rate(count, seconds), 1),
+                       "others_cpus": others})
         del dataset
     result["merge"] = merges
     result["rss_after_merge_mb"] = rss_mb()
@@ -295,18 +347,27 @@ def cold_start(repeat: int = 5) -> dict:
         return {"error": "no listparse executable found"}
     raw = sorted(glob.glob(str(PROJECT / "raw" / "*.txt")))
     result = {"executable": command, "repeat": repeat}
-    with tempfile.TemporaryDirectory(prefix="listparse-bench-cold-", dir="/tmp") as out:
-        runs = {
-            "listparse --help": [command, "--help"],
-            f"listparse ingest raw/*.txt ({len(raw)} files) --out <tmp>":
-                [command, "ingest", *[os.path.relpath(p, PROJECT) for p in raw], "--out", out],
-        }
-        for label, argv in runs.items():
+    with tempfile.TemporaryDirectory(prefix="listparse-bench-cold-", dir="/tmp") as tmp:
+        out, warm_cache = os.path.join(tmp, "out"), os.path.join(tmp, "warm-cache")
+        ingest = [command, "ingest", *[os.path.relpath(p, PROJECT) for p in raw], "--out", out]
+        label = f"listparse ingest raw/*.txt ({len(raw)} files) --out <tmp>"
+        runs = [  # (label, argv, cache directory: None = a fresh empty one for every run)
+            ("listparse --help", [command, "--help"], None),
+            (label, ingest, None),
+            (label + ", warm cache", ingest, warm_cache),
+        ]
+        for label, argv, cache in runs:
+            if WAIT_IDLE > 0:
+                wait_idle(WAIT_IDLE)
             times, codes = [], set()
-            for _ in range(repeat):
+            for attempt in range(repeat + (cache is not None)):
+                # The CLI caches parsed documents (LISTPARSE_CACHE_DIR, else ~/.cache/listparse): point it
+                # at a fresh directory so that "cold" means cold and nothing is written outside /tmp.
+                env = dict(os.environ, LISTPARSE_CACHE_DIR=cache or tempfile.mkdtemp(dir=tmp))
                 started = time.perf_counter()
-                completed = subprocess.run(argv, cwd=PROJECT, capture_output=True)
-                times.append(time.perf_counter() - started)
+                completed = subprocess.run(argv, cwd=PROJECT, capture_output=True, env=env)
+                if cache is None or attempt > 0:  # the warm row's first run only fills the cache
+                    times.append(time.perf_counter() - started)
                 codes.add(completed.returncode)
             result[label] = {"best_s": round(min(times), 3), "median_s": round(sorted(times)[len(times) // 2], 3),
                              "exit_codes": sorted(codes)}
@@ -347,17 +408,25 @@ def print_size(r: dict) -> None:
         ("listparse / floor", lambda x: f"{x['x_floor']:,.1f}x"),
         ("entries found / generated", lambda x: f"{x['entries_found']:,} / {x['entries_generated']:,}"),
         ("docs with exact entry count", lambda x: f"{x['docs_exact_count']:,} / {x['docs']:,}"),
+        ("CPUs busy elsewhere 1p/all", lambda x: " / ".join(
+            "?" if x["others_cpus"][k] is None else f"{x['others_cpus'][k]:.2f}"
+            for k in ("serial", "parallel"))),
+        ("  same, Documents dropped", lambda x: " / ".join(
+            "?" if x["others_cpus"][k] is None else f"{x['others_cpus'][k]:.2f}"
+            for k in ("serial_dropped", "parallel_dropped"))),
     ]
-    print(f"{'read+parse+normalize':<30}{'text+md':>22}{'html':>22}")
+    print(f"{'read+parse+normalize':<32}{'text+md':>22}{'html':>22}")
     for label, cell in rows:
-        print(f"{label:<30}{cell(g['text+md']):>22}{cell(g['html']):>22}")
+        print(f"{label:<32}{cell(g['text+md']):>22}{cell(g['html']):>22}")
     print(f"all cores via: {g['html']['parallel_how']}")
     print()
-    print(f"{'merge_works':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}")
+    print(f"{'merge_works':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}"
+          f"{'busy elsewhere':>16}")
     for m in r["merge"]:
         label = "all documents" if m is r["merge"][-1] else f"~{m['target']:,} entries"
+        others = "?" if m["others_cpus"] is None else f"{m['others_cpus']:.2f} CPUs"
         print(f"{label:<30}{m['docs']:>10,}{m['entries']:>12,}{m['works']:>10,}{m['seconds']:>10.2f}"
-              f"{m['entries_s']:>12,.0f}")
+              f"{m['entries_s']:>12,.0f}{others:>16}")
     print()
     h = r["html_engines"]
     print(f"{'HTML engine (' + format(h['docs'], ',') + ' docs, ' + format(h['mb'], ',.1f') + ' MB)':<55}"
@@ -383,7 +452,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html-limit", type=int, default=0,
                         help="compare HTML engines on at most this many documents [0 = all]")
     parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess timings")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each measurement wait up to SECONDS for other processes to use "
+                             "< 0.25 CPUs [0: don't wait]")
     args = parser.parse_args(argv)
+    global WAIT_IDLE
+    WAIT_IDLE = args.wait_idle
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
 
     started = time.perf_counter()

@@ -15,9 +15,9 @@ DOCUMENT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".markdown"}
 
 
 def fixture_documents() -> list[Path]:
-    """Every fixture document (not its .expected.json), then the seed articles in raw/."""
+    """Every fixture document (not its .expected.json), the saved web pages, then the seeds in raw/."""
     found = [path for path in sorted(FIXTURES.glob("*")) if path.suffix in DOCUMENT_SUFFIXES]
-    return found + sorted(RAW.glob("*.txt"))
+    return found + sorted((FIXTURES / "web").glob("*.html")) + sorted(RAW.glob("*.txt"))
 
 
 @pytest.fixture

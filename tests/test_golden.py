@@ -50,3 +50,15 @@ def test_fixture_parses_as_labelled(expected_path):
     for key in ("headline", "author", "url"):
         found = getattr(document, key)
         assert (found.value if found else None) == expected.get(key), key
+
+
+WEB_EXPECTED = sorted((FIXTURES / "web").glob("*.expected.json"))
+
+
+@pytest.mark.parametrize("expected_path", WEB_EXPECTED, ids=[p.name.split(".")[0] for p in WEB_EXPECTED])
+def test_saved_web_page_parses_as_labelled(expected_path):
+    """Real-looking saved pages: the main list's ranks, normalized titles and order."""
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    document = _parse(expected_path.with_name(expected_path.name.replace(".expected.json", ".html")))
+    assert [(e.rank, e.title) for e in document.entries] == [(e["rank"], e["title"]) for e in expected["entries"]]
+    assert document.order == expected["order"]

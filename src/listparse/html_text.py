@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from .structured import item_list_from_json_ld, item_list_from_microdata
 
 SKIPPED_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "nav", "footer", "aside", "form",
@@ -35,8 +38,9 @@ EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 NOISE_TOKEN_RE = re.compile(
     r"""(?:^|[-_])(?:
         comments? | comment(?:list|respond|form) | respond | disqus
-      | sidebar | widget(?:s|area)? | related(?:posts|articles)? | read(?:more|next)
-      | more(?:stories|articles) | recommended | trending | popular(?:posts)?
+      | sidebar\d* | widgets | widget[-_]?area | related(?:[-_]?(?:posts|articles|stories|links|content))?
+      | read[-_]?(?:more|next|also) | more[-_]?(?:stories|articles|from) | recommended | trending
+      | popular(?:[-_]?posts)?
       | share(?:buttons|bar|daddy)? | sharing | social | newsletter | subscribe | signup
       | cookies? | consent | gdpr | banner | popup | modal | advert(?:isement)? | ads? | adsense
       | promo | sponsored | breadcrumbs? | navbar | navigation | menu | toc | tableofcontents
@@ -46,6 +50,8 @@ NOISE_TOKEN_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 NEVER_NOISE_TAGS = frozenset({"html", "body", "main", "article"})
+RANK_BADGE_RE = re.compile(r"^(?:#|No\.?\s*)?\d{1,3}[.)]?$")  # "4", "#4", "4." alone in a block
+CELL_TAGS = frozenset({"td", "th"})
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -53,11 +59,21 @@ XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 RenderedLine = tuple[int, str, int | None]
 
 
-def render_html(markup: str, fragment: bool = False) -> tuple[list[RenderedLine], dict, list[str]]:
-    """Render HTML to (source line, text, group) lines, plus facts from its head, plus warnings."""
+@dataclass(slots=True)
+class Rendered:
+    """A rendered page: its lines, facts from its head, its marked-up ItemList, warnings."""
+
+    lines: list[RenderedLine] = field(default_factory=list)
+    head: dict[str, tuple[str, str]] = field(default_factory=dict)
+    item_list: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def render_html(markup: str, fragment: bool = False) -> Rendered:
+    """Render HTML to (source line, text, group) lines, with its head facts, ItemList and warnings."""
     markup = XML_DECLARATION_RE.sub("", markup, count=1)
     if not markup.strip():
-        return [], {}, []
+        return Rendered()
     warnings = []
     root = _parse(markup)
     if root is None:
@@ -68,9 +84,11 @@ def render_html(markup: str, fragment: bool = False) -> tuple[list[RenderedLine]
                         "containers were flattened before parsing")
         root = _parse(markup)
         if root is None:
-            return [], {}, [*warnings, "HTML could not be parsed even after flattening"]
-    lines, head = _Renderer().render(root, fragment)
-    return lines, head, warnings
+            return Rendered(warnings=[*warnings, "HTML could not be parsed even after flattening"])
+    renderer = _Renderer()
+    lines, head = renderer.render(root, fragment)
+    item_list = max([renderer.item_list, item_list_from_microdata(root)], key=len)
+    return Rendered(lines, head, item_list, warnings)
 
 
 CONTAINER_TAG_RE = re.compile(r"</?(?:div|span|section|article|font|center|main|aside|header)\b[^>]*>",
@@ -102,6 +120,8 @@ class _Renderer:
         self.lists: list[list[int]] = []  # per open list: [next number, step]; step 0 for <ul>
         self.head: dict[str, tuple[str, str]] = {}
         self.group_count = 0
+        self.badge: tuple[int, str, int | None] | None = None  # a rank printed apart from its title
+        self.item_list: list[tuple[int, str]] = []
 
     def render(self, root, fragment: bool) -> tuple[list[RenderedLine], dict]:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -115,6 +135,8 @@ class _Renderer:
                     skipping_at = element
                     continue
                 if self._is_skipped(element, tag):
+                    if tag == "script" and element.get("type") == "application/ld+json":
+                        self._read_json_ld(element.text or "")
                     walker.skip_subtree()
                     skipping_at = element
                     continue
@@ -127,13 +149,14 @@ class _Renderer:
                 if element.tail:
                     self._add(element.tail, element)
         self._flush()
+        self._emit_badge()
         return self.lines, self.head
 
     def _is_skipped(self, element, tag: str) -> bool:
         if tag in SKIPPED_TAGS or not tag:
             return True
         attrib = element.attrib
-        if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+        if "hidden" in attrib:
             return True
         style = attrib.get("style")
         if style and HIDDEN_STYLE_RE.search(style):
@@ -141,10 +164,16 @@ class _Renderer:
         if tag in NEVER_NOISE_TAGS:
             return False
         tokens = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
-        return any(NOISE_TOKEN_RE.search(token) for token in tokens.split())
+        if not any(NOISE_TOKEN_RE.search(token) for token in tokens.split()):
+            return False
+        # A furniture-looking wrapper that holds the article's own headline is the article.
+        return element.find(".//h1") is None
 
     def _open(self, element, tag: str) -> None:
-        if tag in BLOCK_TAGS or tag == "br":
+        if tag in CELL_TAGS and _is_simple_cell(element):
+            # A data cell joins its row's line: "| 1 | Final Fantasy VI | 1994 | SNES |".
+            self._add("| " if not self.buffer else " | ", element, raw=True)
+        elif tag in BLOCK_TAGS or tag == "br":
             self._flush()
         if tag in GROUP_TAGS:
             self.group_count += 1
@@ -165,7 +194,7 @@ class _Renderer:
             self._add(EMPHASIS[tag], element, raw=True)
         elif tag == "img":
             alt = element.get("alt")
-            if alt and alt.strip() and self.prefix.startswith("#"):
+            if alt and alt.strip() and (self.prefix.startswith("#") or self.item_marker or self.lists):
                 self._add(alt, element)
         if element.text:
             self._add(element.text, element)
@@ -173,6 +202,10 @@ class _Renderer:
     def _close(self, element, tag: str) -> None:
         if tag in EMPHASIS:
             self._add(EMPHASIS[tag], element, raw=True)
+        if tag == "tr" and self.buffer and self.buffer[0].startswith("|"):
+            self._add(" |", element, raw=True)
+        if tag in CELL_TAGS and _is_simple_cell(element):
+            return
         if tag in BLOCK_TAGS:
             self._flush()
             if tag in HEADING_LEVEL:
@@ -203,12 +236,28 @@ class _Renderer:
     def _flush(self) -> None:
         text = SPACE_RE.sub(" ", "".join(self.buffer)).strip()
         text = _drop_empty_emphasis(text)
-        if text and text.strip("*"):
-            group = self.groups[-1] if self.groups else None
-            self.lines.append((self.buffer_line, self.prefix + self.item_marker + text, group))
-            self.item_marker = ""
-            self.prefix = ""
         self.buffer = []
+        if not text or not text.strip("*|"):
+            return
+        group = self.groups[-1] if self.groups else None
+        if not self.prefix and not self.item_marker and RANK_BADGE_RE.match(text):
+            self._emit_badge()
+            self.badge = (self.buffer_line, text, group)
+            return
+        if self.badge is not None and self.badge[2] == group and len(text) <= 150:
+            number = self.badge[1]
+            text = f"{number}{'' if number[-1] in '.)' or number[0] == '#' else '.'} {text}"
+            self.badge = None
+        self._emit_badge()
+        self.lines.append((self.buffer_line, self.prefix + self.item_marker + text, group))
+        self.item_marker = ""
+        self.prefix = ""
+
+    def _emit_badge(self) -> None:
+        """A rank badge that found no title beside it stays a line of its own."""
+        if self.badge is not None:
+            self.lines.append(self.badge)
+            self.badge = None
 
     def _read_head(self, head) -> None:
         for element in head.iter("title", "meta", "link", "script"):
@@ -228,6 +277,10 @@ class _Renderer:
                 self._read_json_ld(element.text or "")
 
     def _read_json_ld(self, text: str) -> None:
+        """Headline, URL, date and author of an Article, and the longest ItemList."""
+        items = item_list_from_json_ld(text)
+        if len(items) > len(self.item_list):
+            self.item_list = items
         try:
             data = json.loads(text)
         except ValueError:
@@ -249,7 +302,7 @@ class _Renderer:
 META_KEYS = {
     "author": "author",
     "article:author": "author",
-    "og:title": "title",
+    "og:title": "og_title",
     "og:url": "url",
     "article:published_time": "date",
     "date": "date",
@@ -268,6 +321,11 @@ def _json_ld_items(data):
             yield from _json_ld_items(data["@graph"])
         if str(data.get("@type", "")).endswith(("Article", "BlogPosting", "NewsArticle")):
             yield data
+
+
+def _is_simple_cell(element) -> bool:
+    """A table cell with no block inside it (a data cell, not a layout cell)."""
+    return not any(child.tag in BLOCK_TAGS for child in element)
 
 
 def _int(value: str | None) -> int | None:

@@ -125,6 +125,14 @@ LABELS: dict[str, str] = {
     "based on": "source_material",
 }
 
+# Labels of lines that look like fields but are page furniture or prose.
+NOT_LABELS = frozenset({
+    "image", "images", "photo", "photograph", "picture", "credit", "image credit", "photo credit", "caption",
+    "read more", "read next", "related", "see also", "also read", "more", "advertisement", "sponsored",
+    "via", "h/t", "update", "updated", "editor's note", "editor’s note", "disclosure", "tl;dr", "spoiler",
+    "warning", "note", "p.s", "ps",
+})
+
 # Values of a streaming field that mean "nowhere", with the note to record.
 NOT_STREAMING = {
     "currently not available on streaming": "not available on streaming",

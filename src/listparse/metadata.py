@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .labels import FIELDS, LABELS, NOT_STREAMING, SOURCE_MEDIA
+from .labels import FIELDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA
 from .models import FieldValue, MetaField, Span
 from .titles import clean_markup
 
@@ -36,7 +36,7 @@ URL_LINE_RE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
 YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
                       re.IGNORECASE)
-LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|/|\||&|\band\b)\s*")
+LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
 CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
 MAX_LABEL_WORDS = 4
 
@@ -154,6 +154,8 @@ def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
 
 def _looks_like_label(label: str) -> bool:
     words = label.strip().split()
+    if label.strip().lower() in NOT_LABELS:
+        return False
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
     if _is_known(label.strip()):

@@ -46,6 +46,9 @@ def parse_text(text: Text) -> Document:
     headline = _headline(text, front, skip)
     candidates = find_candidates(lines, skip)
     chains = ranked_chains(candidates, lines, headline_number(headline.value if headline else None))
+    marked_up = _item_list_chain(text, skip)
+    if marked_up and (not chains or len(marked_up) > len(chains[0])):
+        chains.insert(0, marked_up)  # the page's own schema.org ItemList says more than its text
     chain = chains[0] if chains else []
     log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
               len(chains), len(chain))
@@ -71,6 +74,27 @@ def parse_text(text: Text) -> Document:
         warnings=[*text.warnings, *_skipped_warnings(lines, candidates, chain),
                   *_other_list_warnings(lines, chains), *_unknown_label_warnings(entries)],
     )
+
+
+def _item_list_chain(text: Text, skip: int) -> list[Candidate]:
+    """Candidates from the page's schema.org ItemList: each name found on a visible line."""
+    if len(text.item_list) < 2:
+        return []
+    from .match import title_key
+
+    wanted = {title_key(name): (position, name) for position, name in text.item_list}
+    found = []
+    for index in range(skip, len(text.lines)):
+        line = text.lines[index].text
+        key = title_key(clean_markup(HEADING_RE.sub(r"\2", line)).lstrip("-•* ").strip())
+        if key in wanted:
+            position, name = wanted.pop(key)
+            start = line.find(name) if name in line else len(line) - len(line.lstrip("#-*• "))
+            found.append(Candidate(index=index, rank=position, rank_text=f"position {position}",
+                                   style=("item-list",), title_start=start, title_part=line[start:],
+                                   heading_level=len(HEADING_RE.match(line).group(1)) if HEADING_RE.match(line)
+                                   else 0, rank_only=False))
+    return found if len(found) >= 2 else []
 
 
 def read_front_matter(lines: list[Line]) -> tuple[dict[str, tuple[str, Line]], int]:
@@ -114,6 +138,8 @@ def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
     line_start = title_line.start + title_start
     span = Span(line=title_line.number, start=line_start + parts.start, end=line_start + parts.end)
     fields = [make_field(label, value, span) for label, _raw, value in parts.extras]
+    if candidate.style[0] == "table":
+        fields.extend(_table_fields(lines, candidate))
     body = [(line.number, line.start, line.text) for line in lines[body_start:end]
             if line is not title_line]
     block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
@@ -132,6 +158,31 @@ def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
         fields=_dedupe(fields),
         names=find_names(prose_lines, parts.title),
     )
+
+
+def _table_fields(lines: list[Line], candidate: Candidate) -> list[MetaField]:
+    """The other cells of a ranked table row, labelled by the table's header row."""
+    line = lines[candidate.index]
+    cells = [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+    header: list[str] = []
+    for index in range(candidate.index - 1, max(-1, candidate.index - 500), -1):
+        text = lines[index].text.strip()
+        if not text.startswith("|"):
+            break
+        row = [cell.strip() for cell in text.strip("|").split("|")]
+        if row and not row[0].strip("#.) ").isdigit() and not set(row[0]) <= set("-: "):
+            header = row
+    fields = []
+    cursor = line.text.find(cells[1]) + len(cells[1]) if len(cells) > 1 else 0
+    for position, cell in enumerate(cells[2:], start=2):
+        if not cell:
+            continue
+        label = header[position] if position < len(header) and header[position] else f"column {position + 1}"
+        start = line.text.find(cell, cursor)
+        cursor = start + len(cell)
+        fields.append(make_field(label, clean_markup(cell), Span(line=line.number, start=line.start + start,
+                                                                 end=line.start + cursor)))
+    return fields
 
 
 def _holds_any(item: tuple[int, int, str], offsets: list[int]) -> bool:
@@ -184,13 +235,23 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
     if "title" in front:
         value, line = front["title"]
         return _at_line(value, line, "front matter")
-    for line in text.lines[skip:]:
-        heading = HEADING_RE.match(line.text)
-        if heading and len(heading.group(1)) == 1:
-            return _at_line(clean_markup(heading.group(2)), line, "heading")
-    if "title" in text.head:
-        value, origin = text.head["title"]
-        return Located(value=value, raw=value, origin=origin)
+    headings = [(line, len(heading.group(1)), clean_markup(heading.group(2))) for line in text.lines[skip:]
+                if (heading := HEADING_RE.match(line.text))]
+    page_title = (text.head.get("og_title") or text.head.get("title") or ("", ""))[0]
+    if page_title and headings:
+        # A blog's or site's name may be the <h1>: the heading the page's title names is the headline.
+        from rapidfuzz import fuzz
+
+        line, _, value = max(headings, key=lambda h: (fuzz.ratio(h[2], page_title), -h[1]))
+        if fuzz.ratio(value, page_title) >= 80:
+            return _at_line(value, line, "heading")
+    level_one = [(line, value) for line, level, value in headings if level == 1]
+    if level_one:
+        return _at_line(level_one[0][1], level_one[0][0], "heading")
+    for key in ("og_title", "title"):
+        if key in text.head:
+            value, origin = text.head[key]
+            return Located(value=value, raw=value, origin=origin)
     for line in text.lines[skip:]:
         stripped = line.text.strip()
         if stripped:
@@ -208,7 +269,7 @@ def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) 
             value, line = front[front_key]
             if key != "url" or value.startswith("http"):
                 return _at_line(value, line, "front matter")
-    if key in text.head:
+    if key in text.head and not (key == "author" and text.head[key][0].startswith(("http", "/", "@"))):
         value, origin = text.head[key]
         return Located(value=value, raw=value, origin=origin)
     nonempty = 0

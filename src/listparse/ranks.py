@@ -29,6 +29,11 @@ RANK_LINE_RE = re.compile(
     """,
     re.VERBOSE,
 )
+TABLE_ROW_RE = re.compile(
+    r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<rank>\d{1,4})[.)]?\s*   # | 1 |   a rank in the first cell
+        \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
+    re.VERBOSE,
+)
 HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,%])")
 MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
 
@@ -62,6 +67,8 @@ def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
 
 def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     """Read a rank and what follows it from one line, or None when it is no entry line."""
+    if text.lstrip().startswith("|"):
+        return _table_row(text, index)
     match = RANK_LINE_RE.match(text)
     if not match:
         return None
@@ -84,9 +91,8 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     sep_kind = (sep or "").strip().replace("\\", "")
     if sep_kind in ("–", "—"):
         sep_kind = "-"
-    style = (
+    style = (  # bold is no part of a style: lists bold some entries and not others
         len((heading or "").strip()),
-        bool(opened),
         (prefix or "").strip()[:1].lower(),
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
@@ -105,6 +111,17 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     )
 
 
+def _table_row(text: str, index: int) -> Candidate | None:
+    """`| 1 | Final Fantasy VI | 1994 | SNES |`: a ranked table row (HTML or Markdown)."""
+    match = TABLE_ROW_RE.match(text)
+    if not match:
+        return None
+    columns = text.strip().strip("|").count("|") + 1
+    return Candidate(index=index, rank=int(match.group("rank")), rank_text=match.group("rank"),
+                     style=("table", columns), title_start=match.start("title"),
+                     title_part=match.group("title"), heading_level=0, rank_only=False)
+
+
 def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int | None) -> list[list[Candidate]]:
     """Every chain of two or more same-style candidates, the most list-like first.
 
@@ -114,14 +131,35 @@ def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int 
     by_style: dict[tuple, list[Candidate]] = {}
     for candidate in candidates:
         by_style.setdefault(candidate.style, []).append(candidate)
-    scored = []
+    chains: dict[tuple[int, ...], list[Candidate]] = {}
     for group in by_style.values():
-        chains = {tuple(c.index for c in chain): chain
-                  for chain in (_longest_chain(group, 1), _longest_chain(group, -1)) if len(chain) >= 2}
-        for chain in chains.values():
-            scored.append((_chain_score(chain, lines, expected), chain[0].index, chain))
+        for chain in (_longest_chain(group, 1), _longest_chain(group, -1)):
+            if len(chain) >= 2:
+                chains[tuple(c.index for c in chain)] = chain
+    for chain in _stitched(list(chains.values())):
+        chains[tuple(c.index for c in chain)] = chain
+    scored = [(_chain_score(chain, lines, expected), chain[0].index, chain) for chain in chains.values()]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [chain for _, _, chain in scored]
+
+
+def _stitched(chains: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Chains of different styles that continue each other ("1.–3." as h2, then "4.–7." as h3)."""
+    found: list[list[Candidate]] = []
+    current = chains
+    for _ in range(4):  # a list rarely changes its dress more than a few times
+        joined = []
+        for a in current:
+            step = 1 if a[-1].rank > a[0].rank else -1
+            for b in chains:
+                if b[0].index > a[-1].index and b[0].rank == a[-1].rank + step and \
+                        (b[-1].rank - b[0].rank) * step > 0:
+                    joined.append(a + b)
+        if not joined:
+            break
+        found.extend(joined)
+        current = joined
+    return found
 
 
 def headline_number(headline: str | None) -> int | None:

@@ -52,6 +52,7 @@ class Text:
     lines: list[Line]
     head: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (value, origin)
     warnings: list[str] = field(default_factory=list)
+    item_list: list[tuple[int, str]] = field(default_factory=list)  # schema.org ItemList (position, name)
 
     @property
     def content(self) -> str:
@@ -84,8 +85,9 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None) -> Text:
         fmt = "html"
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
-        lines, head, html_warnings = render_html(text)
-        return Text(source, fmt, encoding, sha256, _place(lines), head, warnings + html_warnings)
+        page = render_html(text)
+        return Text(source, fmt, encoding, sha256, _place(page.lines), page.head, warnings + page.warnings,
+                    page.item_list)
     return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
 
 
@@ -167,9 +169,9 @@ def markdown_lines(text: str) -> list[Line]:
             end = index
             while end < len(raw_lines) and raw_lines[end].strip():
                 end += 1
-            rendered, _, _ = render_html("\n".join(raw_lines[index:end]), fragment=True)
+            block = render_html("\n".join(raw_lines[index:end]), fragment=True)
             lines.extend(Line(index + number, 0, line_text, group)
-                         for number, line_text, group in rendered)
+                         for number, line_text, group in block.lines)
             index = end
             continue
         lines.append(Line(index + 1, 0, raw))
