@@ -31,6 +31,7 @@ EXAMPLES = [
     pytest.param("Caf\u0065\u0301 Society", "Café Society", ["compose_unicode"], id="nfc"),
     pytest.param("Cowboy\u00a0Bebop  ", "Cowboy Bebop", ["tidy_white_space"], id="nbsp"),
     pytest.param("Spider\u2010Man", "Spider-Man", ["plain_hyphens"], id="unicode-hyphen"),
+    pytest.param("Mid\u200bsom\u00admar\x07", "Midsommar", ["tidy_white_space"], id="invisible-and-control"),
     pytest.param("Donâ€™t Look Up", "Don't Look Up", ["fix_mojibake", "straighten_quotes"], id="mojibake"),
     pytest.param("TOKYO MAGNITUDE 8.0", "Tokyo Magnitude 8.0", ["fix_shouting"], id="shouting"),
     pytest.param("DAMN.", "DAMN.", [], id="short-capitals-kept"),
@@ -64,7 +65,7 @@ def test_every_rule_is_idempotent_on_its_examples(name):
 
 
 PIECES = [*"abcdefghijklmnopqrstuvwxyzABCDEFGHIJ KLMNOPQRSTUVWXYZ;:!?,.'’“”-‐–&é\u00a00123456789",
-          "In ", "To ", "Of ", "The ", " a ", "&amp;", "â€™", "Ã©", "Ã\u00a0", "â€", "  ", "\u200b", "e\u0301"]
+          "In ", "To ", "Of ", "The ", " a ", "&amp;", "â€™", "Ã©", "Ã\u00a0", "â€", "  ", "\u200b", "e\u0301", "\x07", "\t"]
 titles = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 
