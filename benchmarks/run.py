@@ -18,7 +18,8 @@ temporary directory under /tmp, removed afterwards; or into DIR/nN with
 * the floor: read the same files, decode them and run one compiled regex
   (`^\\s*\\d+[.)]`) over every line; listparse's time as a multiple of it;
 * `merge_works` on all parsed documents (entries, works, seconds) and on
-  prefixes of about 10k / 100k / 200k entries, to show how it scales;
+  prefixes of about 10k / 100k / 200k entries, to show how it scales; and
+  once more on all documents with the cyclic GC disabled (`gc.disable()`);
 * HTML engines on the corpus's HTML (already decoded, in memory):
   `BeautifulSoup(text, "lxml").get_text()`, `lxml.html.document_fromstring(text).text_content()`,
   and listparse's own `html_text.render_html`;
@@ -302,6 +303,19 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
                        "seconds": round(seconds, 3), "entries_s": round(rate(count, seconds), 1),
                        "others_cpus": others})
         del dataset
+    # The same full merge with the cyclic garbage collector off: how much of merge time is GC passes over
+    # the many live model objects (the parsed documents, the growing dataset).
+    gc.collect()
+    gc.disable()
+    try:
+        (_, dataset), seconds, others = measured(merge_works, parsed)
+    finally:
+        gc.enable()
+    merges.append({"target": total_entries, "docs": len(parsed), "entries": total_entries,
+                   "works": len(dataset.works), "seconds": round(seconds, 3),
+                   "entries_s": round(rate(total_entries, seconds), 1), "others_cpus": others, "gc": "disabled"})
+    del dataset
+    gc.collect()
     result["merge"] = merges
     result["rss_after_merge_mb"] = rss_mb()
 
@@ -423,7 +437,8 @@ def print_size(r: dict) -> None:
     print(f"{'merge_works':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}"
           f"{'busy elsewhere':>16}")
     for m in r["merge"]:
-        label = "all documents" if m is r["merge"][-1] else f"~{m['target']:,} entries"
+        label = ("all documents, gc disabled" if m.get("gc") == "disabled" else "all documents"
+                 if m["target"] == m["entries"] == r["merge"][-1]["entries"] else f"~{m['target']:,} entries")
         others = "?" if m["others_cpus"] is None else f"{m['others_cpus']:.2f} CPUs"
         print(f"{label:<30}{m['docs']:>10,}{m['entries']:>12,}{m['works']:>10,}{m['seconds']:>10.2f}"
               f"{m['entries_s']:>12,.0f}{others:>16}")

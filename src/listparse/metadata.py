@@ -66,7 +66,7 @@ def read_line(number: int, offset: int, text: str) -> list[MetaField]:
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
         label, value = labelled.group("label").strip(), clean_markup(labelled.group("value"))
-        if value and (_is_known(label) or not _reads_as_prose(value)):
+        if any(ch.isalnum() for ch in value) and (_is_known(label) or not _reads_as_prose(value)):
             return [make_field(label, value, _span(number, offset, text, stripped))]
     return []
 
