@@ -453,7 +453,7 @@ def print_size(r: dict) -> None:
     print(f"peak RSS after parse: {r['rss_after_parse_mb']['self']:,.0f} MB; after merge: "
           f"{r['rss_after_merge_mb']['self']:,.0f} MB; largest child: {r['rss_mb']['largest_child']:,.0f} MB")
     print(f"load average before: {' '.join(map(str, r['load_before']))}; after: {' '.join(map(str, r['load_after']))}"
-          f" (on {os.cpu_count()} CPUs; above ~0.5 before a run means something else was running)")
+          f" (on {os.cpu_count()} CPUs; it lags by minutes: the 'busy elsewhere' figures are the exact ones)")
 
 
 def main(argv: list[str] | None = None) -> int:
