@@ -43,8 +43,10 @@ def title_key(title: str) -> str:
 
 
 def title_tokens(title: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", title.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = title.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
 
 
@@ -123,23 +125,30 @@ def cluster_mentions(mentions: list[Mention], catalogue: Catalogue | None = None
             for root, indexes in sorted(members.items())]
 
 
-def same_work_rule(a: Group, b: Group) -> str | None:
-    """The name of the rule that says two groups are one work, or None."""
+def same_work_rule(a: Group, b: Group, kinds: str = "cftsma1") -> str | None:
+    """The name of the rule that says two groups are one work, or None.
+
+    `kinds` limits the rules tried to those a block can find (see `_blocking_keys`).
+    """
     if a.numbers != b.numbers:
         return None
-    if a.catalogue is not None and a.catalogue is b.catalogue:
-        return "same_catalogue_entry"
-    if a.forced and a.forced == b.forced:
-        return "aliases_file"
-    if _subtitle_variant(a, b) or _subtitle_variant(b, a):
-        return "same_main_title"
-    if typo_variant(a.tokens, b.tokens):
-        return "spelling_variant"
-    if _suffix_variant(a.tokens, b.tokens) or _suffix_variant(b.tokens, a.tokens):
-        return "shortened_title"
-    if _abbreviates(a.main, b.tokens) or _abbreviates(b.main, a.tokens):
-        return "abbreviation"
+    for kind in kinds:
+        rule = RULES_BY_BLOCK[kind](a, b)
+        if rule:
+            return rule
     return None
+
+
+RULES_BY_BLOCK = {
+    "c": lambda a, b: "same_catalogue_entry" if a.catalogue is not None and a.catalogue is b.catalogue else None,
+    "f": lambda a, b: "aliases_file" if a.forced and a.forced == b.forced else None,
+    "m": lambda a, b: "same_main_title" if _subtitle_variant(a, b) or _subtitle_variant(b, a) else None,
+    "t": lambda a, b: "spelling_variant" if typo_variant(a.tokens, b.tokens) else None,
+    "1": lambda a, b: "spelling_variant" if typo_variant(a.tokens, b.tokens) else None,
+    "s": lambda a, b: "shortened_title" if (_suffix_variant(a.tokens, b.tokens)
+                                            or _suffix_variant(b.tokens, a.tokens)) else None,
+    "a": lambda a, b: "abbreviation" if (_abbreviates(a.main, b.tokens) or _abbreviates(b.main, a.tokens)) else None,
+}
 
 
 def _initial_groups(mentions: list[Mention]) -> list[Group]:
@@ -191,33 +200,71 @@ def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None
 
 def _candidate_pairs(groups: list[Group], aliases: Aliases | None) -> list[tuple[int, int, str]]:
     """Pairs of groups that share a block and that a rule joins, in a fixed order."""
+    frequency: dict[tuple[int, int, str], int] = {}
+    for group in groups:
+        for key in _positions(group):
+            frequency[key] = frequency.get(key, 0) + 1
     blocks: dict[str, list[int]] = {}
     for index, group in enumerate(groups):
-        for block in _blocking_keys(group):
+        for block in _blocking_keys(group, frequency):
             blocks.setdefault(block, []).append(index)
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, str]] = set()
     pairs = []
     for block in sorted(blocks):
         indexes = blocks[block]
         if len(indexes) > MAX_BLOCK:
             continue
+        kind = block[0]  # the one rule that can join titles in this kind of block
         for position, a in enumerate(indexes):
             for b in indexes[position + 1:]:
-                if (a, b) in seen:
+                if (a, b, kind) in seen:
                     continue
-                seen.add((a, b))
-                rule = same_work_rule(groups[a], groups[b])
+                seen.add((a, b, kind))
+                rule = same_work_rule(groups[a], groups[b], kind)
                 if rule:
                     pairs.append((a, b, rule))
     strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
                 "shortened_title": 4, "abbreviation": 5}
-    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
+    return sorted(set(pairs), key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
 
 
-def _blocking_keys(group: Group) -> set[str]:
-    keys = {f"w:{token}" for token in group.tokens if len(token) >= 3 and token not in STOP_WORDS}
-    if group.tokens:
-        keys.add(f"p:{group.tokens[0][:3]}")
+def _positions(group: Group) -> list[tuple[int, int, str]]:
+    """(length, position, word) for each word but small ones: what a misspelt twin shares."""
+    length = len(group.tokens)
+    keys = [(length, position, token) for position, token in enumerate(group.tokens) if token not in STOP_WORDS]
+    return keys or [(length, position, token) for position, token in enumerate(group.tokens)]
+
+
+def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> set[str]:
+    """The blocks a group is compared within, one kind per joining rule.
+
+    A misspelt twin has the same number of words and at most one (of up to
+    three) or two (of more) differ, so twins share one of their two or three
+    rarest (position, word) pairs; a one-word title is blocked by its first
+    letter and length. A
+    shortened title shares its last two words, a subtitle variant its main
+    title, an abbreviation the start of the title. Comparing only within these
+    blocks keeps the pairs close to linear in the number of titles.
+    """
+    tokens = group.tokens
+    keys = set()
+    if len(tokens) == 1:
+        word = tokens[0]
+        keys |= {f"1:{word[0]}:{len(word)}", f"1:{word[0]}:{len(word) + 1}"}
+    else:
+        # At most one word of a title of three or fewer may be misspelt, two of a longer one.
+        count = 2 if len(tokens) <= 3 else 3
+        rarest = sorted(_positions(group), key=lambda key: (frequency[key], key))[:count]
+        keys |= {f"t:{length}:{position}:{word}" for length, position, word in rarest}
+    if len(tokens) >= 2:
+        # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
+        keys |= {"s:" + " ".join(tokens[start:]) for start in range(len(tokens) - 1)}
+    if group.main:
+        keys.add("m:" + " ".join(group.main))  # "X" and "X: Subtitle"
+    if len(tokens) >= 4:
+        keys.add(f"a:{tokens[0]}")  # "Ano Hi Mita Hana …" meets every one-word title starting "ano…"
+    elif len(tokens) == 1 and len(tokens[0]) >= 6:
+        keys |= {f"a:{tokens[0][:size]}" for size in range(2, len(tokens[0]) - 1)}
     if group.catalogue is not None:
         keys.add(f"c:{group.catalogue.line}")
     if group.forced:
@@ -257,7 +304,13 @@ def typo_variant(a: list[str], b: list[str]) -> bool:
     if len(a) != len(b) or not a:
         return False
     differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    if not differing or len(differing) > 2 or len(differing) * 2 > len(a):
+    if not differing or len(differing) > 2:
+        return False
+    if len(a) == 1:
+        # One word alone: only a long word with a single slip ("Paradisemoon" / "Paaradisemoon").
+        x, y = differing[0]
+        return min(len(x), len(y)) >= 7 and x[0] == y[0] and not x.isdigit() and OSA.distance(x, y) <= 1
+    if len(differing) * 2 > len(a):
         return False
     for x, y in differing:
         if x[0] != y[0] or max(len(x), len(y)) < 3 or x.isdigit() or y.isdigit():
@@ -277,7 +330,7 @@ def _suffix_variant(long: list[str], short: list[str]) -> bool:
 
 
 def _abbreviates(alias: list[str], title: list[str]) -> bool:
-    """A one-word alias built from the starts of a long title's words ("Anohana" ← "ANO hi mita HANA …")."""
+    """A one-word alias: the long title's first word, then starts of later words ("Anohana" ← "ANO hi mita HANA")."""
     if len(alias) != 1 or not 4 <= len(title) <= 24 or not 6 <= len(alias[0]) <= 30:
         return False
     word = alias[0]
@@ -290,8 +343,8 @@ def _abbreviates(alias: list[str], title: list[str]) -> bool:
             for size in range(min(len(token), len(word) - position), 1, -1):
                 if word[position:position + size] == token[:size] and fits(position + size, index + 1, pieces + 1):
                     return True
-            if pieces == 0:
-                return False  # the first piece must start the title
         return False
 
-    return fits(0, 0, 0)
+    first = title[0]
+    # The alias starts with the title's whole first word ("ANO hi mita HANA" → "Anohana").
+    return len(first) >= 2 and word.startswith(first) and fits(len(first), 1, 1)

@@ -69,7 +69,8 @@ def _work(cluster: Cluster, catalogue: Catalogue | None) -> Work:
     titles = [(m.entry.title, _title_evidence(m)) for m in mentions]
     known: set[str] = set()
     if linked is not None and catalogue is not None:
-        titles.append((linked.title, Evidence(source=catalogue.name, raw=linked.title, catalogue_entry=linked.line)))
+        titles.append((linked.title, Evidence(source=catalogue.name, raw=linked.title,
+                                                              catalogue_entry=linked.line)))
         known = {title_key(name) for name in (linked.title, *linked.aliases)}
     texts = [m.entry.text for m in mentions]
     title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=texts, known=known))
@@ -152,12 +153,13 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
 
 def _options(pairs) -> list[Alternative]:
     """Distinct values with all their evidence, in a fixed order."""
-    grouped: dict[str, tuple[object, list[Evidence]]] = {}
+    grouped: dict[tuple, tuple[object, list[Evidence]]] = {}
     for value, evidence in pairs:
-        key = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        key = (type(value).__name__, tuple(value) if isinstance(value, list) else value)
         grouped.setdefault(key, (value, []))[1].append(evidence)
+    ordered = sorted(grouped.values(), key=lambda item: json.dumps(item[0], ensure_ascii=False))
     return [Alternative(value=value, evidence=sorted(evidence, key=_evidence_order))
-            for _, (value, evidence) in sorted(grouped.items())]
+            for value, evidence in ordered]
 
 
 def _evidence_order(evidence: Evidence) -> tuple:
@@ -178,7 +180,8 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: list[s
     from_catalogue = [o for o in options if any(e.catalogue_entry is not None for e in o.evidence)]
     confirmed = [o for o in stated if title_key(str(o.value)) in known] if known else []
     if forced is not None:
-        chosen = next((o for o in options if o.value == forced), Alternative(value=forced, evidence=[]))
+        chosen = next((o for o in options if o.value == forced),
+                      Alternative(value=forced, evidence=[]))
         rule = "aliases_file"
     elif len(stated) == 1:
         chosen, rule = stated[0], "agreement"
@@ -189,7 +192,8 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: list[s
     else:
         chosen, rule = max(stated or options, key=lambda option: _support(option, texts)), "best_supported"
     conflicts = [option for option in options if option is not chosen]
-    return WorkField(value=chosen.value, chosen_by=rule, evidence=chosen.evidence, conflicts=conflicts)
+    return WorkField(value=chosen.value, chosen_by=rule, evidence=chosen.evidence,
+                                     conflicts=conflicts)
 
 
 def _support(option: Alternative, texts: list[str]) -> tuple:
@@ -215,7 +219,8 @@ def _union(options: list[Alternative]) -> WorkField:
             items[str(item)].extend(option.evidence)
     value = sorted(items)
     evidence = sorted((e for option in options for e in option.evidence), key=_evidence_order)
-    return WorkField(value=value, chosen_by="union" if len(options) > 1 else "agreement", evidence=evidence)
+    return WorkField(value=value, chosen_by="union" if len(options) > 1 else "agreement",
+                                     evidence=evidence)
 
 
 def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:

@@ -32,6 +32,7 @@ CREDIT_RE = re.compile(
         by\s+(?P<who>.+?)\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
+CREDIT_HINT_RE = re.compile(r"^\W*(?:an?\s+)?(?:based\s+on|original|adapted\s+from|inspired\s+by)\b")
 URL_LINE_RE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
 YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
@@ -54,15 +55,22 @@ def read_line(number: int, offset: int, text: str) -> list[MetaField]:
     stripped = text.strip()
     if not stripped or len(stripped) > 250:
         return []
-    credit = CREDIT_RE.match(clean_markup(stripped)) if len(stripped) < 160 else None
-    if credit:
-        return _credit_fields(credit, _span(number, offset, text, stripped), stripped)
-    url = URL_LINE_RE.match(stripped)
-    if url:
-        return [make_field("link", url.group(1), _span(number, offset, text, stripped))]
-    row = _label_row(number, offset, text)
-    if row:
-        return row
+    # Cheap tests first: most lines are prose and fail all of them.
+    lower = stripped[:160].lower()
+    if " by " in lower and CREDIT_HINT_RE.search(lower):
+        credit = CREDIT_RE.match(clean_markup(stripped))
+        if credit:
+            return _credit_fields(credit, _span(number, offset, text, stripped), stripped)
+    if "http" in lower[:8]:
+        url = URL_LINE_RE.match(stripped)
+        if url:
+            return [make_field("link", url.group(1), _span(number, offset, text, stripped))]
+    if "  " in stripped or "\t" in stripped:
+        row = _label_row(number, offset, text)
+        if row:
+            return row
+    if ":" not in stripped[:64]:
+        return []
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
         label, value = labelled.group("label").strip(), clean_markup(labelled.group("value"))

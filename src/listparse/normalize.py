@@ -49,7 +49,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 
 def fix_mojibake(text: str) -> str:
     """UTF-8 read as cp1252 ("donâ€™t" → "don’t"), repaired with ftfy."""
-    if not MOJIBAKE_RE.search(text):
+    if text.isascii() or not MOJIBAKE_RE.search(text):
         return text
     import ftfy
 
@@ -70,23 +70,25 @@ def decode_html_entities(text: str) -> str:
 
 def compose_unicode(text: str) -> str:
     """Unicode NFC, so that "é" is one character however it was typed."""
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def tidy_white_space(text: str) -> str:
     """Non-breaking and odd spaces become plain spaces; invisible and control characters go; runs collapse."""
+    if text.isprintable() and text.isascii() and "  " not in text:
+        return text.strip()
     text = INVISIBLE_RE.sub("", ODD_SPACE_RE.sub(" ", text))
     return MULTI_SPACE_RE.sub(" ", text).strip()
 
 
 def straighten_quotes(text: str) -> str:
     """Curly quotes and primes become straight ones."""
-    return text.translate(SINGLE_QUOTES).translate(DOUBLE_QUOTES)
+    return text if text.isascii() else text.translate(SINGLE_QUOTES).translate(DOUBLE_QUOTES)
 
 
 def plain_hyphens(text: str) -> str:
     """Unicode hyphens and minus signs become "-" (en and em dashes are kept)."""
-    return text.translate(HYPHENS)
+    return text if text.isascii() else text.translate(HYPHENS)
 
 
 def fix_punctuation_spacing(text: str) -> str:

@@ -34,6 +34,7 @@ TABLE_ROW_RE = re.compile(
         \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
     re.VERBOSE,
 )
+DIGIT_RE = re.compile(r"\d")  # a line with no digit near its start cannot be an entry line
 HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,%])")
 MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
 
@@ -55,9 +56,10 @@ class Candidate:
 def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
     """Every line, from `skip` on, that starts with a rank in a recognised style."""
     candidates = []
+    digit = DIGIT_RE.search
     for index in range(skip, len(lines)):
         text = lines[index].text
-        if not text or not any(ch.isdigit() for ch in text[:60]):
+        if not digit(text, 0, 60):
             continue
         candidate = match_rank_line(text, index)
         if candidate:

@@ -88,7 +88,9 @@ def clean_markup(text: str, entities: bool = True) -> str:
             piece if index % 2 else _clean_emphasis(piece, entities)
             for index, piece in enumerate(pieces))).strip()
     text = _clean_emphasis(text, entities)
-    return SPACE_RE.sub(" ", text).strip()
+    if "  " in text or not text.isascii() or "\t" in text or "\n" in text:
+        text = SPACE_RE.sub(" ", text)
+    return text.strip()
 
 
 def _clean_emphasis(text: str, entities: bool) -> str:
