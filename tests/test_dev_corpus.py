@@ -39,3 +39,8 @@ def test_parse_f1_holds_its_floor(scores):
 def test_titles_exact_holds_its_floor(scores):
     """Normalized titles stay at or above the pinned exact-match share."""
     assert scores["titles"]["exact"] >= FLOORS["titles_exact"]
+
+
+def test_merge_f1_holds_its_floor(scores):
+    """Entries of the same work across documents share a work id at or above the pinned F1."""
+    assert scores["merge"]["f1"] >= FLOORS["merge_f1"]

@@ -64,6 +64,7 @@ def test_variants_merge(first, second, rule):
         pytest.param("Dawn of the Dead", "Day of the Dead", id="near-miss"),
         pytest.param("Your Name", "Your Name Engraved Herein", id="longer-title"),
         pytest.param("Toy Story", "Toy Story 2", id="sequel-number"),
+        pytest.param("Foundation", "Foundations", id="plural"),
     ],
 )
 def test_near_misses_stay_apart(first, second):
@@ -209,3 +210,11 @@ def test_work_ids_do_not_change_when_unrelated_documents_are_added():
     extra = _document("c.txt", "Cowboy Bebop", "Trigun", "Mushishi")
     after = {(a.source, a.rank): work.id for work in merge_works([*base, extra])[1].works for a in work.appearances}
     assert {key: after[key] for key in before} == before
+
+
+def test_abbreviated_main_title_meets_the_long_title():
+    """"Anohana: The Flower We Saw That Day" joins the romanized "Ano Hi Mita Hana no …" by its main title."""
+    _, works = _works(_document("a.txt", "Anohana: The Flower We Saw That Day", "Filler"),
+                      _document("b.txt", "Ano Hi Mita Hana no Namae o Boku-tachi wa Mada Shiranai", "Other"))
+    work = next(work for work in works.values() if len(work.appearances) == 2)
+    assert "abbreviation" in work.matched_by

@@ -262,9 +262,10 @@ def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> 
     if group.main:
         keys.add("m:" + " ".join(group.main))  # "X" and "X: Subtitle"
     if len(tokens) >= 4:
-        keys.add(f"a:{tokens[0]}")  # "Ano Hi Mita Hana …" meets every one-word title starting "ano…"
-    elif len(tokens) == 1 and len(tokens[0]) >= 6:
-        keys |= {f"a:{tokens[0][:size]}" for size in range(2, len(tokens[0]) - 1)}
+        keys.add(f"a:{tokens[0]}")  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
+    if len(group.main) == 1 and len(group.main[0]) >= 6:
+        alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
+        keys |= {f"a:{alias[:size]}" for size in range(2, len(alias) - 1)}
     if group.catalogue is not None:
         keys.add(f"c:{group.catalogue.line}")
     if group.forced:
@@ -306,6 +307,8 @@ def typo_variant(a: list[str], b: list[str]) -> bool:
     differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     if not differing or len(differing) > 2:
         return False
+    if any(x + "s" == y or y + "s" == x for x, y in differing):
+        return False  # "Foundation" / "Foundations": a plural is another word, not a slip
     if len(a) == 1:
         # One word alone: only a long word with a single slip ("Paradisemoon" / "Paaradisemoon").
         x, y = differing[0]
