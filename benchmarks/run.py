@@ -328,7 +328,7 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
     result["html_engines"] = {"docs": len(texts), "mb": round(html_mb, 2)}
     for label, function in html_engines().items():
         gc.collect()
-        _, seconds = timed(lambda: [function(text) for text in texts])
+        _, seconds = timed(lambda function=function, texts=texts: [function(text) for text in texts])
         result["html_engines"][label] = {"seconds": round(seconds, 3), "docs_s": round(rate(len(texts), seconds), 1),
                                          "mb_s": round(rate(html_mb, seconds), 2)}
     del texts, parsed

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from listparse.cli import main
 
-from .conftest import ROOT, RAW
+from .conftest import RAW, ROOT
 
 SAD = "raw/000_72c65715ee277755.txt"
 

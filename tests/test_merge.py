@@ -118,7 +118,8 @@ def test_names_are_unified_within_a_work():
     a = _document("a.txt", "Your Lie in April", "Nana",
                   extra={1: "Kousei Arima meets Kaori. Kousei plays again. Kousei Arima cries.",
                          2: "Nana Komatsu and Nana Osaki share a flat."})
-    b = _document("b.txt", "Your Lie in April", "Filler", extra={1: "Kosei Armia is a pianist. Kosei Arima meets Kaori."})
+    b = _document("b.txt", "Your Lie in April", "Filler",
+                  extra={1: "Kosei Armia is a pianist. Kosei Arima meets Kaori."})
     _, works = _works(a, b)
     people = {p.name: p for p in works["your-lie-in-april"].people}
     assert sorted(people["Kousei Arima"].variants) == ["Kosei Arima", "Kosei Armia"]

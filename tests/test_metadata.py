@@ -13,7 +13,8 @@ def _fields(text):
 
 def test_label_row_with_runs_of_spaces():
     """A packed row of label/value pairs gives one typed field per pair."""
-    fields = _fields("  Year Released   2010    Number of Episodes   13 + 2 OVAs    Where to Stream   Crunchyroll, Funimation    ")
+    fields = _fields("  Year Released   2010    Number of Episodes   13 + 2 OVAs"
+                     "    Where to Stream   Crunchyroll, Funimation    ")
     assert fields == {
         "year": (2010, None, None, True),
         "episodes": (13, "2 OVAs", None, True),

@@ -65,7 +65,8 @@ def test_every_rule_is_idempotent_on_its_examples(name):
 
 
 PIECES = [*"abcdefghijklmnopqrstuvwxyzABCDEFGHIJ KLMNOPQRSTUVWXYZ;:!?,.'’“”-‐–&é\u00a00123456789",
-          "In ", "To ", "Of ", "The ", " a ", "&amp;", "â€™", "Ã©", "Ã\u00a0", "â€", "  ", "\u200b", "e\u0301", "\x07", "\t"]
+          "In ", "To ", "Of ", "The ", " a ", "&amp;", "â€™", "Ã©", "Ã\u00a0", "â€", "  ", "\u200b", "e\u0301",
+          "\x07", "\t"]
 titles = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 __version__ = "0.2.0"
 
 from .errors import ListparseError, ReadError
-from .models import (Change, Dataset, Document, Entry, Evidence, Located, MetaField, Span, Work,
-                     WorkField)
+from .models import Change, Dataset, Document, Entry, Evidence, Located, MetaField, Span, Work, WorkField
 from .pipeline import IngestOptions, ingest
 
 

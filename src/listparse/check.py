@@ -28,12 +28,12 @@ class Difference:
 
 def compare_outputs(old_dir: Path, new_files: dict[str, str]) -> list[Difference]:
     """Differences between the files in `old_dir` and freshly produced `new_files` (name → text)."""
-    differences: list[Difference] = []
-    differences += _compare_rows("document", _read(old_dir, "documents.csv"), new_files["documents.csv"],
-                                 ("source",))
-    differences += _compare_entries(_read(old_dir, "documents.json"), new_files["documents.json"])
-    differences += _compare_works(_read(old_dir, "works.json"), new_files["works.json"])
-    return differences
+    pairs = [
+        ("document", _rows(_read(old_dir, "documents.csv")), _rows(new_files["documents.csv"])),
+        ("entry", _entries(_read(old_dir, "documents.json")), _entries(new_files["documents.json"])),
+        ("work", _works(_read(old_dir, "works.json")), _works(new_files["works.json"])),
+    ]
+    return [difference for kind, old, new in pairs for difference in _compare(kind, old, new)]
 
 
 def _read(directory: Path, name: str) -> str:
@@ -45,47 +45,33 @@ def _read(directory: Path, name: str) -> str:
                              f"`listparse ingest PATHS --out {directory}`") from None
 
 
-def _compare_rows(kind: str, old_text: str, new_text: str, key_columns: tuple[str, ...]) -> list[Difference]:
-    old = _rows(old_text, key_columns)
-    new = _rows(new_text, key_columns)
+def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Difference]:
+    """Records matched by key: added and removed ones with their title, changed ones field by field."""
     differences = []
     for key in sorted(old.keys() | new.keys()):
         if key not in new:
-            differences.append(Difference(kind, key, "removed"))
+            differences.append(Difference(kind, key, "removed", _headline(old[key], removed=True)))
         elif key not in old:
-            differences.append(Difference(kind, key, "added", [
-                (column, "", value) for column, value in new[key].items() if value and column not in key_columns]))
-        else:
-            changes = [(column, old[key].get(column, ""), new[key].get(column, ""))
-                       for column in sorted(old[key].keys() | new[key].keys())
-                       if old[key].get(column, "") != new[key].get(column, "")]
-            if changes:
-                differences.append(Difference(kind, key, "changed", changes))
-    return differences
-
-
-def _rows(text: str, key_columns: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    rows = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        key = "#".join(row[column] for column in key_columns)
-        rows[key] = {column: value for column, value in row.items() if value}
-    return rows
-
-
-def _compare_entries(old_text: str, new_text: str) -> list[Difference]:
-    old, new = _entries(old_text), _entries(new_text)
-    differences = []
-    for key in sorted(old.keys() | new.keys()):
-        if key not in new:
-            differences.append(Difference("entry", key, "removed", [("title", old[key]["title"], "")]))
-        elif key not in old:
-            differences.append(Difference("entry", key, "added", [("title", "", new[key]["title"])]))
+            differences.append(Difference(kind, key, "added", _headline(new[key], removed=False)))
         elif old[key] != new[key]:
             changes = [(name, old[key].get(name, ""), new[key].get(name, ""))
                        for name in sorted(old[key].keys() | new[key].keys())
-                       if old[key].get(name) != new[key].get(name)]
-            differences.append(Difference("entry", key, "changed", changes))
+                       if old[key].get(name, "") != new[key].get(name, "")]
+            differences.append(Difference(kind, key, "changed", changes))
     return differences
+
+
+def _headline(record: dict[str, str], removed: bool) -> list[tuple[str, str, str]]:
+    name = next((name for name in ("title", "status") if name in record), None)
+    if name is None:
+        return []
+    return [(name, record[name], "")] if removed else [(name, "", record[name])]
+
+
+def _rows(text: str) -> dict[str, dict[str, str]]:
+    """documents.csv rows keyed by source."""
+    return {row["source"]: {column: value for column, value in row.items() if value}
+            for row in csv.DictReader(io.StringIO(text))}
 
 
 def _entries(documents_json: str) -> dict[str, dict[str, str]]:
@@ -95,27 +81,14 @@ def _entries(documents_json: str) -> dict[str, dict[str, str]]:
         for entry in document["entries"]:
             flat = {"title_raw": entry["title_raw"], "title": entry["title"], "work_id": entry["work_id"] or "",
                     "line": str(entry["span"]["line"]), "text": entry["text"]}
-            for field in entry["fields"]:
-                flat[f"field {field['name']}"] = json.dumps(field["value"], ensure_ascii=False)
+            for meta in entry["fields"]:
+                flat[f"field {meta['name']}"] = json.dumps(meta["value"], ensure_ascii=False)
             entries[f"{document['source']}#{entry['rank']}"] = flat
     return entries
 
 
-def _compare_works(old_text: str, new_text: str) -> list[Difference]:
-    old = {work["id"]: _flat_work(work) for work in json.loads(old_text)["works"]}
-    new = {work["id"]: _flat_work(work) for work in json.loads(new_text)["works"]}
-    differences = []
-    for key in sorted(old.keys() | new.keys()):
-        if key not in new:
-            differences.append(Difference("work", key, "removed"))
-        elif key not in old:
-            differences.append(Difference("work", key, "added", [("title", "", new[key]["title"])]))
-        elif old[key] != new[key]:
-            changes = [(name, old[key].get(name, ""), new[key].get(name, ""))
-                       for name in sorted(old[key].keys() | new[key].keys())
-                       if old[key].get(name) != new[key].get(name)]
-            differences.append(Difference("work", key, "changed", changes))
-    return differences
+def _works(works_json: str) -> dict[str, dict[str, str]]:
+    return {work["id"]: _flat_work(work) for work in json.loads(works_json)["works"]}
 
 
 def _flat_work(work: dict) -> dict[str, str]:

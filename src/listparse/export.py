@@ -19,6 +19,7 @@ from pathlib import Path
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Dataset, Document, MetaField
+
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
                     "order", "entries", "status", "message", "warnings"]

@@ -21,8 +21,18 @@ from typing import TYPE_CHECKING
 
 from .labels import FIELDS
 from .match import Cluster, Mention, cluster_mentions, mention_of, title_key, title_tokens, typo_variant
-from .models import (Alternative, Appearance, CatalogueLink, Change, Dataset, Document, DocumentRef,
-                     Evidence, Work, WorkField)
+from .models import (
+    Alternative,
+    Appearance,
+    CatalogueLink,
+    Change,
+    Dataset,
+    Document,
+    DocumentRef,
+    Evidence,
+    Work,
+    WorkField,
+)
 from .people import unify_names
 
 if TYPE_CHECKING:

@@ -22,7 +22,9 @@ from .models import Change, Document, Entry
 
 Rule = Callable[[str], str]
 
-MOJIBAKE_RE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc]")
+# A lead byte of UTF-8 read as cp1252 ("Ã", "Â", "â") followed by a continuation byte's cp1252 reading.
+MOJIBAKE_RE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161"
+                         "\u0178\u017d\u017e\u02c6\u02dc]")
 # A no-break space right after "Ã" or "Â" is half of a mojibake pair ("Ã\u00a0" is "à"): fix_mojibake's.
 ODD_SPACE_RE = re.compile("(?<![ÃÂ])\u00a0|[\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")  # also C0 controls

@@ -7,8 +7,8 @@ import logging
 import re
 
 from .metadata import make_field, read_fields
-from .people import find_names
 from .models import Document, Entry, Located, MetaField, Span
+from .people import find_names
 from .ranks import Candidate, find_candidates, headline_number, match_rank_line, ranked_chains
 from .read import Line, Text
 from .titles import clean_markup, split_title

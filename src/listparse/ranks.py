@@ -19,7 +19,8 @@ RANK_LINE_RE = re.compile(
     ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
-    (?:(?!(?:No|Nr|Number|Rank)\b)(?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # "Common Mistake", "Tip"
+    (?:(?!(?:No|Nr|Number|Rank)\b)                   # a label before the number ("Common Mistake #3"),
+       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # at most four words
     (?P<prefix>\#[^\S\n]?|(?:No|Nr|Number|Rank)\.?[^\S\n]*)?  # "#1", "No. 1"
     (?P<rank>\d{1,4})(?![\d,])
     (?P<sep>\\?[.)](?!\d)|[^\S\n]*[:–—-](?![\d:]))?     # "1." "1)" "1:" "1 -", never "4.5" or "10:30"

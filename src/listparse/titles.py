@@ -31,7 +31,8 @@ PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
 RATING_RE = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
 SERVICE_SUFFIX_RE = re.compile(
-    r"\s+[-–—]\s+(" + "|".join(re.escape(name) for name in sorted(STREAMING_SERVICES, key=len, reverse=True)) + r")\s*$",
+    r"\s+[-–—]\s+(" + "|".join(re.escape(name) for name in sorted(STREAMING_SERVICES, key=len, reverse=True))
+    + r")\s*$",
     re.IGNORECASE,
 )
 MEDIA_RE = re.compile(
@@ -113,9 +114,8 @@ def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
     if not match:
         return None
     rest = text[match.end():].strip()
-    if not rest or rest.strip("*_") == "":
-        if LINK_RE.match(text) is None:
-            return None  # "*Title*" alone: the general path strips it
+    if (not rest or rest.strip("*_") == "") and LINK_RE.match(text) is None:
+        return None  # "*Title*" alone: the general path strips it
     inner = match.group(1) if match.re is LINK_RE else match.group(2)
     if match.re is EMPHASIS_RE and match.group(1) in ("**", "__") and rest[:1].isalnum():
         return None  # "**Title** more title" is bold emphasis, not a title boundary
