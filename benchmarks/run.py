@@ -91,9 +91,17 @@ def rss_mb() -> dict:
 
 
 def timed(function, *args, **kwargs):
+    """(value, wall seconds), with the cyclic collector paused as `listparse.pipeline.run` pauses it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     started = time.perf_counter()
-    value = function(*args, **kwargs)
-    return value, time.perf_counter() - started
+    try:
+        value = function(*args, **kwargs)
+    finally:
+        seconds = time.perf_counter() - started
+        if was_enabled:
+            gc.enable()
+    return value, seconds
 
 
 def _system_busy_s() -> float | None:
