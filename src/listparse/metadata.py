@@ -40,6 +40,9 @@ COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s
 LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
 CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
 MAX_LABEL_WORDS = 4
+LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
+# The first medium named, longest spellings first ("light novel" before "novel").
+SOURCE_MEDIUM_RE = re.compile(r"\b(" + "|".join(re.escape(m) for m in SOURCE_MEDIA) + r")\b")
 
 
 def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
@@ -130,8 +133,9 @@ def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
     if kind == "original":
         medium = "original"
     else:
-        what = re.sub(r"^(?:the|a|an)\s+", "", what)
-        medium = next((m for m in SOURCE_MEDIA if re.search(rf"\b{re.escape(m)}\b", what)), what or "unknown")
+        what = LEADING_ARTICLE_RE.sub("", what)
+        found = SOURCE_MEDIUM_RE.search(what)
+        medium = found.group(1) if found else (what or "unknown")
     creators = [name.strip(" .") for name in CREATOR_SPLIT_RE.split(match.group("who")) if name.strip(" .")]
     label = match.group("kind")
     return [

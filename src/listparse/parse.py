@@ -16,6 +16,7 @@ from .titles import clean_markup, split_title
 log = logging.getLogger(__name__)
 
 FRONT_MATTER_FENCES = {"---": "---", "+++": "+++"}
+YAML_TAG_RE = re.compile(r"^!\s*")
 FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
@@ -112,7 +113,7 @@ def read_front_matter(lines: list[Line]) -> tuple[dict[str, tuple[str, Line]], i
         pair = FRONT_MATTER_PAIR_RE.match(line.text)
         if pair and pair.group(2):
             value = pair.group(2).strip().strip("'\"")
-            value = re.sub(r"^!\s*", "", value).strip("'\"")  # YAML "! 'tagged'" strings
+            value = YAML_TAG_RE.sub("", value).strip("'\"")  # YAML "! 'tagged'" strings
             front.setdefault(pair.group(1).lower(), (value, line))
     return front, index + 1
 

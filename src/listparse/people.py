@@ -25,6 +25,7 @@ NAME_RUN_RE = re.compile(
     """,
     re.VERBOSE,
 )
+CAPITALIZED_WORD_RE = re.compile(r"[A-Z][a-z]+")
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 NOT_NAME_WORDS = frozenset("""
     The A An This That These Those It Its He She They We I You Our Their His Her My Your In On At As But And Or
@@ -76,7 +77,7 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
                 root_a, root_b = find(a), find(b)
                 if root_a != root_b:
                     parent[max(root_a, root_b)] = min(root_a, root_b)
-    support = Counter(word for text in texts for word in re.findall(r"[A-Z][a-z]+", text))
+    support = Counter(word for text in texts for word in CAPITALIZED_WORD_RE.findall(text))
     families: dict[str, list[str]] = {}
     for name in spellings:
         families.setdefault(find(name), []).append(name)

@@ -28,6 +28,7 @@ HTML_SNIFF_RE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doc
 MD_HTML_BLOCK_RE = re.compile(
     r"^\s{0,3}<(?:ul|ol|li|div|table|section|article|figure|blockquote|h[1-6]|p|dl|details)\b",
     re.IGNORECASE)
+MARKDOWN_SNIFF_RE = re.compile(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", re.MULTILINE)
 CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -153,7 +154,7 @@ def sniff_format(text: str) -> str:
     if HTML_SNIFF_RE.match(text):
         return "html"
     head = text[:20000]
-    if re.search(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", head, re.MULTILINE):
+    if MARKDOWN_SNIFF_RE.search(head):
         return "markdown"
     return "text"
 

@@ -24,6 +24,7 @@ ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
+LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
 PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -137,7 +138,7 @@ def _read_remainder(rest: str, parts: TitleParts) -> None:
         inner = rest[1:close].strip()
         parts.extras.append(_paren_extra(inner) or ("note", f"({inner})", inner))
         rest = rest[close + 1:].strip()
-    pipe = re.match(r"^\|\s*(.*)$", rest)
+    pipe = LEADING_PIPE_RE.match(rest)
     if pipe:
         parts.extras.append(_pipe_extra(pipe.group(1)))
         rest = ""
