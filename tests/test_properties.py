@@ -23,7 +23,7 @@ WORDS = ["Violet", "Evergarden", "Angel", "Beats!", "Tokyo", "Magnitude", "8.0",
          "Ōkami", "Naïve", "Über", "Café", "Zoë", "Ⅱ", "Rock'n'Roll", "R.U.R.", "#9", "100%", "Q&A", "Blue"]
 LEADING_NUMBERS = ["5", "28", "1917", "2001", "7", "13"]
 STYLES = ["{n}. {t}", "{n}) {t}", "#{n} {t}", "No. {n}: {t}", "{n}: {t}", "**{n}. {t}**", "## {n}. {t}",
-          "### #{n}: {t}", "{n} - {t}"]
+          "### #{n}: {t}", "{n} - {t}", "({n}) {t}", "- {n}. {t}"]
 NOISE = ["In 2019 we watched 47 films and 12 of them were great.", "Prices start at $20 and rise by 15%.",
          "We asked 1,200 readers; 74% agreed.", "Read more: our 5 favourite podcasts.",
          "Note: this list is subjective.", "Updated on 3 March 2024."]

@@ -24,6 +24,9 @@ from listparse.ranks import headline_number, match_rank_line
         pytest.param("## Common Mistake #3: Specifying", 3, "Specifying", id="labelled"),
         pytest.param("4.\u00a0Ano Hi", 4, "Ano Hi", id="no-break-space"),
         pytest.param("###### #10", 10, "", id="rank-only"),
+        pytest.param("(3) Title", 3, "Title", id="parenthesised"),
+        pytest.param("- 4. Title", 4, "Title", id="bulleted"),
+        pytest.param("5.Title", 5, "Title", id="no-space-after-dot"),
     ],
 )
 def test_rank_lines_are_read(line, rank, title):

@@ -32,6 +32,8 @@ from listparse.titles import clean_markup, split_title
                      "Magnum P.I. – Complete Collection (Stagioni 1-8)", [("format", "(45 DVD)", "45 DVD")],
                      id="media-format"),
         pytest.param("**Title**", "Title", [], id="bold"),
+        pytest.param("Spiritfarer – Ferry spirits to the afterlife on a boat you build.", "Spiritfarer", [],
+                     id="dash-then-prose"),
         pytest.param("Misusing the <code>__del__</code> method", "Misusing the __del__ method", [],
                      id="inline-code"),
         pytest.param("Tom &amp; Jerry", "Tom &amp; Jerry", [], id="entity-kept-for-normalization"),

@@ -17,16 +17,17 @@ from .read import Line
 RANK_LINE_RE = re.compile(
     r"""
     ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
+    (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank)\b)                   # a label before the number ("Common Mistake #3"),
        (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # at most four words
-    (?P<prefix>\#[^\S\n]?|(?:No|Nr|Number|Rank)\.?[^\S\n]*)?  # "#1", "No. 1"
+    (?P<prefix>\#[^\S\n]?|(?:No|Nr|Number|Rank)\.?[^\S\n]*|\((?=\d{1,4}\)))?  # "#1", "No. 1", "(1)"
     (?P<rank>\d{1,4})(?![\d,])
     (?P<sep>\\?[.)](?!\d)|[^\S\n]*[:–—-](?![\d:]))?     # "1." "1)" "1:" "1 -", never "4.5" or "10:30"
     (?(open)(?P<close>[^\S\n]*(?:\*\*|__|\*|_))?)      # "**1.** Title": bold closing after the number
     (?P<gap>[^\S\n]*)
-    (?P<title>.*?)[^\S\n]*$
+    (?P<title>.*)$                                     # trailing white space is stripped in code
     """,
     re.VERBOSE,
 )
@@ -77,6 +78,7 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
         return None
     heading, opened, label, prefix, sep, gap, title = match.group(
         "heading", "open", "label", "prefix", "sep", "gap", "title")
+    title = title.rstrip()
     if label and not (prefix or (sep and sep.strip() in (":", ".", ")"))):
         return None  # "Top 10 Movies" is a headline, "Chapter 3: …" or "Mistake #3" a label
     if label and (len(label) > 30 or label[0].islower()):
@@ -88,8 +90,9 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
             return None
     elif not has_marker and len(gap) < 2:
         return None  # "2019 was a great year", "28 Days Later is…"
-    elif sep and not gap and not match.group("close") and title[:1] not in ("*", "_", "["):
-        return None  # "1.5x", "3:2"
+    elif sep and not gap and not match.group("close") and title[:1] not in ("*", "_", "[") \
+            and not (sep.strip() in (".", ")") and title[:1].isupper()):
+        return None  # "1.5x", "3:2"; but "1.Title", typed without its space, is an entry
     rank = int(match.group("rank"))
     sep_kind = (sep or "").strip().replace("\\", "")
     if sep_kind in ("–", "—"):
@@ -97,6 +100,7 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     style = (  # bold is no part of a style: lists bold some entries and not others
         len((heading or "").strip()),
         (prefix or "").strip()[:1].lower(),
+        bool(match.group("bullet")),  # "- 1. Title" in a bulleted table of contents
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
         not title_clean,

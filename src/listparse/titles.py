@@ -25,6 +25,7 @@ HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
 LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
+PROSE_DASH_RE = re.compile(r"\s+[-–—]\s+")  # "Title – A sentence about it."
 PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -146,7 +147,13 @@ def _read_remainder(rest: str, parts: TitleParts) -> None:
 
 
 def _split_prose(body: str, continues: bool) -> tuple[str, str]:
-    """`Title: running prose…` → (Title, prose), only when what follows reads as prose."""
+    """`Title: running prose…` or `Title – running prose.` → (Title, prose), only when what follows
+    reads as prose."""
+    dash = PROSE_DASH_RE.search(body)
+    if dash and dash.start() > 0:
+        tail = body[dash.end():].strip()
+        if len(tail.split()) >= 6 and tail.endswith((".", "!", "?")) and len(body[:dash.start()].split()) <= 8:
+            return body[:dash.start()].rstrip(), clean_markup(tail)
     colon = body.find(": ")
     if colon <= 0:
         return body, ""
