@@ -91,6 +91,13 @@ def test_close_years_merge_with_a_conflict():
     assert year.conflicts[0].evidence[0].source == "b.txt"
 
 
+def test_printed_kinds_keep_a_film_and_a_series_apart():
+    """"Dune (Film)" and "Dune (TV Series)" are two works even without years."""
+    _, works = _works(_document("a.txt", "Dune (Film)", "Filler"), _document("b.txt", "Dune (TV Series)", "Other"))
+    assert sorted(work.fields["kind"].value for work in works.values() if "kind" in work.fields) == ["film", "series"]
+    assert {"dune-film", "dune-series"} <= set(works)
+
+
 def test_kinds_that_disagree_stay_apart():
     """A 13-episode series and a film of the same name with no year are still told apart by kind."""
     series = _document("a.txt", "Hellsing", "Filler", extra={1: "Episodes: 13"})

@@ -37,6 +37,8 @@ EXAMPLES = [
     pytest.param("DAMN.", "DAMN.", [], id="short-capitals-kept"),
     pytest.param("Who Are You ?", "Who Are You?", ["fix_punctuation_spacing"], id="space-before-question"),
     pytest.param("WorldEnd", "WorldEnd", [], id="camel-case-kept"),
+    pytest.param("“Heroes”", "Heroes", ["straighten_quotes", "strip_enclosing_quotes"], id="enclosing-quotes"),
+    pytest.param('The "Adric" Virus', 'The "Adric" Virus', [], id="inner-quotes-kept"),
     # known gaps, kept honest as strict xfails
     pytest.param("Once Upon A Time In Hollywood", "Once Upon a Time in Hollywood", ["lowercase_small_words"],
                  id="gap-article-after-long-preposition", marks=pytest.mark.xfail(strict=True)),

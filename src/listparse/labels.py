@@ -33,6 +33,7 @@ FIELDS: dict[str, str] = {
     "price": "text",
     "format": "text",
     "country": "list",
+    "kind": "text",
     "language": "list",
     "source_material": "text",
     "link": "text",
@@ -157,6 +158,16 @@ MEDIA_FORMAT_WORDS = (
     "vinyl", "vinile", "lp", "steelbook", "box set", "boxset", "paperback", "hardcover",
     "hardback", "kindle", "ebook", "audiobook", "digital",
 )
+
+# A trailing "(…)" naming what kind of work an entry is, and the kind it means.
+KIND_WORDS: dict[str, str] = {
+    "tv series": "series", "tv show": "series", "series": "series", "tv": "series", "anime series": "series",
+    "miniseries": "series", "limited series": "series", "anime": "series", "ona": "series",
+    "movie": "film", "film": "film", "anime film": "film", "anime movie": "film", "documentary": "film",
+    "short film": "film", "ova": "ova", "special": "special", "book": "book", "novel": "book",
+    "light novel": "book", "manga": "manga", "comic": "comic", "video game": "game", "game": "game",
+    "album": "album", "ep": "album", "single": "single", "podcast": "podcast",
+}
 
 # Credit lines: "Based on the Light Novel By …", "Original Anime Series By …".
 SOURCE_MEDIA = (

@@ -90,7 +90,8 @@ def mention_of(source: str, index: int, entry: Entry) -> Mention:
     """What the matcher needs to know about one entry."""
     year = next((f.value for f in entry.fields if f.name == "year" and isinstance(f.value, int)), None)
     episodes = next((f.value for f in entry.fields if f.name == "episodes" and isinstance(f.value, int)), None)
-    kind = "series" if episodes and episodes > 1 else None
+    stated = next((f.value for f in entry.fields if f.name == "kind" and isinstance(f.value, str)), None)
+    kind = stated or ("series" if episodes and episodes > 1 else None)
     return Mention(source, index, entry, title_key(entry.title), year, kind)
 
 
@@ -159,7 +160,7 @@ def _initial_groups(mentions: list[Mention]) -> list[Group]:
     groups = []
     for key in sorted(by_key):
         for band in _year_bands(by_key[key]):
-            groups.append(Group(key, band))
+            groups.extend(Group(key, kind) for kind in _kind_bands(band))
     return groups
 
 
@@ -177,6 +178,16 @@ def _year_bands(mentions: list[Mention]) -> list[list[Mention]]:
     split = [sorted((m for m in mentions if m.year in band), key=_mention_order) for band in bands]
     undated = sorted((m for m in mentions if m.year is None), key=_mention_order)
     return split + ([undated] if undated else [])
+
+
+def _kind_bands(mentions: list[Mention]) -> list[list[Mention]]:
+    """Split one title's mentions by stated kind ("Dune (Film)" / "Dune (TV Series)")."""
+    kinds = sorted({m.kind for m in mentions if m.kind})
+    if len(kinds) <= 1:
+        return [mentions]
+    split = [[m for m in mentions if m.kind == kind] for kind in kinds]
+    unknown = [m for m in mentions if m.kind is None]
+    return split + ([unknown] if unknown else [])
 
 
 def _mention_order(mention: Mention) -> tuple[str, int]:

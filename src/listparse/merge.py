@@ -234,7 +234,7 @@ def _union(options: list[Alternative]) -> WorkField:
 
 
 def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:
-    """Readable ids: the slug of the title, then the year, then a counter where names collide."""
+    """Readable ids: the slug of the title, then its year or kind, then a counter where names collide."""
     base = [slugify(str(work.title.value)) for work in works]
     counts = defaultdict(int)
     for slug in base:
@@ -242,8 +242,11 @@ def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:
     ids = []
     for work, slug in zip(works, base, strict=True):
         if counts[slug] > 1:
-            year = work.fields.get("year")
-            slug = f"{slug}-{year.value}" if year and isinstance(year.value, int) else slug
+            year, kind = work.fields.get("year"), work.fields.get("kind")
+            if year and isinstance(year.value, int):
+                slug = f"{slug}-{year.value}"
+            elif kind and isinstance(kind.value, str):
+                slug = f"{slug}-{slugify(kind.value)}"
         ids.append(slug)
     seen: dict[str, int] = defaultdict(int)
     order = sorted(range(len(works)), key=lambda i: (ids[i], works[i].appearances[0].source,

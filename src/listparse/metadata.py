@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .labels import FIELDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA
+from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA
 from .models import FieldValue, MetaField, Span
 from .titles import clean_markup
 
@@ -109,6 +109,8 @@ def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]
     text = raw.strip()
     if name == "streaming" and text.lower().rstrip(".") in NOT_STREAMING:
         return [], None, NOT_STREAMING[text.lower().rstrip(".")]
+    if name == "kind":
+        return KIND_WORDS.get(text.lower(), text), None, None
     if kind == "year":
         match = YEAR_IN_TEXT_RE.search(text)
         if not match:

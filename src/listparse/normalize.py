@@ -88,6 +88,13 @@ def straighten_quotes(text: str) -> str:
     return text if text.isascii() else text.translate(SINGLE_QUOTES).translate(DOUBLE_QUOTES)
 
 
+def strip_enclosing_quotes(text: str) -> str:
+    """A title printed inside quotes ('"Heroes"') is the title without them."""
+    if len(text) > 2 and text[0] == text[-1] and text[0] in "\"'" and text[0] not in text[1:-1]:
+        return text[1:-1].strip()
+    return text
+
+
 def plain_hyphens(text: str) -> str:
     """Unicode hyphens and minus signs become "-" (en and em dashes are kept)."""
     return text if text.isascii() else text.translate(HYPHENS)
@@ -139,6 +146,7 @@ TITLE_RULES: dict[str, Rule] = {
     "fix_mojibake": fix_mojibake,
     "compose_unicode": compose_unicode,
     "straighten_quotes": straighten_quotes,
+    "strip_enclosing_quotes": strip_enclosing_quotes,
     "plain_hyphens": plain_hyphens,
     "fix_punctuation_spacing": fix_punctuation_spacing,
     "fix_shouting": fix_shouting,

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .labels import MEDIA_FORMAT_WORDS, STREAMING_SERVICES
+from .labels import KIND_WORDS, MEDIA_FORMAT_WORDS, STREAMING_SERVICES
 
 LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 # Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
@@ -29,6 +29,8 @@ PROSE_DASH_RE = re.compile(r"\s+[-–—]\s+")  # "Title – A sentence about it
 PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
+QUOTED_RE = re.compile(r"^([\"“„«])(?P<inner>[^\"“”„«»]{1,200})([\"”“»])")  # "Title" or “Title”
 PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
 RATING_RE = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
@@ -112,6 +114,10 @@ def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
     """A link or emphasis that opens the title part and is followed by more text."""
     text = part.lstrip()
     offset = len(part) - len(text)
+    quoted = QUOTED_RE.match(text)
+    if quoted and text[quoted.end():].strip()[:1] in ("-", "–", "—", "(", "|", ",", ":", "b"):
+        # '"Bohemian Rhapsody" – Queen', '"Title" (1975)', '"Title" by Artist': the quotes delimit the title.
+        return offset + quoted.start(), offset + quoted.end(), quoted.group("inner")
     match = LINK_RE.match(text) or EMPHASIS_RE.match(text)
     if not match:
         return None
@@ -195,6 +201,10 @@ def _paren_extra(inner: str) -> tuple[str, str, str] | None:
     raw = f"({inner})"
     if YEAR_RE.match(inner):
         return ("year", raw, inner)
+    if inner.lower() in KIND_WORDS:
+        return ("kind", raw, inner)
+    if YEAR_INSIDE_RE.search(inner) and len(inner.split()) <= 5 and not LABELLED_RE.match(inner):
+        return ("year", raw, inner)  # "(Netflix, 2020)", "(2019 film)": the year, the rest kept as extra
     if PERCENT_RE.match(inner):
         return ("share", raw, inner)
     labelled = LABELLED_RE.match(inner)
