@@ -72,7 +72,7 @@ def test_people_match_the_labels(result):
 
 def test_works_json_matches_golden(result, data_regression):
     """The merged dataset of the fixture set, provenance included, is unchanged."""
-    data_regression.check(json.loads(works_json(result)))
+    data_regression.check(json.loads("".join(works_json(result))))
 
 
 def test_works_csv_matches_golden(result, file_regression):
@@ -83,7 +83,7 @@ def test_works_csv_matches_golden(result, file_regression):
 def test_raw_works_json_matches_golden(monkeypatch, data_regression):
     """The merged dataset of raw/ is unchanged."""
     monkeypatch.chdir(RAW.parent)
-    data_regression.check(json.loads(works_json(ingest(["raw"]))))
+    data_regression.check(json.loads("".join(works_json(ingest(["raw"])))))
 
 
 def test_schema_validates_works_json(result):
@@ -92,13 +92,13 @@ def test_schema_validates_works_json(result):
     assert printed.exit_code == 0
     schema = json.loads(printed.output)
     jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(json.loads(works_json(result)), schema)
+    jsonschema.validate(json.loads("".join(works_json(result))), schema)
 
 
 def test_schema_rejects_a_work_without_provenance(result):
     """The schema is strict: a title without its evidence is invalid."""
     schema = json.loads(CliRunner().invoke(main, ["schema"]).output)
-    data = json.loads(works_json(result))
+    data = json.loads("".join(works_json(result)))
     del data["works"][0]["title"]["evidence"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)

@@ -99,7 +99,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     result = _run_reporting_errors(run, paths, settings, show_bar)
     if stream:
         files = output_files(result.documents, result.dataset, ("jsonl",))
-        click.echo(files["entries.jsonl"] + files["works.jsonl"], nl=False)
+        for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
+            click.echo(chunk, nl=False)
     else:
         from .export import write_outputs
 
@@ -202,7 +203,8 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases), jobs=jobs,
                              cache_dir=_cache_dir(no_cache, cache_dir))
     result = _run_reporting_errors(run, paths, settings, False)
-    files = output_files(result.documents, result.dataset, ("json", "csv"))
+    files = {name: "".join(chunks) for name, chunks in
+             output_files(result.documents, result.dataset, ("json", "csv")).items()}
     from .errors import ListparseError
 
     try:

@@ -13,7 +13,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .labels import FIELDS
@@ -28,8 +28,8 @@ DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "autho
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(files: dict[str, str], out: Path) -> list[Path]:
-    """Write all `files` (name → text) to temporaries in `out`, then rename them into place."""
+def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
+    """Write all `files` (name → text, or chunks of it) to temporaries in `out`, then rename them into place."""
     out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
@@ -37,7 +37,10 @@ def write_outputs(files: dict[str, str], out: Path) -> list[Path]:
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
             staged.append((temporary, out / name))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(content)
+                if isinstance(content, str):
+                    stream.write(content)
+                else:
+                    stream.writelines(content)  # streamed: a large dataset is never one string
                 stream.flush()
                 os.fsync(stream.fileno())
         for temporary, final in staged:
@@ -83,32 +86,44 @@ def documents_csv(documents: list[Document]) -> str:
     return _csv(DOCUMENT_COLUMNS, rows)
 
 
-def documents_json(documents: list[Document]) -> str:
-    """The full parse, spans included."""
-    payload = {"schema_version": SCHEMA_VERSION,
-               "documents": [document.model_dump(mode="json") for document in documents]}
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def documents_json(documents: list[Document]) -> Iterator[str]:
+    """The full parse, spans included, in chunks: {"schema_version": …, "documents": [...]}."""
+    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": '
+    yield from _json_array((document.model_dump_json(indent=2) for document in documents), depth=1)
+    yield "\n}\n"
 
 
-def entries_jsonl(documents: list[Document]) -> str:
+def entries_jsonl(documents: list[Document]) -> Iterator[str]:
     """One JSON object per line per entry: its document, rank, titles, work id, fields and changes."""
-    lines = []
     for document in documents:
+        head = '{"type":"entry","source":' + json.dumps(document.source, ensure_ascii=False) + ","
         for entry in document.entries:
-            record = {"type": "entry", "source": document.source, **entry.model_dump(mode="json")}
-            lines.append(json.dumps(record, ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+            yield head + entry.model_dump_json()[1:] + "\n"
 
 
-def works_jsonl(dataset: Dataset) -> str:
+def works_jsonl(dataset: Dataset) -> Iterator[str]:
     """One JSON object per line per work, provenance included."""
-    return "".join(json.dumps({"type": "work", **work.model_dump(mode="json")}, ensure_ascii=False) + "\n"
-                   for work in dataset.works)
+    for work in dataset.works:
+        yield '{"type":"work",' + work.model_dump_json()[1:] + "\n"
 
 
-def works_json(dataset: Dataset) -> str:
-    """The canonical dataset: works with every field's value, provenance and conflicts."""
-    return json.dumps(dataset.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+def works_json(dataset: Dataset) -> Iterator[str]:
+    """The canonical dataset, in chunks: schema version, input documents, then works one by one."""
+    documents = json.dumps([ref.model_dump(mode="json") for ref in dataset.documents], ensure_ascii=False,
+                           indent=2).replace("\n", "\n  ")
+    yield f'{{\n  "schema_version": {dataset.schema_version},\n  "documents": {documents},\n  "works": '
+    yield from _json_array((work.model_dump_json(indent=2) for work in dataset.works), depth=1)
+    yield "\n}\n"
+
+
+def _json_array(items: Iterable[str], depth: int) -> Iterator[str]:
+    """A JSON array of already serialized items, indented as json.dumps(indent=2) would at `depth`."""
+    inner = "\n" + "  " * (depth + 1)
+    first = True
+    for item in items:
+        yield ("[" if first else ",") + inner + item.replace("\n", inner)
+        first = False
+    yield "[]" if first else "\n" + "  " * depth + "]"
 
 
 def works_csv(dataset: Dataset) -> str:

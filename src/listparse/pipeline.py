@@ -121,8 +121,8 @@ def _collector_paused():
             gc.enable()
 
 
-def output_files(documents: list[Document], dataset: Dataset, formats: Iterable[str]) -> dict[str, str]:
-    """The text of every output file for the chosen formats (json, jsonl, csv)."""
+def output_files(documents: list[Document], dataset: Dataset, formats: Iterable[str]) -> dict[str, Iterable[str]]:
+    """Every output file for the chosen formats (json, jsonl, csv), as text or chunks of text."""
     from . import export
 
     files: dict[str, str] = {}
