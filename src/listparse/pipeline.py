@@ -12,6 +12,7 @@ import gc
 import hashlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -161,10 +162,17 @@ def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None =
     import multiprocessing
     from functools import partial
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
         # Documents travel as JSON: pydantic-core reads it far faster than pickle rebuilds models.
         for payload in pool.imap(partial(_parse_to_json, cache_dir=cache_dir), sources, chunksize=16):
             yield Document.model_validate_json(payload)
+
+
+def _quiet_worker() -> None:
+    """Workers leave interruption to the parent: Ctrl-C is ignored, SIGTERM (the pool's own way to stop
+    them) just ends them, without the parent's handlers and their tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _parse_to_json(source: Source, cache_dir: Path | None) -> bytes:
