@@ -1,7 +1,8 @@
-"""The code passes ruff with the project's settings (pyproject.toml)."""
+"""The code passes ruff and mypy with the project's settings (pyproject.toml)."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -17,4 +18,11 @@ def test_ruff_is_clean():
     """ruff check src tests reports nothing."""
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"], cwd=ROOT,
                             capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is not installed (pip install -e '.[test]')")
+def test_mypy_is_clean():
+    """mypy finds no type errors in the package."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

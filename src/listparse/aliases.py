@@ -51,7 +51,7 @@ def load_aliases(path: str | Path) -> Aliases:
             raise ListparseError(f"aliases file {path}: [[work]] number {number} needs a title")
         for name in [title, *work.get("aliases", [])]:
             canonical[title_key(name)] = title.strip()
-    distinct = set()
+    distinct: set[frozenset[str]] = set()
     for number, group in enumerate(data.get("distinct", []), start=1):
         keys = [title_key(name) for name in group.get("titles", [])]
         if len(keys) < 2:

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -88,12 +89,12 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest corpus/ --jobs 4 --no-cache
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
     """
-    from .pipeline import IngestOptions, output_files, run
+    from .pipeline import Formats, IngestOptions, output_files, run
 
     started = time.perf_counter()
     stream = out == "-"
-    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases),
-                             formats=("jsonl",) if stream else (formats or ("json", "csv")),
+    settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
+                             formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     result = _run_reporting_errors(run, paths, settings, show_bar)
@@ -200,7 +201,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     from .pipeline import IngestOptions, output_files, run
     from .report import console, show_differences
 
-    settings = IngestOptions(catalogue=catalogue, aliases=_aliases_file(aliases), jobs=jobs,
+    settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
                              cache_dir=_cache_dir(no_cache, cache_dir))
     result = _run_reporting_errors(run, paths, settings, False)
     files = {name: "".join(chunks) for name, chunks in
@@ -245,6 +246,10 @@ def _aliases_file(aliases: str | None) -> str | None:
     return aliases
 
 
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value is not None else None
+
+
 def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
     from .cache import default_cache_dir
 
@@ -255,7 +260,7 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
     from .errors import ListparseError
 
-    bars = []
+    bars: list = []
 
     def advance(done: int, total: int) -> None:
         if not bars:

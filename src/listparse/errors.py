@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .models import Status
+
 
 class ListparseError(Exception):
     """Base class of every error listparse raises on purpose."""
@@ -10,7 +12,7 @@ class ListparseError(Exception):
 class ReadError(ListparseError):
     """A source could not be read or decoded; `status` names the kind of failure."""
 
-    def __init__(self, source: str, status: str, reason: str) -> None:
+    def __init__(self, source: str, status: Status, reason: str) -> None:
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.status = status

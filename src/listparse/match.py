@@ -157,7 +157,7 @@ def _initial_groups(mentions: list[Mention]) -> list[Group]:
     for mention in mentions:
         if mention.key:
             by_key.setdefault(mention.key, []).append(mention)
-    groups = []
+    groups: list[Group] = []
     for key in sorted(by_key):
         for band in _year_bands(by_key[key]):
             groups.extend(Group(key, kind) for kind in _kind_bands(band))

@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .labels import FIELDS
@@ -30,6 +31,7 @@ from .models import (
     Document,
     DocumentRef,
     Evidence,
+    FieldValue,
     Work,
     WorkField,
 )
@@ -133,7 +135,7 @@ def _title_evidence(mention: Mention) -> Evidence:
 
 
 def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dict[str, WorkField]:
-    by_name: dict[str, list[tuple[object, Evidence]]] = defaultdict(list)
+    by_name: dict[str, list[tuple[FieldValue, Evidence]]] = defaultdict(list)
     for mention in mentions:
         for field in mention.entry.fields:
             rules = []
@@ -161,9 +163,9 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
     return fields
 
 
-def _options(pairs) -> list[Alternative]:
+def _options(pairs: Iterable[tuple[FieldValue, Evidence]]) -> list[Alternative]:
     """Distinct values with all their evidence, in a fixed order."""
-    grouped: dict[tuple, tuple[object, list[Evidence]]] = {}
+    grouped: dict[tuple, tuple[FieldValue, list[Evidence]]] = {}
     for value, evidence in pairs:
         key = (type(value).__name__, tuple(value) if isinstance(value, list) else value)
         grouped.setdefault(key, (value, []))[1].append(evidence)
@@ -177,7 +179,7 @@ def _evidence_order(evidence: Evidence) -> tuple:
     return evidence.source, evidence.rank or 0, span.line if span else 0, span.start if span else 0
 
 
-def _choose(options: list[Alternative], forced: str | None = None, texts: list[str] = (),
+def _choose(options: list[Alternative], forced: str | None = None, texts: Sequence[str] = (),
             known: set[str] | None = None) -> WorkField:
     """Pick one value by the rules in the module docstring; the others become conflicts.
 
@@ -206,7 +208,7 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: list[s
                                      conflicts=conflicts)
 
 
-def _support(option: Alternative, texts: list[str]) -> tuple:
+def _support(option: Alternative, texts: Sequence[str]) -> tuple:
     """Most documents; then most mentions in the work's descriptions; then fewest fixes; then the
     fuller value; ties go to the first in sort order."""
     documents = len({e.source for e in option.evidence if e.catalogue_entry is None})
@@ -236,7 +238,7 @@ def _union(options: list[Alternative]) -> WorkField:
 def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:
     """Readable ids: the slug of the title, then its year or kind, then a counter where names collide."""
     base = [slugify(str(work.title.value)) for work in works]
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for slug in base:
         counts[slug] += 1
     ids = []
@@ -269,12 +271,12 @@ def _update_entries(documents: list[Document], works: list[Work], clusters: list
     for document in documents:
         entries = []
         for index, entry in enumerate(document.entries):
-            work = assignment.get((document.source, index))
-            if work is None:
+            assigned = assignment.get((document.source, index))
+            if assigned is None:
                 entries.append(entry)
                 continue
-            update: dict = {"work_id": work.id}
-            canonical = str(work.title.value)
+            update: dict = {"work_id": assigned.id}
+            canonical = str(assigned.title.value)
             if entry.title != canonical and _same_spelling(entry.title, canonical):
                 change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
                                 after=canonical)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from typing import Any
 
 from .metadata import make_field, read_fields
 from .models import Document, Entry, Located, MetaField, Span
@@ -53,7 +54,7 @@ def parse_text(text: Text) -> Document:
     chain = chains[0] if chains else []
     log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
               len(chains), len(chain))
-    found = {
+    found: dict[str, Any] = {
         "source": text.source,
         "sha256": text.sha256,
         "format": text.format,
@@ -91,10 +92,10 @@ def _item_list_chain(text: Text, skip: int) -> list[Candidate]:
         if key in wanted:
             position, name = wanted.pop(key)
             start = line.find(name) if name in line else len(line) - len(line.lstrip("#-*• "))
+            heading = HEADING_RE.match(line)
             found.append(Candidate(index=index, rank=position, rank_text=f"position {position}",
                                    style=("item-list",), title_start=start, title_part=line[start:],
-                                   heading_level=len(HEADING_RE.match(line).group(1)) if HEADING_RE.match(line)
-                                   else 0, rank_only=False))
+                                   heading_level=len(heading.group(1)) if heading else 0, rank_only=False))
     return found if len(found) >= 2 else []
 
 
@@ -203,8 +204,8 @@ def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> i
     if rank_line.group is not None:
         members = [index for index in range(max(0, candidate.index - 30), min(len(lines), candidate.index + 30))
                    if lines[index].group == rank_line.group and index != candidate.index]
-        headings = [(len(HEADING_RE.match(lines[i].text).group(1)), abs(i - candidate.index), i)
-                    for i in members if HEADING_RE.match(lines[i].text)]
+        headings = [(len(heading.group(1)), abs(i - candidate.index), i)
+                    for i in members if (heading := HEADING_RE.match(lines[i].text))]
         headings = [h for h in headings if not match_rank_line(lines[h[2]].text)]
         if headings:
             return min(headings)[2]

@@ -87,7 +87,7 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
                                              _documents(sightings, name), name))
         evidence = []
         changes = []
-        for source, rank, located in sorted(sightings, key=lambda s: (s[0], s[2].span.line, s[2].span.start)):
+        for source, rank, located in sorted(sightings, key=lambda s: (s[0], _position(s[2]))):
             if located.value not in family:
                 continue
             rules = []
@@ -99,6 +99,10 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
         people.append(Person(name=best, variants=sorted(n for n in family if n != best),
                              evidence=evidence, changes=unique_changes))
     return sorted(people, key=lambda person: person.name)
+
+
+def _position(located: Located) -> tuple[int, int]:
+    return (located.span.line, located.span.start) if located.span else (0, 0)
 
 
 def _documents(sightings: list[tuple[str, int, Located]], name: str) -> int:

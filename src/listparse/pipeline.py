@@ -42,6 +42,9 @@ class Source:
     name: str
 
 
+Formats = tuple[Literal["json", "jsonl", "csv"], ...]
+
+
 class IngestOptions(BaseModel):
     """How to ingest: where to write, and what outside knowledge to use."""
 
@@ -50,7 +53,7 @@ class IngestOptions(BaseModel):
     out: Path | None = None
     catalogue: Path | None = None
     aliases: Path | None = None
-    formats: tuple[Literal["json", "jsonl", "csv"], ...] = ("json", "csv")
+    formats: Formats = ("json", "csv")
     jobs: int = 1  # worker processes for parsing; 0 means one per core
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
 
@@ -126,7 +129,7 @@ def output_files(documents: list[Document], dataset: Dataset, formats: Iterable[
     """Every output file for the chosen formats (json, jsonl, csv), as text or chunks of text."""
     from . import export
 
-    files: dict[str, str] = {}
+    files: dict[str, Iterable[str]] = {}
     if "csv" in formats:
         files |= {"entries.csv": export.entries_csv(documents), "documents.csv": export.documents_csv(documents),
                   "works.csv": export.works_csv(dataset)}

@@ -67,7 +67,7 @@ def _types(node: dict) -> set[str]:
 
 
 def _items(elements) -> ItemList:
-    items = []
+    items: ItemList = []
     if not isinstance(elements, list):
         return items
     for number, element in enumerate(elements, start=1):
