@@ -69,7 +69,7 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
-def render_html(markup: str, fragment: bool = False) -> Rendered:
+def render_html(markup: str) -> Rendered:
     """Render HTML to (source line, text, group) lines, with its head facts, ItemList and warnings."""
     markup = XML_DECLARATION_RE.sub("", markup, count=1)
     if not markup.strip():
@@ -86,7 +86,7 @@ def render_html(markup: str, fragment: bool = False) -> Rendered:
         if root is None:
             return Rendered(warnings=[*warnings, "HTML could not be parsed even after flattening"])
     renderer = _Renderer()
-    lines, head = renderer.render(root, fragment)
+    lines, head = renderer.render(root)
     item_list = max([renderer.item_list, item_list_from_microdata(root)], key=len)
     return Rendered(lines, head, item_list, warnings)
 
@@ -123,7 +123,7 @@ class _Renderer:
         self.badge: tuple[int, str, int | None] | None = None  # a rank printed apart from its title
         self.item_list: list[tuple[int, str]] = []
 
-    def render(self, root, fragment: bool) -> tuple[list[RenderedLine], dict]:
+    def render(self, root) -> tuple[list[RenderedLine], dict]:
         walker = etree.iterwalk(root, events=("start", "end"))
         skipping_at = None
         for event, element in walker:

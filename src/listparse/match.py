@@ -111,7 +111,7 @@ def cluster_mentions(mentions: list[Mention], catalogue: Catalogue | None = None
             index = parent[index]
         return index
 
-    for a, b, rule in _candidate_pairs(groups, aliases):
+    for a, b, rule in _candidate_pairs(groups):
         root_a, root_b = find(a), find(b)
         if root_a == root_b:
             continue
@@ -209,7 +209,7 @@ def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None
         group.catalogue = catalogue.lookup(group.key, group.years)
 
 
-def _candidate_pairs(groups: list[Group], aliases: Aliases | None) -> list[tuple[int, int, str]]:
+def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
     """Pairs of groups that share a block and that a rule joins, in a fixed order."""
     frequency: dict[tuple[int, int, str], int] = {}
     for group in groups:

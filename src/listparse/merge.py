@@ -53,7 +53,7 @@ def merge_works(documents: list[Document], catalogue: Catalogue | None = None,
                 for document in documents for index, entry in enumerate(document.entries)]
     clusters = cluster_mentions(mentions, catalogue, aliases)
     works = [_work(cluster, catalogue) for cluster in clusters]
-    works = _assign_ids(works, clusters)
+    works = _assign_ids(works)
     documents = _update_entries(documents, works, clusters)
     dataset = Dataset(
         schema_version=SCHEMA_VERSION,
@@ -235,7 +235,7 @@ def _union(options: list[Alternative]) -> WorkField:
                                      evidence=evidence)
 
 
-def _assign_ids(works: list[Work], clusters: list[Cluster]) -> list[Work]:
+def _assign_ids(works: list[Work]) -> list[Work]:
     """Readable ids: the slug of the title, then its year or kind, then a counter where names collide."""
     base = [slugify(str(work.title.value)) for work in works]
     counts: dict[str, int] = defaultdict(int)

@@ -170,7 +170,7 @@ def markdown_lines(text: str) -> list[Line]:
             end = index
             while end < len(raw_lines) and raw_lines[end].strip():
                 end += 1
-            block = render_html("\n".join(raw_lines[index:end]), fragment=True)
+            block = render_html("\n".join(raw_lines[index:end]))
             lines.extend(Line(index + number, 0, line_text, group)
                          for number, line_text, group in block.lines)
             index = end
