@@ -99,11 +99,15 @@ def test_printed_kinds_keep_a_film_and_a_series_apart():
 
 
 def test_kinds_that_disagree_stay_apart():
-    """A 13-episode series and a film of the same name with no year are still told apart by kind."""
+    """A series known by its 13 episodes and a film of the same name, no years: two works, each kind once."""
     series = _document("a.txt", "Hellsing", "Filler", extra={1: "Episodes: 13"})
-    film = _document("b.txt", "Hellsing", "Filler Two", extra={1: "Episodes: 1"})
+    film = _document("b.txt", "Hellsing (Film)", "Filler Two")
     _, works = _works(series, film)
-    assert works["hellsing"].fields["kind"].value == "series"
+    kinds = {work.id: work.fields["kind"] for work in works.values() if "kind" in work.fields}
+    assert {work_id: field.value for work_id, field in kinds.items()} == {
+        "hellsing-series": "series", "hellsing-film": "film"}
+    assert [rule.rule for e in kinds["hellsing-series"].evidence for rule in e.rules] == ["series_from_episode_count"]
+    assert [rule.rule for e in kinds["hellsing-film"].evidence for rule in e.rules] == []
 
 
 def test_typo_is_corrected_in_the_entry_with_its_rule():

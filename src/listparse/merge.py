@@ -146,7 +146,8 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
             evidence = Evidence(source=mention.source, rank=mention.entry.rank, span=field.span,
                                 raw=field.raw, rules=rules)
             by_name[field.name].append((field.value, evidence))
-        if mention.kind:
+        if mention.kind and not any(field.name == "kind" for field in mention.entry.fields):
+            # Inferred, not stated: a series because it has several episodes.
             by_name["kind"].append((mention.kind, Evidence(
                 source=mention.source, rank=mention.entry.rank, span=mention.entry.span,
                 raw=mention.entry.title_raw,
