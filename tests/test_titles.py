@@ -64,3 +64,9 @@ def test_colon_in_a_title_is_kept():
 def test_clean_markup():
     """Links, emphasis, escapes and entities go; the words stay."""
     assert clean_markup(r"[_Suite Francaise_](http://x) \- **new** &#39;ed") == "Suite Francaise - new 'ed"
+
+
+@pytest.mark.parametrize("word", ["Vinyl", "Vinile", "Vinyle", "Vinilo", "Schallplatte"])
+def test_vinyl_in_several_languages_is_a_format(word):
+    """A trailing '(Vinyl)' in English, Italian, French, Spanish or German is a format, not title."""
+    assert split_title(f"Thriller ({word})").extras == [("format", f"({word})", word)]

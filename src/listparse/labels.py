@@ -155,8 +155,10 @@ STREAMING_SERVICES = (
 # Trailing "(…)" extras that name a medium or edition, not part of a title.
 MEDIA_FORMAT_WORDS = (
     "dvd", "dvds", "blu-ray", "bluray", "blu ray", "4k", "ultra hd", "uhd", "vhs", "cd", "cds",
-    "vinyl", "vinile", "lp", "steelbook", "box set", "boxset", "paperback", "hardcover",
-    "hardback", "kindle", "ebook", "audiobook", "digital",
+    "lp", "steelbook", "box set", "boxset", "paperback", "hardcover", "hardback", "kindle", "ebook",
+    "audiobook", "digital",
+    # vinyl in the languages shops write in, not only the one a sample page used
+    "vinyl", "vinile", "vinyle", "vinilo", "vinil", "schallplatte",
 )
 
 # A trailing "(…)" naming what kind of work an entry is, and the kind it means.
