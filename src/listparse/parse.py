@@ -157,7 +157,7 @@ def _entry(text: Text, chain: list[Candidate], position: int) -> Entry:
         title=parts.title,
         span=span,
         text=description,
-        fields=_dedupe(fields),
+        fields=fields,
         names=find_names(prose_lines, parts.title),
     )
 
@@ -341,14 +341,3 @@ def _other_list_warnings(lines: list[Line], chains: list[list[Candidate]]) -> li
 def _unknown_label_warnings(entries: list[Entry]) -> list[str]:
     return [f"line {field.span.line}: label {field.label!r} is not in the label table; kept under its own name"
             for entry in entries for field in entry.fields if not field.known]
-
-
-def _dedupe(fields: list[MetaField]) -> list[MetaField]:
-    seen = set()
-    unique = []
-    for field in fields:
-        key = (field.name, field.span.line, field.span.start, field.raw)
-        if key not in seen:
-            seen.add(key)
-            unique.append(field)
-    return unique
