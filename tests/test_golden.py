@@ -31,7 +31,7 @@ def test_parse_matches_golden(path, data_regression):
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[path.stem for path in DOCUMENTS])
 def test_entries_csv_matches_golden(path, file_regression):
     """The CSV rows written for the document are unchanged."""
-    file_regression.check(entries_csv([_parse(path)]), extension=".csv")
+    file_regression.check("".join(entries_csv([_parse(path)])), extension=".csv")
 
 
 EXPECTED = sorted(FIXTURES.glob("*.expected.json"))

@@ -81,7 +81,7 @@ def test_symlink_loop_in_a_directory(tmp_path):
     os.symlink(folder, folder / "loop")
     os.symlink(folder / "self.txt", folder / "self.txt")
     result = run([folder], IngestOptions())
-    statuses = {d.source.rsplit("/", 1)[-1]: d.status for d in result.documents}
+    statuses = {d.source.rsplit("/", 1)[-1]: d.status for d in result.documents()}
     assert statuses == {"good.txt": "ok", "self.txt": "unreadable"}
 
 
@@ -138,7 +138,7 @@ def test_a_crash_in_one_document_does_not_sink_the_batch(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pipeline, "parse_text", explode)
     result = run([tmp_path / "good.txt", tmp_path / "bad.txt"], IngestOptions(out=tmp_path / "out"))
-    statuses = {d.source.rsplit("/", 1)[-1]: (d.status, d.message) for d in result.documents}
+    statuses = {d.source.rsplit("/", 1)[-1]: (d.status, d.message) for d in result.documents()}
     assert statuses["good.txt"] == ("ok", None)
     assert statuses["bad.txt"] == ("error", "internal error (RuntimeError: boom); please report it")
 

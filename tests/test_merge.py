@@ -212,7 +212,12 @@ def test_merge_does_not_depend_on_input_order(lists, random):
     documents = [_document(f"doc{index}.txt", *titles) for index, titles in enumerate(lists)]
     shuffled = list(documents)
     random.shuffle(shuffled)
-    assert "".join(works_json(merge_works(documents)[1])) == "".join(works_json(merge_works(shuffled)[1]))
+    assert _works_json(documents) == _works_json(shuffled)
+
+
+def _works_json(documents) -> str:
+    dataset = merge_works(documents)[1]
+    return "".join(works_json(dataset.documents, dataset.works))
 
 
 def test_work_ids_do_not_change_when_unrelated_documents_are_added():

@@ -97,22 +97,22 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
-    result = _run_reporting_errors(run, paths, settings, show_bar)
-    if stream:
-        files = output_files(result.documents, result.dataset, ("jsonl",))
-        for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
-            click.echo(chunk, nl=False)
-    else:
-        from .export import write_outputs
+    with _run_reporting_errors(run, paths, settings, show_bar) as result:
+        if stream:
+            files = output_files(result, ("jsonl",))
+            for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
+                click.echo(chunk, nl=False)
+        else:
+            from .export import write_outputs
 
-        try:
-            write_outputs(output_files(result.documents, result.dataset, settings.formats), Path(out))
-        except KeyboardInterrupt:
-            click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except OSError as error:
-            click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
-            sys.exit(EXIT_WRITE_FAILED)
+            try:
+                write_outputs(output_files(result, settings.formats), Path(out))
+            except KeyboardInterrupt:
+                click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
+                sys.exit(EXIT_INTERRUPTED)
+            except OSError as error:
+                click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
+                sys.exit(EXIT_WRITE_FAILED)
     for document in result.failed:
         click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
     if not quiet:
@@ -203,9 +203,8 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
 
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
                              cache_dir=_cache_dir(no_cache, cache_dir))
-    result = _run_reporting_errors(run, paths, settings, False)
-    files = {name: "".join(chunks) for name, chunks in
-             output_files(result.documents, result.dataset, ("json", "csv")).items()}
+    with _run_reporting_errors(run, paths, settings, False) as result:
+        files = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
     from .errors import ListparseError
 
     try:
@@ -214,8 +213,9 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
         click.echo(f"listparse: {error}", err=True)
         sys.exit(EXIT_USAGE)
     if not differences:
+        counts = result.counts
         click.echo(f"listparse: no differences with {against.rstrip('/')}/ "
-                   f"({len(result.documents)} document(s), {len(result.dataset.works)} works)", err=True)
+                   f"({counts['documents']} document(s), {counts['works']} works)", err=True)
         sys.exit(EXIT_OK)
     show_differences(differences, console())
     click.echo(f"listparse: {len(differences)} difference(s) with {against.rstrip('/')}/", err=True)
@@ -281,10 +281,7 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
 
 
 def _summary(result, seconds: float, destination: str) -> None:
-    documents = result.documents
-    entries = sum(len(d.entries) for d in documents)
-    warnings = sum(len(d.warnings) for d in documents)
-    conflicts = sum(len(f.conflicts) for w in result.dataset.works for f in [w.title, *w.fields.values()])
-    click.echo(f"listparse: {len(documents)} document(s), {len(result.failed)} failed, {entries} entries, "
-               f"{len(result.dataset.works)} works, {conflicts} conflicts, {warnings} warnings "
-               f"in {seconds:.2f}s → {destination}", err=True)
+    counts = result.counts
+    click.echo(f"listparse: {counts['documents']} document(s), {counts['failed']} failed, "
+               f"{counts['entries']} entries, {counts['works']} works, {counts['conflicts']} conflicts, "
+               f"{counts['warnings']} warnings in {seconds:.2f}s → {destination}", err=True)

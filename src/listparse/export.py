@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
-from .models import Dataset, Document, MetaField
+from .models import Document, DocumentRef, Work
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
@@ -52,11 +52,17 @@ def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
     return [final for _, final in staged]
 
 
-def entries_csv(documents: list[Document]) -> str:
-    """One row per entry; one column per metadata field seen anywhere in the batch."""
-    columns = field_columns(field for document in documents for entry in document.entries
-                            for field in entry.fields)
-    rows = []
+def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
+    """One row per entry; one column per metadata field (`columns`: every field name seen in the batch,
+    with `<name>_extra` where a field kept an extra; found from `documents` when not given)."""
+    if columns is None:
+        documents = list(documents)
+        columns = {name for document in documents for entry in document.entries for field in entry.fields
+                   for name in (field.name, f"{field.name}_extra" if field.extra else "") if name}
+    return _csv(ENTRY_COLUMNS + field_columns(columns), _entry_rows(documents))
+
+
+def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
     for document in documents:
         for entry in document.entries:
             row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
@@ -65,35 +71,31 @@ def entries_csv(documents: list[Document]) -> str:
                 _put(row, field.name, cell(field.value))
                 if field.extra:
                     _put(row, f"{field.name}_extra", field.extra)
-            rows.append(row)
-    return _csv(ENTRY_COLUMNS + columns, rows)
+            yield row
 
 
-def documents_csv(documents: list[Document]) -> str:
+def documents_csv(documents: Iterable[Document]) -> Iterator[str]:
     """One row per input, failed ones included, with its status and message."""
-    rows = []
-    for document in documents:
-        rows.append({
-            "source": document.source, "sha256": document.sha256, "format": document.format,
-            "encoding": document.encoding,
-            "headline": document.headline.value if document.headline else None,
-            "author": document.author.value if document.author else None,
-            "url": document.url.value if document.url else None,
-            "date": document.date.value if document.date else None,
-            "order": document.order, "entries": len(document.entries), "status": document.status,
-            "message": document.message, "warnings": len(document.warnings),
-        })
-    return _csv(DOCUMENT_COLUMNS, rows)
+    return _csv(DOCUMENT_COLUMNS, ({
+        "source": document.source, "sha256": document.sha256, "format": document.format,
+        "encoding": document.encoding,
+        "headline": document.headline.value if document.headline else None,
+        "author": document.author.value if document.author else None,
+        "url": document.url.value if document.url else None,
+        "date": document.date.value if document.date else None,
+        "order": document.order, "entries": len(document.entries), "status": document.status,
+        "message": document.message, "warnings": len(document.warnings),
+    } for document in documents))
 
 
-def documents_json(documents: list[Document]) -> Iterator[str]:
+def documents_json(documents: Iterable[Document]) -> Iterator[str]:
     """The full parse, spans included, in chunks: {"schema_version": …, "documents": [...]}."""
     yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": '
     yield from _json_array((document.model_dump_json(indent=2) for document in documents), depth=1)
     yield "\n}\n"
 
 
-def entries_jsonl(documents: list[Document]) -> Iterator[str]:
+def entries_jsonl(documents: Iterable[Document]) -> Iterator[str]:
     """One JSON object per line per entry: its document, rank, titles, work id, fields and changes."""
     for document in documents:
         head = '{"type":"entry","source":' + json.dumps(document.source, ensure_ascii=False) + ","
@@ -101,18 +103,19 @@ def entries_jsonl(documents: list[Document]) -> Iterator[str]:
             yield head + entry.model_dump_json()[1:] + "\n"
 
 
-def works_jsonl(dataset: Dataset) -> Iterator[str]:
+def works_jsonl(works: Iterable[Work]) -> Iterator[str]:
     """One JSON object per line per work, provenance included."""
-    for work in dataset.works:
+    for work in works:
         yield '{"type":"work",' + work.model_dump_json()[1:] + "\n"
 
 
-def works_json(dataset: Dataset) -> Iterator[str]:
+def works_json(references: Iterable[DocumentRef], works: Iterable[Work]) -> Iterator[str]:
     """The canonical dataset, in chunks: schema version, input documents, then works one by one."""
-    documents = json.dumps([ref.model_dump(mode="json") for ref in dataset.documents], ensure_ascii=False,
-                           indent=2).replace("\n", "\n  ")
-    yield f'{{\n  "schema_version": {dataset.schema_version},\n  "documents": {documents},\n  "works": '
-    yield from _json_array((work.model_dump_json(indent=2) for work in dataset.works), depth=1)
+    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": '
+    yield from _json_array((json.dumps(ref.model_dump(mode="json"), ensure_ascii=False, indent=2)
+                            for ref in references), depth=1)
+    yield ',\n  "works": '
+    yield from _json_array((work.model_dump_json(indent=2) for work in works), depth=1)
     yield "\n}\n"
 
 
@@ -126,35 +129,36 @@ def _json_array(items: Iterable[str], depth: int) -> Iterator[str]:
     yield "[]" if first else "\n" + "  " * depth + "]"
 
 
-def works_csv(dataset: Dataset) -> str:
-    """One flat row per work: chosen values only (works.json has the provenance)."""
-    names = sorted({name for work in dataset.works for name in work.fields})
-    rows = []
-    for work in dataset.works:
-        conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
-        row = {
-            "id": work.id, "title": work.title.value,
-            "aliases": "; ".join(str(alias.value) for alias in work.aliases),
-            "appearances": len(work.appearances),
-            "sources": "; ".join(sorted({appearance.source for appearance in work.appearances})),
-            "conflicts": conflicts,
-            "people": "; ".join(person.name for person in work.people),
-            "catalogue": work.catalogue.title if work.catalogue else None,
-        }
-        for name in names:
-            if name in work.fields:
-                row[name] = cell(work.fields[name].value)
-        rows.append(row)
-    return _csv(WORK_COLUMNS + names, rows)
+def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None) -> Iterator[str]:
+    """One flat row per work: chosen values only (works.json has the provenance); one column per field
+    (`field_names`: every field any work has; found from `works` when not given)."""
+    if field_names is None:
+        works = list(works)
+        field_names = {name for work in works for name in work.fields}
+    names = sorted(field_names)
+    return _csv(WORK_COLUMNS + names, (_work_row(work, names) for work in works))
 
 
-def field_columns(fields: Iterable[MetaField]) -> list[str]:
+def _work_row(work: Work, names: list[str]) -> dict:
+    conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
+    row = {
+        "id": work.id, "title": work.title.value,
+        "aliases": "; ".join(str(alias.value) for alias in work.aliases),
+        "appearances": len(work.appearances),
+        "sources": "; ".join(sorted({appearance.source for appearance in work.appearances})),
+        "conflicts": conflicts,
+        "people": "; ".join(person.name for person in work.people),
+        "catalogue": work.catalogue.title if work.catalogue else None,
+    }
+    for name in names:
+        if name in work.fields:
+            row[name] = cell(work.fields[name].value)
+    return row
+
+
+def field_columns(names: Iterable[str]) -> list[str]:
     """Metadata columns: known fields in table order, then unknown labels alphabetically."""
-    names: set[str] = set()
-    for field in fields:
-        names.add(field.name)
-        if field.extra:
-            names.add(f"{field.name}_extra")
+    names = set(names)
     known = [column for name in FIELDS for column in (name, f"{name}_extra") if column in names]
     return known + sorted(names - set(known))
 
@@ -173,10 +177,15 @@ def _put(row: dict, column: str, value: str) -> None:
     row[column] = f"{row[column]} | {value}" if row.get(column) else value
 
 
-def _csv(columns: list[str], rows: list[dict]) -> str:
+def _csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 1000) -> Iterator[str]:
+    """CSV text in chunks of rows, so a large table is never one string."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
     writer.writeheader()
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
-    return buffer.getvalue()
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -51,23 +51,28 @@ def title_tokens(title: str) -> list[str]:
 
 
 @dataclass(slots=True)
-class Mention:
-    """One entry of one document, as the matcher sees it."""
+class Variant:
+    """One printed title with its year and kind: all the matcher needs of every entry that prints it.
 
-    source: str
-    index: int  # position of the entry in its document
-    entry: Entry
+    Entries are folded into variants as they arrive, so clustering costs
+    memory in proportion to distinct titles, not to entries.
+    """
+
+    id: int
+    title: str
     key: str
     year: int | None
     kind: str | None
+    first: tuple[str, int]  # (source, entry index) of its first appearance in source order
+    count: int = 1
 
 
 @dataclass(slots=True)
 class Group:
-    """Mentions that share a title key and compatible years."""
+    """Variants that share a title key and compatible years and kinds."""
 
     key: str
-    mentions: list[Mention]
+    variants: list[Variant]
     tokens: list[str] = field(default_factory=list)
     main: list[str] = field(default_factory=list)  # tokens before the first colon
     subtitle: list[str] = field(default_factory=list)
@@ -86,19 +91,37 @@ class Cluster:
     reasons: set[str]
 
 
-def mention_of(source: str, index: int, entry: Entry) -> Mention:
-    """What the matcher needs to know about one entry."""
+def entry_facts(entry: Entry) -> tuple[int | None, str | None]:
+    """An entry's year and kind (stated, or a series because it has several episodes)."""
     year = next((f.value for f in entry.fields if f.name == "year" and isinstance(f.value, int)), None)
     episodes = next((f.value for f in entry.fields if f.name == "episodes" and isinstance(f.value, int)), None)
     stated = next((f.value for f in entry.fields if f.name == "kind" and isinstance(f.value, str)), None)
-    kind = stated or ("series" if episodes and episodes > 1 else None)
-    return Mention(source, index, entry, title_key(entry.title), year, kind)
+    return year, stated or ("series" if episodes and episodes > 1 else None)
 
 
-def cluster_mentions(mentions: list[Mention], catalogue: Catalogue | None = None,
+class Variants:
+    """The distinct (title, year, kind) variants of a batch, each with an id, filled entry by entry."""
+
+    def __init__(self) -> None:
+        self.by_facts: dict[tuple[str, int | None, str | None], Variant] = {}
+        self.all: list[Variant] = []
+
+    def add(self, source: str, index: int, title: str, year: int | None, kind: str | None) -> int:
+        """Count one entry; return its variant's id."""
+        variant = self.by_facts.get((title, year, kind))
+        if variant is None:
+            variant = Variant(len(self.all), title, title_key(title), year, kind, (source, index), 0)
+            self.by_facts[(title, year, kind)] = variant
+            self.all.append(variant)
+        variant.count += 1
+        variant.first = min(variant.first, (source, index))
+        return variant.id
+
+
+def cluster_variants(variants: list[Variant], catalogue: Catalogue | None = None,
                      aliases: Aliases | None = None) -> list[Cluster]:
-    """Partition mentions into works."""
-    groups = _initial_groups(mentions)
+    """Partition title variants (and so the entries that print them) into works."""
+    groups = _initial_groups(variants)
     for group in groups:
         _describe(group, catalogue, aliases)
     parent = list(range(len(groups)))
@@ -152,11 +175,11 @@ RULES_BY_BLOCK = {
 }
 
 
-def _initial_groups(mentions: list[Mention]) -> list[Group]:
-    by_key: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        if mention.key:
-            by_key.setdefault(mention.key, []).append(mention)
+def _initial_groups(variants: list[Variant]) -> list[Group]:
+    by_key: dict[str, list[Variant]] = {}
+    for variant in variants:
+        if variant.key:
+            by_key.setdefault(variant.key, []).append(variant)
     groups: list[Group] = []
     for key in sorted(by_key):
         for band in _year_bands(by_key[key]):
@@ -164,9 +187,9 @@ def _initial_groups(mentions: list[Mention]) -> list[Group]:
     return groups
 
 
-def _year_bands(mentions: list[Mention]) -> list[list[Mention]]:
-    """Split one title's mentions by year when years are far apart (a film and its remake)."""
-    years = sorted({m.year for m in mentions if m.year is not None})
+def _year_bands(variants: list[Variant]) -> list[list[Variant]]:
+    """Split one title's variants by year when years are far apart (a film and its remake)."""
+    years = sorted({v.year for v in variants if v.year is not None})
     bands: list[list[int]] = []
     for year in years:
         if bands and year - bands[-1][-1] <= YEAR_TOLERANCE:
@@ -174,69 +197,76 @@ def _year_bands(mentions: list[Mention]) -> list[list[Mention]]:
         else:
             bands.append([year])
     if len(bands) <= 1:
-        return [sorted(mentions, key=_mention_order)]
-    split = [sorted((m for m in mentions if m.year in band), key=_mention_order) for band in bands]
-    undated = sorted((m for m in mentions if m.year is None), key=_mention_order)
+        return [sorted(variants, key=_first_appearance)]
+    split = [sorted((v for v in variants if v.year in band), key=_first_appearance) for band in bands]
+    undated = sorted((v for v in variants if v.year is None), key=_first_appearance)
     return split + ([undated] if undated else [])
 
 
-def _kind_bands(mentions: list[Mention]) -> list[list[Mention]]:
-    """Split one title's mentions by stated kind ("Dune (Film)" / "Dune (TV Series)")."""
-    kinds = sorted({m.kind for m in mentions if m.kind})
+def _kind_bands(variants: list[Variant]) -> list[list[Variant]]:
+    """Split one title's variants by stated kind ("Dune (Film)" / "Dune (TV Series)")."""
+    kinds = sorted({v.kind for v in variants if v.kind})
     if len(kinds) <= 1:
-        return [mentions]
-    split = [[m for m in mentions if m.kind == kind] for kind in kinds]
-    unknown = [m for m in mentions if m.kind is None]
+        return [variants]
+    split = [[v for v in variants if v.kind == kind] for kind in kinds]
+    unknown = [v for v in variants if v.kind is None]
     return split + ([unknown] if unknown else [])
 
 
-def _mention_order(mention: Mention) -> tuple[str, int]:
-    return mention.source, mention.index
+def _first_appearance(variant: Variant) -> tuple[str, int]:
+    return variant.first
 
 
 def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
-    title = group.mentions[0].entry.title
+    title = group.variants[0].title
     group.tokens = group.key.split()
     main, _, subtitle = title.partition(":")
     group.main = title_tokens(main)
     group.subtitle = title_tokens(subtitle)
     group.numbers = frozenset(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t))
-    group.years = {m.year for m in group.mentions if m.year is not None}
-    group.kinds = {m.kind for m in group.mentions if m.kind}
+    group.years = {v.year for v in group.variants if v.year is not None}
+    group.kinds = {v.kind for v in group.variants if v.kind}
     if aliases:
         group.forced = aliases.canonical.get(group.key)
     if catalogue:
         group.catalogue = catalogue.lookup(group.key, group.years)
 
 
+BOTH, LEFT, RIGHT = 0, 1, 2  # a group's side in a block: pairs are both × any, or left × right
+
+
 def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
-    """Pairs of groups that share a block and that a rule joins, in a fixed order."""
+    """Pairs of groups that share a block and that a rule joins, in a fixed order.
+
+    Within a block only pairs a rule could join are tried (see `_blocking_keys`),
+    and nothing is kept of the pairs tried, so memory stays with the number of
+    groups; a pair that shares several blocks may be tried more than once, for
+    the same answer.
+    """
     frequency: dict[tuple[int, int, str], int] = {}
     for group in groups:
         for key in _positions(group):
             frequency[key] = frequency.get(key, 0) + 1
-    blocks: dict[str, list[int]] = {}
+    blocks: dict[str, list[tuple[int, int]]] = {}
     for index, group in enumerate(groups):
-        for block in _blocking_keys(group, frequency):
-            blocks.setdefault(block, []).append(index)
-    seen: set[tuple[int, int, str]] = set()
-    pairs = []
+        for block, side in _blocking_keys(group, frequency).items():
+            blocks.setdefault(block, []).append((index, side))
+    pairs = set()
     for block in sorted(blocks):
-        indexes = blocks[block]
-        if len(indexes) > MAX_BLOCK:
+        members = blocks[block]
+        if len(members) > MAX_BLOCK:
             continue
         kind = block[0]  # the one rule that can join titles in this kind of block
-        for position, a in enumerate(indexes):
-            for b in indexes[position + 1:]:
-                if (a, b, kind) in seen:
+        for position, (a, side_a) in enumerate(members):
+            for b, side_b in members[position + 1:]:
+                if side_a == side_b != BOTH:
                     continue
-                seen.add((a, b, kind))
                 rule = same_work_rule(groups[a], groups[b], kind)
                 if rule:
-                    pairs.append((a, b, rule))
+                    pairs.add((a, b, rule))
     strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
                 "shortened_title": 4, "abbreviation": 5}
-    return sorted(set(pairs), key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
+    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
 
 
 def _positions(group: Group) -> list[tuple[int, int, str]]:
@@ -246,41 +276,51 @@ def _positions(group: Group) -> list[tuple[int, int, str]]:
     return keys or [(length, position, token) for position, token in enumerate(group.tokens)]
 
 
-def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> set[str]:
-    """The blocks a group is compared within, one kind per joining rule.
+def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> dict[str, int]:
+    """The blocks a group is compared within (one kind per joining rule), each with the group's side.
 
     A misspelt twin has the same number of words and at most one (of up to
     three) or two (of more) differ, so twins share one of their two or three
     rarest (position, word) pairs; a one-word title is blocked by its first
-    letter and length. A
-    shortened title shares its last two words, a subtitle variant its main
-    title, an abbreviation the start of the title. Comparing only within these
-    blocks keeps the pairs close to linear in the number of titles.
+    letter and length, and meets the words one letter longer from the side.
+    A shortened title (left) meets the titles it ends (right) on its words, a
+    title (left) its subtitled forms (right) on its main title, a one-word
+    alias (left) the long titles (right) whose first word starts it. Comparing
+    only within these blocks, and only left with right, keeps the pairs close
+    to linear in the number of titles.
     """
     tokens = group.tokens
-    keys = set()
+    keys: dict[str, int] = {}
+
+    def add(block: str, side: int) -> None:
+        keys[block] = side if keys.get(block, side) == side else BOTH
+
     if len(tokens) == 1:
         word = tokens[0]
-        keys |= {f"1:{word[0]}:{len(word)}", f"1:{word[0]}:{len(word) + 1}"}
+        add(f"1:{word[0]}:{len(word)}", BOTH)
+        add(f"1:{word[0]}:{len(word) + 1}", RIGHT)
     else:
         # At most one word of a title of three or fewer may be misspelt, two of a longer one.
         count = 2 if len(tokens) <= 3 else 3
-        rarest = sorted(_positions(group), key=lambda key: (frequency[key], key))[:count]
-        keys |= {f"t:{length}:{position}:{word}" for length, position, word in rarest}
+        for length, position, word in sorted(_positions(group), key=lambda key: (frequency[key], key))[:count]:
+            add(f"t:{length}:{position}:{word}", BOTH)
     if len(tokens) >= 2:
         # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
-        keys |= {"s:" + " ".join(tokens[start:]) for start in range(len(tokens) - 1)}
+        add("s:" + " ".join(tokens), LEFT)
+        for start in range(1, len(tokens) - 1):
+            add("s:" + " ".join(tokens[start:]), RIGHT)
     if group.main:
-        keys.add("m:" + " ".join(group.main))  # "X" and "X: Subtitle"
+        add("m:" + " ".join(group.main), RIGHT if group.subtitle else LEFT)  # "X: Subtitle" and "X"
     if len(tokens) >= 4:
-        keys.add(f"a:{tokens[0]}")  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
+        add(f"a:{tokens[0]}", RIGHT)  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
     if len(group.main) == 1 and len(group.main[0]) >= 6:
         alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
-        keys |= {f"a:{alias[:size]}" for size in range(2, len(alias) - 1)}
+        for size in range(2, len(alias) - 1):
+            add(f"a:{alias[:size]}", LEFT)
     if group.catalogue is not None:
-        keys.add(f"c:{group.catalogue.line}")
+        add(f"c:{group.catalogue.line}", BOTH)
     if group.forced:
-        keys.add(f"f:{group.forced}")
+        add(f"f:{group.forced}", BOTH)
     return keys
 
 

@@ -17,11 +17,12 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .labels import FIELDS
-from .match import Cluster, Mention, cluster_mentions, mention_of, title_key, title_tokens, typo_variant
+from .match import Cluster, cluster_variants, entry_facts, title_key, title_tokens, typo_variant
 from .models import (
     Alternative,
     Appearance,
@@ -30,12 +31,14 @@ from .models import (
     Dataset,
     Document,
     DocumentRef,
+    Entry,
     Evidence,
     FieldValue,
     Work,
     WorkField,
 )
 from .people import unify_names
+from .store import Store
 
 if TYPE_CHECKING:
     from .aliases import Aliases
@@ -45,23 +48,91 @@ SCHEMA_VERSION = 1
 SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
-def merge_works(documents: list[Document], catalogue: Catalogue | None = None,
+@dataclass(slots=True)
+class Mention:
+    """One entry of one document that is part of the work being built."""
+
+    source: str
+    index: int  # position of the entry in its document
+    entry: Entry
+    kind: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """The works of a stored batch, read back one at a time: documents with work ids, works in id order."""
+
+    store: Store
+    work_ids: list[str]  # by work number (the order clusters were found in)
+    titles: list[str]  # each work's canonical title, by number
+    work_of_variant: dict[int, int]  # variant id → work number
+    field_names: list[str]  # every field any work has (the works.csv columns)
+    conflicts: int
+
+    def documents(self) -> Iterator[Document]:
+        """Every document, sorted by source, each entry with its work id (and the work's spelling
+        where its own is a slip of it)."""
+        for head, entries in self.store.in_source_order():
+            yield head.model_copy(update={"entries": [self._assigned(variant, entry) for variant, entry in entries]})
+
+    def works(self) -> Iterator[Work]:
+        for number in sorted(range(len(self.work_ids)), key=self.work_ids.__getitem__):
+            work = Work.model_validate_json(self.store.work(number))
+            yield work.model_copy(update={"id": self.work_ids[number]})
+
+    def references(self) -> Iterator[DocumentRef]:
+        for source, sha256, status, entries in self.store.references():
+            yield DocumentRef(source=source, sha256=sha256, status=status, entries=entries)
+
+    def dataset(self) -> Dataset:
+        """Everything in memory, as one model (what `listparse.ingest` returns)."""
+        return Dataset(schema_version=SCHEMA_VERSION, documents=list(self.references()), works=list(self.works()))
+
+    def _assigned(self, variant: int, entry: Entry) -> Entry:
+        number = self.work_of_variant.get(variant)
+        if number is None:  # a title with no letters or digits: no work
+            return entry
+        update: dict = {"work_id": self.work_ids[number]}
+        canonical = self.titles[number]
+        if entry.title != canonical and _same_spelling(entry.title, canonical):
+            change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
+                            after=canonical)
+            update |= {"title": canonical, "changes": [*entry.changes, change]}
+        return entry.model_copy(update=update)
+
+
+def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None) -> Merged:
+    """Merge the entries of every stored document into works, building and storing one work at a time."""
+    store.index()
+    clusters = cluster_variants(store.variants.all, catalogue, aliases)
+    work_of_variant: dict[int, int] = {}
+    named: list[tuple[str, FieldValue, FieldValue, str, int]] = []  # what ids are made of
+    field_names: set[str] = set()
+    conflicts = 0
+    for number, cluster in enumerate(clusters):
+        variants = [variant.id for group in cluster.groups for variant in group.variants]
+        work_of_variant.update(dict.fromkeys(variants, number))
+        mentions = [Mention(source, index, entry, entry_facts(entry)[1])
+                    for source, index, entry in store.mentions(variants)]
+        work = _work(cluster, mentions, catalogue)
+        store.put_work(number, work.model_dump_json().encode())
+        year, kind = work.fields.get("year"), work.fields.get("kind")
+        named.append((str(work.title.value), year.value if year else None, kind.value if kind else None,
+                      work.appearances[0].source, work.appearances[0].rank))
+        field_names.update(work.fields)
+        conflicts += sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
+    return Merged(store, _assign_ids(named), [title for title, *_ in named], work_of_variant,
+                  sorted(field_names), conflicts)
+
+
+def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = None,
                 aliases: Aliases | None = None) -> tuple[list[Document], Dataset]:
-    """Merge the entries of all documents into works; return documents with work ids, and the dataset."""
-    documents = sorted(documents, key=lambda document: document.source)
-    mentions = [mention_of(document.source, index, entry)
-                for document in documents for index, entry in enumerate(document.entries)]
-    clusters = cluster_mentions(mentions, catalogue, aliases)
-    works = [_work(cluster, catalogue) for cluster in clusters]
-    works = _assign_ids(works)
-    documents = _update_entries(documents, works, clusters)
-    dataset = Dataset(
-        schema_version=SCHEMA_VERSION,
-        documents=[DocumentRef(source=d.source, sha256=d.sha256, status=d.status, entries=len(d.entries))
-                   for d in documents],
-        works=sorted(works, key=lambda work: work.id),
-    )
-    return documents, dataset
+    """Merge documents held in memory; return them with work ids, sorted by source, and the dataset."""
+    with Store() as store:
+        for document in documents:
+            store.add_document(document)
+        merged = merge_store(store, catalogue, aliases)
+        return list(merged.documents()), merged.dataset()
 
 
 def slugify(text: str) -> str:
@@ -70,12 +141,8 @@ def slugify(text: str) -> str:
     return SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "untitled"
 
 
-def _mentions(cluster: Cluster) -> list[Mention]:
-    return sorted((m for group in cluster.groups for m in group.mentions), key=lambda m: (m.source, m.index))
-
-
-def _work(cluster: Cluster, catalogue: Catalogue | None) -> Work:
-    mentions = _mentions(cluster)
+def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None) -> Work:
+    """One work from its cluster and its mentions (in source order)."""
     linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
     forced = next((group.forced for group in cluster.groups if group.forced), None)
     titles = [(m.entry.title, _title_evidence(m)) for m in mentions]
@@ -105,7 +172,7 @@ def _work(cluster: Cluster, catalogue: Catalogue | None) -> Work:
         appearances=[Appearance(source=m.source, rank=m.entry.rank, title_raw=m.entry.title_raw,
                                 span=m.entry.span) for m in mentions],
         matched_by=sorted(cluster.reasons | (
-            {"same_title"} if any(len(group.mentions) > 1 for group in cluster.groups) else set())),
+            {"same_title"} if any(sum(v.count for v in group.variants) > 1 for group in cluster.groups) else set())),
     )
 
 
@@ -236,55 +303,29 @@ def _union(options: list[Alternative]) -> WorkField:
                                      evidence=evidence)
 
 
-def _assign_ids(works: list[Work]) -> list[Work]:
-    """Readable ids: the slug of the title, then its year or kind, then a counter where names collide."""
-    base = [slugify(str(work.title.value)) for work in works]
+def _assign_ids(works: list[tuple[str, FieldValue, FieldValue, str, int]]) -> list[str]:
+    """Readable ids from (title, year, kind, first source, first rank): the slug of the title, then its
+    year or kind, then a counter where names collide."""
+    base = [slugify(title) for title, *_ in works]
     counts: dict[str, int] = defaultdict(int)
     for slug in base:
         counts[slug] += 1
     ids = []
-    for work, slug in zip(works, base, strict=True):
+    for (_, year, kind, _, _), slug in zip(works, base, strict=True):
         if counts[slug] > 1:
-            year, kind = work.fields.get("year"), work.fields.get("kind")
-            if year and isinstance(year.value, int):
-                slug = f"{slug}-{year.value}"
-            elif kind and isinstance(kind.value, str):
-                slug = f"{slug}-{slugify(kind.value)}"
+            if isinstance(year, int):
+                slug = f"{slug}-{year}"
+            elif isinstance(kind, str):
+                slug = f"{slug}-{slugify(kind)}"
         ids.append(slug)
     seen: dict[str, int] = defaultdict(int)
-    order = sorted(range(len(works)), key=lambda i: (ids[i], works[i].appearances[0].source,
-                                                     works[i].appearances[0].rank))
+    order = sorted(range(len(works)), key=lambda i: (ids[i], works[i][3], works[i][4]))
     final = list(ids)
     for index in order:
         seen[ids[index]] += 1
         if seen[ids[index]] > 1:
             final[index] = f"{ids[index]}-{seen[ids[index]]}"
-    return [work.model_copy(update={"id": work_id}) for work, work_id in zip(works, final, strict=True)]
-
-
-def _update_entries(documents: list[Document], works: list[Work], clusters: list[Cluster]) -> list[Document]:
-    """Give each entry its work id, and the work's spelling where its own is a slip of it."""
-    assignment: dict[tuple[str, int], Work] = {}
-    for work, cluster in zip(works, clusters, strict=True):
-        for mention in _mentions(cluster):
-            assignment[(mention.source, mention.index)] = work
-    updated = []
-    for document in documents:
-        entries = []
-        for index, entry in enumerate(document.entries):
-            assigned = assignment.get((document.source, index))
-            if assigned is None:
-                entries.append(entry)
-                continue
-            update: dict = {"work_id": assigned.id}
-            canonical = str(assigned.title.value)
-            if entry.title != canonical and _same_spelling(entry.title, canonical):
-                change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
-                                after=canonical)
-                update |= {"title": canonical, "changes": [*entry.changes, change]}
-            entries.append(entry.model_copy(update=update))
-        updated.append(document.model_copy(update={"entries": entries}))
-    return updated
+    return final
 
 
 def _same_spelling(title: str, canonical: str) -> bool:

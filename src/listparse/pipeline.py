@@ -1,9 +1,10 @@
 """The whole flow in one page: paths → documents → works → output files.
 
     sources = find_sources(paths)                 # files, directories, "-"
-    documents = [parse_source(s) …]               # read → parse → normalize; never raises
-    documents, dataset = merge_works(documents)   # one canonical record per work
-    write_outputs(documents, dataset, out)        # atomic and deterministic
+    for parsed in parse_sources(sources):         # read → parse → normalize; never raises
+        store.add(parsed)                         # onto disk: memory stays flat as the batch grows
+    merged = merge_store(store)                   # one canonical record per work, built one at a time
+    write_outputs(output_files(merged), out)      # read back and written one by one; atomic, deterministic
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ListparseError, ReadError
-from .merge import merge_works
-from .models import Dataset, Document
+from .merge import Merged, merge_store
+from .models import Dataset, Document, DocumentRef, Work
 from .normalize import normalize_document
 from .parse import parse_text
 from .read import TEXT_SUFFIXES, read_bytes, read_file
+from .store import Parsed, Store
 
 log = logging.getLogger(__name__)
 
@@ -58,32 +60,68 @@ class IngestOptions(BaseModel):
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
 
 
-@dataclass(frozen=True, slots=True)
 class Result:
-    """What one ingest produced: every document (failed ones too) and the merged works."""
+    """What one ingest produced, kept on disk until closed: documents and works are read back one at a time.
 
-    documents: list[Document]
-    dataset: Dataset
+    Use it as a context manager (`with run(...) as result:`), or call `close()`.
+    """
+
+    def __init__(self, merged: Merged) -> None:
+        self.merged = merged
+
+    def documents(self) -> Iterator[Document]:
+        """Every document (failed ones too), sorted by source, entries with their work ids."""
+        return self.merged.documents()
+
+    def works(self) -> Iterator[Work]:
+        """The merged works, sorted by id."""
+        return self.merged.works()
+
+    def references(self) -> Iterator[DocumentRef]:
+        return self.merged.references()
 
     @property
     def failed(self) -> list[Document]:
-        return [document for document in self.documents if document.status != "ok"]
+        """The documents that could not be parsed (without entries: they have none)."""
+        return sorted(self.merged.store.failed, key=lambda document: document.source)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        store = self.merged.store
+        return {"documents": store.documents, "failed": len(store.failed), "entries": store.entries,
+                "works": len(self.merged.work_ids), "conflicts": self.merged.conflicts,
+                "warnings": store.warnings}
+
+    def close(self) -> None:
+        self.merged.store.close()
+
+    def __enter__(self) -> Result:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
 
 def ingest(paths: Iterable[str | Path], **options) -> Dataset:
     """Parse, normalize and merge every source under `paths`; write outputs when `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
-    `formats`). The parsed documents are on `Dataset.parsed_documents`.
+    `formats`, `jobs`, `cache_dir`). The whole result is returned in memory;
+    the parsed documents are on `Dataset.parsed_documents`.
     """
-    result = run(paths, IngestOptions(**options))
-    result.dataset._parsed_documents = result.documents
-    return result.dataset
+    with run(paths, IngestOptions(**options)) as result:
+        dataset = result.merged.dataset()
+        dataset._parsed_documents = list(result.documents())
+    return dataset
 
 
 def run(paths: Iterable[str | Path], settings: IngestOptions,
         progress: Callable[[int, int], None] | None = None) -> Result:
-    """The whole flow; `progress(done, total)` is called after each document is parsed."""
+    """The whole flow; `progress(done, total)` is called after each document is parsed.
+
+    Parsed documents go to a temporary file (under TMPDIR) that the returned
+    `Result` removes when it is closed.
+    """
     catalogue = aliases = None
     if settings.catalogue is not None:
         from .catalogue import load_catalogue
@@ -94,18 +132,22 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
 
         aliases = load_aliases(settings.aliases)
     sources = find_sources(paths)
-    documents = []
-    with _collector_paused():
-        for document in parse_sources(sources, settings.jobs, settings.cache_dir):
-            documents.append(document)
-            if progress is not None:
-                progress(len(documents), len(sources))
-        documents, dataset = merge_works(documents, catalogue, aliases)
-    if settings.out is not None:
-        from .export import write_outputs
+    store = Store(on_disk=True)
+    try:
+        with _collector_paused():
+            for done, parsed in enumerate(parse_sources(sources, settings.jobs, settings.cache_dir), 1):
+                store.add(parsed)
+                if progress is not None:
+                    progress(done, len(sources))
+            result = Result(merge_store(store, catalogue, aliases))
+        if settings.out is not None:
+            from .export import write_outputs
 
-        write_outputs(output_files(documents, dataset, settings.formats), settings.out)
-    return Result(documents, dataset)
+            write_outputs(output_files(result, settings.formats), settings.out)
+    except BaseException:
+        store.close()
+        raise
+    return result
 
 
 @contextmanager
@@ -125,18 +167,22 @@ def _collector_paused():
             gc.enable()
 
 
-def output_files(documents: list[Document], dataset: Dataset, formats: Iterable[str]) -> dict[str, Iterable[str]]:
-    """Every output file for the chosen formats (json, jsonl, csv), as text or chunks of text."""
+def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[str]]:
+    """Every output file for the chosen formats (json, jsonl, csv), each as chunks of text made as written."""
     from . import export
 
+    merged = result.merged
     files: dict[str, Iterable[str]] = {}
     if "csv" in formats:
-        files |= {"entries.csv": export.entries_csv(documents), "documents.csv": export.documents_csv(documents),
-                  "works.csv": export.works_csv(dataset)}
+        files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
+                  "documents.csv": export.documents_csv(merged.documents()),
+                  "works.csv": export.works_csv(merged.works(), merged.field_names)}
     if "json" in formats:
-        files |= {"documents.json": export.documents_json(documents), "works.json": export.works_json(dataset)}
+        files |= {"documents.json": export.documents_json(merged.documents()),
+                  "works.json": export.works_json(merged.references(), merged.works())}
     if "jsonl" in formats:
-        files |= {"entries.jsonl": export.entries_jsonl(documents), "works.jsonl": export.works_jsonl(dataset)}
+        files |= {"entries.jsonl": export.entries_jsonl(merged.documents()),
+                  "works.jsonl": export.works_jsonl(merged.works())}
     return files
 
 
@@ -155,20 +201,22 @@ def find_sources(paths: Iterable[str | Path]) -> list[Source]:
 MIN_PER_WORKER = 32  # below this many documents per worker, processes cost more than they save
 
 
-def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Document]:
-    """Parse sources in order, in `jobs` worker processes (0: one per core) when the batch is big enough."""
+def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Parsed]:
+    """Parse sources in order, in `jobs` worker processes (0: one per core) when the batch is big enough.
+
+    Each document comes back as a `Parsed` record: JSON made in the worker,
+    which the parent stores without rebuilding the models.
+    """
     workers = min(jobs or os.cpu_count() or 1, max(1, len(sources) // MIN_PER_WORKER))
     stdin = [source for source in sources if source.path is None]
     if workers <= 1 or stdin:
-        yield from (parse_source(source, cache_dir) for source in sources)
+        yield from (Parsed.of(parse_source(source, cache_dir)) for source in sources)
         return
     import multiprocessing
     from functools import partial
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-        # Documents travel as JSON: pydantic-core reads it far faster than pickle rebuilds models.
-        for payload in pool.imap(partial(_parse_to_json, cache_dir=cache_dir), sources, chunksize=16):
-            yield Document.model_validate_json(payload)
+        yield from pool.imap(partial(_parse_record, cache_dir=cache_dir), sources, chunksize=16)
 
 
 def _quiet_worker() -> None:
@@ -178,8 +226,8 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _parse_to_json(source: Source, cache_dir: Path | None) -> bytes:
-    return parse_source(source, cache_dir).model_dump_json().encode()
+def _parse_record(source: Source, cache_dir: Path | None) -> Parsed:
+    return Parsed.of(parse_source(source, cache_dir))
 
 
 def parse_source(source: Source, cache_dir: Path | None = None) -> Document:

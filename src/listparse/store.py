@@ -1,0 +1,135 @@
+"""Parsed documents on disk, so a batch of any size passes through in bounded memory.
+
+Each parsed document arrives as a `Parsed` record (JSON made where it was
+parsed, often a worker process) and goes straight into an SQLite file: its
+head (the document without entries) in `documents`, each entry in `entries`
+with the id of its title variant. What stays in memory is what merging needs
+of every entry, folded into variants (`match.Variants`), and a few counts.
+Merging reads back one work's entries at a time (`mentions`), and the output
+writers read back one document or work at a time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .match import Variants, entry_facts
+from .models import Document, Entry, Status
+
+SCHEMA = """
+CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL,
+                        entries INTEGER NOT NULL, head BLOB NOT NULL);
+CREATE TABLE entries (document INTEGER NOT NULL, position INTEGER NOT NULL, variant INTEGER NOT NULL,
+                      body BLOB NOT NULL, PRIMARY KEY (document, position)) WITHOUT ROWID;
+CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL);
+"""
+# Only this process reads the file and it is thrown away after the run: no journal, no fsync.
+PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -65536",
+           "PRAGMA temp_store = FILE")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One parsed document, ready to store: its head and entries as JSON, and each entry's title facts."""
+
+    head: bytes  # the Document's JSON with no entries
+    entries: tuple[tuple[str, int | None, str | None, bytes], ...]  # (title, year, kind, Entry JSON)
+    columns: frozenset[str]  # the entries.csv columns its metadata fields need
+
+    @classmethod
+    def of(cls, document: Document) -> Parsed:
+        entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode())
+                        for entry in document.entries)
+        columns = frozenset(name for entry in document.entries for field in entry.fields
+                            for name in (field.name, f"{field.name}_extra" if field.extra else None) if name)
+        return cls(document.model_copy(update={"entries": []}).model_dump_json().encode(), entries, columns)
+
+
+class Store:
+    """Parsed documents in SQLite: in a temporary file (under TMPDIR) when `on_disk`, else in memory.
+
+    Close it when done; closing removes the file.
+    """
+
+    def __init__(self, on_disk: bool = False) -> None:
+        self._directory = tempfile.mkdtemp(prefix="listparse-") if on_disk else None
+        self._db = sqlite3.connect(Path(self._directory) / "batch.sqlite" if self._directory else ":memory:")
+        for pragma in PRAGMAS:
+            self._db.execute(pragma)
+        self._db.executescript(SCHEMA)
+        self.variants = Variants()
+        self.columns: set[str] = set()
+        self.failed: list[Document] = []
+        self.documents = self.entries = self.warnings = 0
+
+    def add(self, parsed: Parsed) -> Document:
+        """Store one document; return its head (the document without its entries)."""
+        head = Document.model_validate_json(parsed.head)
+        cursor = self._db.execute("INSERT INTO documents (source, sha256, status, entries, head) VALUES (?,?,?,?,?)",
+                                  (head.source, head.sha256, head.status, len(parsed.entries), parsed.head))
+        number = cursor.lastrowid
+        add_variant = self.variants.add
+        self._db.executemany("INSERT INTO entries VALUES (?,?,?,?)", [
+            (number, position, add_variant(head.source, position, title, year, kind), body)
+            for position, (title, year, kind, body) in enumerate(parsed.entries)])
+        self.columns |= parsed.columns
+        self.documents += 1
+        self.entries += len(parsed.entries)
+        self.warnings += len(head.warnings)
+        if head.status != "ok":
+            self.failed.append(head)
+        return head
+
+    def add_document(self, document: Document) -> None:
+        self.add(Parsed.of(document))
+
+    def index(self) -> None:
+        """Call once every document is in, before reading entries by variant."""
+        self._db.execute("CREATE INDEX IF NOT EXISTS entries_by_variant ON entries (variant)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS documents_by_source ON documents (source, id)")
+
+    def mentions(self, variants: list[int]) -> list[tuple[str, int, Entry]]:
+        """Every entry printing one of `variants`, as (source, position, entry), in source order."""
+        found = []
+        for start in range(0, len(variants), 500):  # SQLite limits the parameters of one statement
+            chunk = variants[start:start + 500]
+            found += self._db.execute(
+                "SELECT d.source, e.position, e.body FROM entries e JOIN documents d ON d.id = e.document "
+                f"WHERE e.variant IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        found.sort(key=lambda row: (row[0], row[1]))
+        return [(source, position, Entry.model_validate_json(body)) for source, position, body in found]
+
+    def in_source_order(self) -> Iterator[tuple[Document, list[tuple[int, Entry]]]]:
+        """Each document's head with its (variant, entry) pairs, documents sorted by source."""
+        entries = self._db.cursor()
+        for number, head in self._db.execute("SELECT id, head FROM documents ORDER BY source, id"):
+            rows = entries.execute("SELECT variant, body FROM entries WHERE document = ? ORDER BY position",
+                                   (number,))
+            yield Document.model_validate_json(head), [(variant, Entry.model_validate_json(body))
+                                                        for variant, body in rows]
+
+    def references(self) -> Iterator[tuple[str, str | None, Status, int]]:
+        """(source, sha256, status, entries) of each document, sorted by source."""
+        yield from self._db.execute("SELECT source, sha256, status, entries FROM documents ORDER BY source, id")
+
+    def put_work(self, number: int, body: bytes) -> None:
+        self._db.execute("INSERT INTO works VALUES (?, ?)", (number, body))
+
+    def work(self, number: int) -> bytes:
+        return self._db.execute("SELECT body FROM works WHERE number = ?", (number,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+        if self._directory:
+            shutil.rmtree(self._directory, ignore_errors=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -1,0 +1,96 @@
+"""The on-disk store a batch passes through: what it keeps in memory, and that it cleans up after itself."""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+
+from listparse import parse_text, pipeline
+from listparse.match import Variants
+from listparse.merge import merge_store, merge_works
+from listparse.pipeline import IngestOptions, output_files, run
+from listparse.store import Parsed, Store
+
+from .conftest import RAW
+
+
+@pytest.fixture
+def private_tmpdir(tmp_path, monkeypatch):
+    """TMPDIR for the store, so a test can see what it leaves behind."""
+    directory = tmp_path / "tmp"
+    directory.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
+
+
+def _document(source: str, *titles: str):
+    lines = [f"Best of {source}", ""] + [f"{rank}. {title}\n\nA pick." for rank, title in enumerate(titles, 1)]
+    return parse_text("\n".join(lines), source=source)
+
+
+def test_entries_with_one_title_year_and_kind_share_a_variant():
+    """The matcher's memory grows with distinct titles: repeated titles are counted, not kept."""
+    variants = Variants()
+    ids = [variants.add("b.txt", 0, "Nana", None, None), variants.add("a.txt", 3, "Nana", None, None),
+           variants.add("a.txt", 1, "Nana", 2006, None), variants.add("c.txt", 0, "NANA", None, None)]
+    assert ids == [0, 0, 1, 2]
+    nana = variants.all[0]
+    assert (nana.count, nana.first, nana.key) == (2, ("a.txt", 3), "nana")
+
+
+def test_a_stored_batch_reads_back_in_source_order_with_work_ids():
+    """Documents come back sorted by source, whatever order they were added in, entries in rank order."""
+    with Store() as store:
+        for document in [_document("b.txt", "Nana", "Monster"), _document("a.txt", "Monster", "Mushishi")]:
+            store.add(Parsed.of(document))
+        merged = merge_store(store)
+        documents = list(merged.documents())
+        works = list(merged.works())
+    assert [d.source for d in documents] == ["a.txt", "b.txt"]
+    assert [(e.rank, e.title, e.work_id) for e in documents[0].entries] == [
+        (1, "Monster", "monster"), (2, "Mushishi", "mushishi")]
+    assert [w.id for w in works] == ["monster", "mushishi", "nana"]
+    assert [(a.source, a.rank) for a in works[0].appearances] == [("a.txt", 1), ("b.txt", 2)]
+
+
+def test_merge_works_gives_each_entry_its_work_and_the_works_spelling():
+    """`merge_works` (documents in memory, through an in-memory store): ids, and slips corrected with a record."""
+    documents = [_document("b.txt", "Your Lie in April", "Nana"), _document("a.txt", "Your LIie In April", "Monster")]
+    merged_documents, dataset = merge_works(documents)
+    assert [e.work_id for d in merged_documents for e in d.entries] == [
+        "your-lie-in-april", "monster", "your-lie-in-april", "nana"]
+    assert merged_documents[0].entries[0].changes[-1].rule == "spelling_from_other_documents"
+    assert merged_documents[0].entries[0].title == "Your Lie in April"
+    assert len(dataset.works) == 3
+
+
+def test_a_run_keeps_its_store_on_disk_until_closed(private_tmpdir):
+    """The batch lives in one temporary file while the result is open, and nothing is left after."""
+    with run([RAW], IngestOptions(jobs=1)) as result:
+        assert len(list(private_tmpdir.iterdir())) == 1
+        files = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
+    assert list(private_tmpdir.iterdir()) == []
+    assert result.counts["documents"] == 2 and result.counts["entries"] == 30
+    assert files["entries.csv"].count("\n") == 31
+
+
+def test_a_failed_run_leaves_no_store_behind(private_tmpdir, monkeypatch):
+    """An error (or Ctrl-C) while merging removes the temporary file before it propagates."""
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "merge_store", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run([RAW], IngestOptions(jobs=1))
+    assert list(private_tmpdir.iterdir()) == []
+
+
+def test_entries_csv_columns_come_from_the_whole_batch():
+    """A field that only one late document has still gets its column (collected while storing)."""
+    plain = _document("a.txt", "Nana")
+    with_year = parse_text("Best\n\n1. Monster\n\nYear: 2004\n\n2. Nana\n\nYear: 2006\n", source="b.txt")
+    with Store() as store:
+        store.add(Parsed.of(plain))
+        store.add(Parsed.of(with_year))
+        assert store.columns == {"year"}
