@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,17 @@ def test_ingest_raw_writes_every_file_and_exits_0(in_tmp):
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
         "documents.csv", "documents.json", "entries.csv", "works.csv", "works.json"]
     assert "2 document(s), 0 failed, 30 entries, 22 works" in result.output
+
+
+def test_outputs_get_the_permissions_open_would_give(in_tmp):
+    """Written through temporary files, the outputs still follow the umask (not mkstemp's owner-only 0600)."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    old = os.umask(0o022)
+    try:
+        assert _run("ingest", "raw", "--out", "out", "-q").exit_code == 0
+    finally:
+        os.umask(old)
+    assert {oct(path.stat().st_mode & 0o777) for path in (in_tmp / "out").iterdir()} == {"0o644"}
 
 
 def test_bad_inputs_are_reported_and_the_rest_goes_through(in_tmp):

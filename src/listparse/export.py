@@ -31,11 +31,13 @@ WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts",
 def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
     """Write all `files` (name → text, or chunks of it) to temporaries in `out`, then rename them into place."""
     out.mkdir(parents=True, exist_ok=True)
+    mode = 0o666 & ~_umask()  # what open() would give; mkstemp makes files only the owner can read
     staged: list[tuple[str, Path]] = []
     try:
         for name, content in files.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
             staged.append((temporary, out / name))
+            os.fchmod(handle, mode)
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 if isinstance(content, str):
                     stream.write(content)
@@ -50,6 +52,12 @@ def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
             if os.path.exists(temporary):
                 os.unlink(temporary)
     return [final for _, final in staged]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
