@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class Catalogue:
                 if key and entry not in self.by_key.setdefault(key, []):
                     self.by_key[key].append(entry)
 
-    def lookup(self, key: str, years: set[int]) -> CatalogueEntry | None:
+    def lookup(self, key: str, years: Collection[int]) -> CatalogueEntry | None:
         """The one entry a title key names, using years to choose between namesakes."""
         found = self.by_key.get(key, [])
         if len(found) > 1 and years:

@@ -14,8 +14,10 @@ decided in a fixed order, so the result does not depend on input order.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -73,12 +75,13 @@ class Group:
 
     key: str
     variants: list[Variant]
-    tokens: list[str] = field(default_factory=list)
-    main: list[str] = field(default_factory=list)  # tokens before the first colon
-    subtitle: list[str] = field(default_factory=list)
-    numbers: frozenset[str] = frozenset()
-    years: set[int] = field(default_factory=set)
-    kinds: set[str] = field(default_factory=set)
+    # Described once grouped (`_describe`); tuples of interned words, as there are as many groups as titles.
+    tokens: tuple[str, ...] = ()
+    main: tuple[str, ...] = ()  # tokens before the first colon
+    subtitle: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()
     catalogue: CatalogueEntry | None = None
     forced: str | None = None  # canonical title from the aliases file
 
@@ -219,13 +222,13 @@ def _first_appearance(variant: Variant) -> tuple[str, int]:
 
 def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
     title = group.variants[0].title
-    group.tokens = group.key.split()
+    group.tokens = tuple(map(sys.intern, group.key.split()))
     main, _, subtitle = title.partition(":")
-    group.main = title_tokens(main)
-    group.subtitle = title_tokens(subtitle)
-    group.numbers = frozenset(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t))
-    group.years = {v.year for v in group.variants if v.year is not None}
-    group.kinds = {v.kind for v in group.variants if v.kind}
+    group.main = tuple(map(sys.intern, title_tokens(main)))
+    group.subtitle = tuple(map(sys.intern, title_tokens(subtitle)))
+    group.numbers = tuple(sorted(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t)))
+    group.years = tuple(sorted({v.year for v in group.variants if v.year is not None}))
+    group.kinds = tuple(sorted({v.kind for v in group.variants if v.kind}))
     if aliases:
         group.forced = aliases.canonical.get(group.key)
     if catalogue:
@@ -233,37 +236,47 @@ def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None
 
 
 BOTH, LEFT, RIGHT = 0, 1, 2  # a group's side in a block: pairs are both × any, or left × right
+BLOCK_KINDS = "t1smacf"  # one kind of block per joining rule (see RULES_BY_BLOCK)
 
 
 def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
     """Pairs of groups that share a block and that a rule joins, in a fixed order.
 
-    Within a block only pairs a rule could join are tried (see `_blocking_keys`),
-    and nothing is kept of the pairs tried, so memory stays with the number of
-    groups; a pair that shares several blocks may be tried more than once, for
-    the same answer.
+    Blocks are built one kind at a time, and within a block only pairs a
+    rule could join are tried (see `_blocking_keys`); nothing is kept of the
+    pairs tried, so memory stays with the number of groups. A pair that
+    shares several blocks may be tried more than once, for the same answer.
     """
     frequency: dict[tuple[int, int, str], int] = {}
     for group in groups:
         for key in _positions(group):
             frequency[key] = frequency.get(key, 0) + 1
-    blocks: dict[str, list[tuple[int, int]]] = {}
-    for index, group in enumerate(groups):
-        for block, side in _blocking_keys(group, frequency).items():
-            blocks.setdefault(block, []).append((index, side))
     pairs = set()
-    for block in sorted(blocks):
-        members = blocks[block]
-        if len(members) > MAX_BLOCK:
-            continue
-        kind = block[0]  # the one rule that can join titles in this kind of block
-        for position, (a, side_a) in enumerate(members):
-            for b, side_b in members[position + 1:]:
-                if side_a == side_b != BOTH:
-                    continue
-                rule = same_work_rule(groups[a], groups[b], kind)
-                if rule:
-                    pairs.add((a, b, rule))
+    for kind in BLOCK_KINDS:
+        # A block's members as index * 4 + side; most blocks have one member, kept as a bare int.
+        blocks: dict[str, int | list[int]] = {}
+        for index, group in enumerate(groups):
+            for block, side in _blocking_keys(group, frequency, kind).items():
+                member = index * 4 + side
+                found = blocks.get(block)
+                if found is None:
+                    blocks[block] = member
+                elif isinstance(found, int):
+                    blocks[block] = [found, member]
+                else:
+                    found.append(member)
+        for members in blocks.values():
+            if isinstance(members, int) or len(members) > MAX_BLOCK:
+                continue
+            for position, first in enumerate(members):
+                a, side_a = divmod(first, 4)
+                for second in members[position + 1:]:
+                    b, side_b = divmod(second, 4)
+                    if side_a == side_b != BOTH:
+                        continue
+                    rule = same_work_rule(groups[a], groups[b], kind)
+                    if rule:
+                        pairs.add((a, b, rule))
     strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
                 "shortened_title": 4, "abbreviation": 5}
     return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
@@ -276,18 +289,18 @@ def _positions(group: Group) -> list[tuple[int, int, str]]:
     return keys or [(length, position, token) for position, token in enumerate(group.tokens)]
 
 
-def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> dict[str, int]:
-    """The blocks a group is compared within (one kind per joining rule), each with the group's side.
+def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int], kind: str) -> dict[str, int]:
+    """The blocks of one kind a group is compared within, each with the group's side.
 
-    A misspelt twin has the same number of words and at most one (of up to
-    three) or two (of more) differ, so twins share one of their two or three
-    rarest (position, word) pairs; a one-word title is blocked by its first
-    letter and length, and meets the words one letter longer from the side.
-    A shortened title (left) meets the titles it ends (right) on its words, a
-    title (left) its subtitled forms (right) on its main title, a one-word
-    alias (left) the long titles (right) whose first word starts it. Comparing
-    only within these blocks, and only left with right, keeps the pairs close
-    to linear in the number of titles.
+    `t`: a misspelt twin has the same number of words and at most one (of up
+    to three) or two (of more) differ, so twins share one of their two or
+    three rarest (position, word) pairs. `1`: a one-word title is blocked by
+    its first letter and length, and meets the words one letter longer from
+    the side. `s`: a shortened title (left) meets the titles it ends (right)
+    on its words; `m`: a title (left) its subtitled forms (right) on its main
+    title; `a`: a one-word alias (left) the long titles (right) whose first
+    word starts it. Comparing only within these blocks, and only left with
+    right, keeps the pairs close to linear in the number of titles.
     """
     tokens = group.tokens
     keys: dict[str, int] = {}
@@ -295,31 +308,32 @@ def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int]) -> 
     def add(block: str, side: int) -> None:
         keys[block] = side if keys.get(block, side) == side else BOTH
 
-    if len(tokens) == 1:
-        word = tokens[0]
-        add(f"1:{word[0]}:{len(word)}", BOTH)
-        add(f"1:{word[0]}:{len(word) + 1}", RIGHT)
-    else:
+    if kind == "t" and len(tokens) > 1:
         # At most one word of a title of three or fewer may be misspelt, two of a longer one.
         count = 2 if len(tokens) <= 3 else 3
         for length, position, word in sorted(_positions(group), key=lambda key: (frequency[key], key))[:count]:
             add(f"t:{length}:{position}:{word}", BOTH)
-    if len(tokens) >= 2:
+    elif kind == "1" and len(tokens) == 1:
+        word = tokens[0]
+        add(f"1:{word[0]}:{len(word)}", BOTH)
+        add(f"1:{word[0]}:{len(word) + 1}", RIGHT)
+    elif kind == "s" and len(tokens) >= 2:
         # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
         add("s:" + " ".join(tokens), LEFT)
         for start in range(1, len(tokens) - 1):
             add("s:" + " ".join(tokens[start:]), RIGHT)
-    if group.main:
+    elif kind == "m" and group.main:
         add("m:" + " ".join(group.main), RIGHT if group.subtitle else LEFT)  # "X: Subtitle" and "X"
-    if len(tokens) >= 4:
-        add(f"a:{tokens[0]}", RIGHT)  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
-    if len(group.main) == 1 and len(group.main[0]) >= 6:
-        alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
-        for size in range(2, len(alias) - 1):
-            add(f"a:{alias[:size]}", LEFT)
-    if group.catalogue is not None:
+    elif kind == "a":
+        if len(tokens) >= 4:
+            add(f"a:{tokens[0]}", RIGHT)  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
+        if len(group.main) == 1 and len(group.main[0]) >= 6:
+            alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
+            for size in range(2, len(alias) - 1):
+                add(f"a:{alias[:size]}", LEFT)
+    elif kind == "c" and group.catalogue is not None:
         add(f"c:{group.catalogue.line}", BOTH)
-    if group.forced:
+    elif kind == "f" and group.forced:
         add(f"f:{group.forced}", BOTH)
     return keys
 
@@ -351,7 +365,7 @@ def _subtitle_variant(full: Group, short: Group) -> bool:
             and not any(token in SEQUEL_WORDS or token.isdigit() for token in full.subtitle))
 
 
-def typo_variant(a: list[str], b: list[str]) -> bool:
+def typo_variant(a: Sequence[str], b: Sequence[str]) -> bool:
     """Same words but one or two misspelled ("Your Liie in April" / "Your Lie in April")."""
     if len(a) != len(b) or not a:
         return False
@@ -375,7 +389,7 @@ def typo_variant(a: list[str], b: list[str]) -> bool:
     return True
 
 
-def _suffix_variant(long: list[str], short: list[str]) -> bool:
+def _suffix_variant(long: Sequence[str], short: Sequence[str]) -> bool:
     """"Madoka Magica" is the end of "Puella Magi Madoka Magica"."""
     if len(short) < 2 or len(short) >= len(long) or long[-len(short):] != short:
         return False
@@ -383,7 +397,7 @@ def _suffix_variant(long: list[str], short: list[str]) -> bool:
     return not any(token in SEQUEL_WORDS or token.isdigit() for token in extra)
 
 
-def _abbreviates(alias: list[str], title: list[str]) -> bool:
+def _abbreviates(alias: Sequence[str], title: Sequence[str]) -> bool:
     """A one-word alias: the long title's first word, then starts of later words ("Anohana" ← "ANO hi mita HANA")."""
     if len(alias) != 1 or not 4 <= len(title) <= 24 or not 6 <= len(alias[0]) <= 30:
         return False
