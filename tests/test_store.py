@@ -36,7 +36,7 @@ def test_entries_with_one_title_year_and_kind_share_a_variant():
            variants.add("a.txt", 1, "Nana", 2006, None), variants.add("c.txt", 0, "NANA", None, None)]
     assert ids == [0, 0, 1, 2]
     nana = variants.all[0]
-    assert (nana.count, nana.first, nana.key) == (2, ("a.txt", 3), "nana")
+    assert (nana.count, nana.first) == (2, ("a.txt", 3))
 
 
 def test_a_stored_batch_reads_back_in_source_order_with_work_ids():

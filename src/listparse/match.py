@@ -62,11 +62,15 @@ class Variant:
 
     id: int
     title: str
-    key: str
     year: int | None
     kind: str | None
-    first: tuple[str, int]  # (source, entry index) of its first appearance in source order
+    first_source: str  # its first appearance in source order: document, and entry index in it
+    first_index: int
     count: int = 1
+
+    @property
+    def first(self) -> tuple[str, int]:
+        return self.first_source, self.first_index
 
 
 @dataclass(slots=True)
@@ -111,13 +115,15 @@ class Variants:
 
     def add(self, source: str, index: int, title: str, year: int | None, kind: str | None) -> int:
         """Count one entry; return its variant's id."""
-        variant = self.by_facts.get((title, year, kind))
+        facts = (title, year, kind)
+        variant = self.by_facts.get(facts)
         if variant is None:
-            variant = Variant(len(self.all), title, title_key(title), year, kind, (source, index), 0)
-            self.by_facts[(title, year, kind)] = variant
+            variant = Variant(len(self.all), title, year, kind, source, index, 0)
+            self.by_facts[facts] = variant
             self.all.append(variant)
+        elif (source, index) < variant.first:
+            variant.first_source, variant.first_index = source, index
         variant.count += 1
-        variant.first = min(variant.first, (source, index))
         return variant.id
 
 
@@ -181,8 +187,9 @@ RULES_BY_BLOCK = {
 def _initial_groups(variants: list[Variant]) -> list[Group]:
     by_key: dict[str, list[Variant]] = {}
     for variant in variants:
-        if variant.key:
-            by_key.setdefault(variant.key, []).append(variant)
+        key = title_key(variant.title)
+        if key:
+            by_key.setdefault(key, []).append(variant)
     groups: list[Group] = []
     for key in sorted(by_key):
         for band in _year_bands(by_key[key]):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
 
 SCHEMA_VERSION = 1
+NO_WORK = -1
 SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -65,7 +67,7 @@ class Merged:
     store: Store
     work_ids: list[str]  # by work number (the order clusters were found in)
     titles: list[str]  # each work's canonical title, by number
-    work_of_variant: dict[int, int]  # variant id → work number
+    work_of_variant: array  # variant id → work number, or NO_WORK
     field_names: list[str]  # every field any work has (the works.csv columns)
     conflicts: int
 
@@ -89,8 +91,8 @@ class Merged:
         return Dataset(schema_version=SCHEMA_VERSION, documents=list(self.references()), works=list(self.works()))
 
     def _assigned(self, variant: int, entry: Entry) -> Entry:
-        number = self.work_of_variant.get(variant)
-        if number is None:  # a title with no letters or digits: no work
+        number = self.work_of_variant[variant]
+        if number == NO_WORK:  # a title with no letters or digits: no work
             return entry
         update: dict = {"work_id": self.work_ids[number]}
         canonical = self.titles[number]
@@ -104,16 +106,21 @@ class Merged:
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None) -> Merged:
     """Merge the entries of every stored document into works, building and storing one work at a time."""
     store.index()
-    clusters = cluster_variants(store.variants.all, catalogue, aliases)
-    work_of_variant: dict[int, int] = {}
+    variants = store.take_variants()
+    clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
+    work_of_variant = array("l", [NO_WORK]) * len(variants)
+    del variants  # each cluster holds its own; they go with it
     named: list[tuple[str, FieldValue, FieldValue, str, int]] = []  # what ids are made of
     field_names: set[str] = set()
     conflicts = 0
     for number, cluster in enumerate(clusters):
-        variants = [variant.id for group in cluster.groups for variant in group.variants]
-        work_of_variant.update(dict.fromkeys(variants, number))
+        assert cluster is not None
+        clusters[number] = None  # a built work's groups are not needed again
+        variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
+        for variant in variant_ids:
+            work_of_variant[variant] = number
         mentions = [Mention(source, index, entry, entry_facts(entry)[1])
-                    for source, index, entry in store.mentions(variants)]
+                    for source, index, entry in store.mentions(variant_ids)]
         work = _work(cluster, mentions, catalogue)
         store.put_work(number, work.model_dump_json().encode())
         year, kind = work.fields.get("year"), work.fields.get("kind")

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .match import Variants, entry_facts
+from .match import Variant, Variants, entry_facts
 from .models import Document, Entry, Status
 
 SCHEMA = """
@@ -87,6 +87,11 @@ class Store:
 
     def add_document(self, document: Document) -> None:
         self.add(Parsed.of(document))
+
+    def take_variants(self) -> list[Variant]:
+        """Every title variant, by id; the store lets go of them (merging frees each with its work)."""
+        variants, self.variants = self.variants.all, Variants()
+        return variants
 
     def index(self) -> None:
         """Call once every document is in, before reading entries by variant."""
