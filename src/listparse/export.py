@@ -82,8 +82,9 @@ def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
             yield row
 
 
-def documents_csv(documents: Iterable[Document]) -> Iterator[str]:
-    """One row per input, failed ones included, with its status and message."""
+def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
+    """One row per input, failed ones included, with its status and message, from (document, number of
+    entries) pairs: the entries themselves are not needed."""
     return _csv(DOCUMENT_COLUMNS, ({
         "source": document.source, "sha256": document.sha256, "format": document.format,
         "encoding": document.encoding,
@@ -91,9 +92,9 @@ def documents_csv(documents: Iterable[Document]) -> Iterator[str]:
         "author": document.author.value if document.author else None,
         "url": document.url.value if document.url else None,
         "date": document.date.value if document.date else None,
-        "order": document.order, "entries": len(document.entries), "status": document.status,
+        "order": document.order, "entries": entries, "status": document.status,
         "message": document.message, "warnings": len(document.warnings),
-    } for document in documents))
+    } for document, entries in documents))
 
 
 def documents_json(documents: Iterable[Document]) -> Iterator[str]:

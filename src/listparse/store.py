@@ -118,6 +118,11 @@ class Store:
             yield Document.model_validate_json(head), [(variant, Entry.model_validate_json(body))
                                                         for variant, body in rows]
 
+    def heads(self) -> Iterator[tuple[Document, int]]:
+        """Each document without its entries, and how many it has, sorted by source."""
+        for head, entries in self._db.execute("SELECT head, entries FROM documents ORDER BY source, id"):
+            yield Document.model_validate_json(head), entries
+
     def references(self) -> Iterator[tuple[str, str | None, Status, int]]:
         """(source, sha256, status, entries) of each document, sorted by source."""
         yield from self._db.execute("SELECT source, sha256, status, entries FROM documents ORDER BY source, id")
