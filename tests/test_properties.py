@@ -146,3 +146,39 @@ def test_fuzzed_bytes_give_only_documented_outcomes(tmp_path_factory, data, name
         assert document.entries
         assert normalize_document(document) == normalize_document(normalize_document(document))
         merge_works([document])
+
+
+SLIP_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+
+
+@st.composite
+def slipped_titles(draw):
+    """A title of 1-8 words and the same title with one or two words slipped (a letter changed, added,
+    dropped or two swapped), first letters kept."""
+    words = draw(st.lists(SLIP_WORDS, min_size=1, max_size=8))
+    slipped = list(words)
+    for position in draw(st.sets(st.integers(0, len(words) - 1), min_size=1, max_size=2)):
+        word = slipped[position]
+        at = draw(st.integers(1, max(1, len(word))))
+        letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+        slipped[position] = draw(st.sampled_from([
+            word[:at] + letter + word[at:],                              # added
+            word[:at] + word[at + 1:] if len(word) > 1 else word,       # dropped
+            word[:at] + letter + word[at + 1:],                          # changed
+            word[:at] + word[at + 1:at + 2] + word[at:at + 1] + word[at + 2:],  # swapped
+        ]))
+    return words, slipped
+
+
+@given(slipped_titles())
+@settings(max_examples=2000, deadline=None)
+def test_every_pair_the_typo_rule_joins_shares_a_block(pair):
+    """Blocking never hides a spelling slip: whenever the rule would join two titles, they meet in a block."""
+    from listparse.match import Group, _blocking_keys, typo_variant
+
+    words, slipped = pair
+    if not typo_variant(words, slipped):
+        return
+    kind = "1" if len(words) == 1 else "t"
+    a, b = Group("a", [], tokens=tuple(words)), Group("b", [], tokens=tuple(slipped))
+    assert set(_blocking_keys(a, kind)) & set(_blocking_keys(b, kind))

@@ -2,7 +2,9 @@
 
 Entries with the same title key (case, punctuation and accents ignored) and
 compatible years start as one group. Groups are then compared only within
-blocks (groups sharing a rare word or the first letters of their title), so
+blocks, each holding the groups one rule could join (titles alike but for a
+word or two, a word and its one-letter slips, a title and its endings, a main
+title and its subtitled forms, an alias and the titles it abbreviates), so
 the cost grows with the number of titles, not its square. Two groups join
 when a named rule says they are the same work and nothing says they are not:
 years more than a year apart, different kinds, different numbers ("28 Days"
@@ -18,6 +20,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -30,7 +33,6 @@ if TYPE_CHECKING:
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 ROMAN_RE = re.compile(r"^(?=[ivxlc]{2,}$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
-STOP_WORDS = frozenset("a an the and or of to in on at by for with from is are be your my our its".split())
 SEQUEL_WORDS = frozenset(
     "after season seasons part chapter episode movie film returns zero origins begins rebirth revival final "
     "second third fourth 2nd 3rd 4th sequel continues again ova special specials recap reloaded "
@@ -254,16 +256,12 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
     pairs tried, so memory stays with the number of groups. A pair that
     shares several blocks may be tried more than once, for the same answer.
     """
-    frequency: dict[tuple[int, int, str], int] = {}
-    for group in groups:
-        for key in _positions(group):
-            frequency[key] = frequency.get(key, 0) + 1
     pairs = set()
     for kind in BLOCK_KINDS:
         # A block's members as index * 4 + side; most blocks have one member, kept as a bare int.
         blocks: dict[str, int | list[int]] = {}
         for index, group in enumerate(groups):
-            for block, side in _blocking_keys(group, frequency, kind).items():
+            for block, side in _blocking_keys(group, kind).items():
                 member = index * 4 + side
                 found = blocks.get(block)
                 if found is None:
@@ -289,21 +287,12 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
     return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
 
 
-def _positions(group: Group) -> list[tuple[int, int, str]]:
-    """(length, position, word) for each word but small ones: what a misspelt twin shares."""
-    length = len(group.tokens)
-    keys = [(length, position, token) for position, token in enumerate(group.tokens) if token not in STOP_WORDS]
-    return keys or [(length, position, token) for position, token in enumerate(group.tokens)]
-
-
-def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int], kind: str) -> dict[str, int]:
+def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
     """The blocks of one kind a group is compared within, each with the group's side.
 
-    `t`: a misspelt twin has the same number of words and at most one (of up
-    to three) or two (of more) differ, so twins share one of their two or
-    three rarest (position, word) pairs. `1`: a one-word title is blocked by
-    its first letter and length, and meets the words one letter longer from
-    the side. `s`: a shortened title (left) meets the titles it ends (right)
+    `t`: a misspelt twin has the same words but one (of up to three) or two
+    (of more), each with the same first letter. `1`: a misspelt long word is
+    one letter deletion away from its twin. `s`: a shortened title (left) meets the titles it ends (right)
     on its words; `m`: a title (left) its subtitled forms (right) on its main
     title; `a`: a one-word alias (left) the long titles (right) whose first
     word starts it. Comparing only within these blocks, and only left with
@@ -316,14 +305,18 @@ def _blocking_keys(group: Group, frequency: dict[tuple[int, int, str], int], kin
         keys[block] = side if keys.get(block, side) == side else BOTH
 
     if kind == "t" and len(tokens) > 1:
-        # At most one word of a title of three or fewer may be misspelt, two of a longer one.
-        count = 2 if len(tokens) <= 3 else 3
-        for length, position, word in sorted(_positions(group), key=lambda key: (frequency[key], key))[:count]:
-            add(f"t:{length}:{position}:{word}", BOTH)
-    elif kind == "1" and len(tokens) == 1:
+        # Twins differ in one word (of a title of up to three) or two, and a misspelt word keeps its first
+        # letter: they share the title with those words cut to their first letter.
+        for slips in combinations(range(len(tokens)), 1 if len(tokens) <= 3 else 2):
+            add("t:" + " ".join(word[0] + "*" if position in slips else word
+                                for position, word in enumerate(tokens)), BOTH)
+    elif kind == "1" and len(tokens) == 1 and len(tokens[0]) >= 7:
+        # One slip in a long word (a letter changed, added, dropped or two swapped): the two words share
+        # the word with one letter deleted (or one is the other with a letter deleted).
         word = tokens[0]
-        add(f"1:{word[0]}:{len(word)}", BOTH)
-        add(f"1:{word[0]}:{len(word) + 1}", RIGHT)
+        add("1:" + word, BOTH)
+        for position in range(1, len(word)):  # the first letter is never the slip
+            add("1:" + word[:position] + word[position + 1:], BOTH)
     elif kind == "s" and len(tokens) >= 2:
         # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
         add("s:" + " ".join(tokens), LEFT)
