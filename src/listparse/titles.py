@@ -25,6 +25,7 @@ HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
 LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
+ABBREVIATION_END_RE = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "… R.U.R.", "… John F.": an initial
 PROSE_DASH_RE = re.compile(r"\s+[-–—]\s+")  # "Title – A sentence about it."
 PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
@@ -166,9 +167,17 @@ def _split_prose(body: str, continues: bool) -> tuple[str, str]:
     head, tail = body[:colon], body[colon + 2:].strip()
     if len(head.split()) > 8 or len(tail.split()) < 3:
         return body, ""
-    if continues or (tail.endswith(".") and len(tail.split()) >= 8):
+    if continues or (len(tail.split()) >= 8 and _reads_as_sentence(tail)):
         return head, clean_markup(tail)
     return body, ""
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Ends a sentence ("… worth it.", not "… R.U.R.") and is written in sentence case, not title case."""
+    if not text.endswith(".") or ABBREVIATION_END_RE.search(text):
+        return False
+    words = [word for word in text.split() if word[:1].isalpha()]
+    return sum(word[0].islower() for word in words) * 3 >= len(words)
 
 
 def _strip_trailing_extras(body: str, extras: list[tuple[str, str, str]]) -> str:
