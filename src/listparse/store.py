@@ -35,8 +35,13 @@ PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cach
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """One parsed document, ready to store: its head and entries as JSON, and each entry's title facts."""
+    """One parsed document, ready to store: its head and entries as JSON, each entry's title facts, and
+    the few facts the parent needs (so it never rebuilds the models)."""
 
+    source: str
+    sha256: str | None
+    status: Status
+    warnings: int
     head: bytes  # the Document's JSON with no entries
     entries: tuple[tuple[str, int | None, str | None, bytes], ...]  # (title, year, kind, Entry JSON)
     columns: frozenset[str]  # the entries.csv columns its metadata fields need
@@ -47,7 +52,9 @@ class Parsed:
                         for entry in document.entries)
         columns = frozenset(name for entry in document.entries for field in entry.fields
                             for name in (field.name, f"{field.name}_extra" if field.extra else None) if name)
-        return cls(document.model_copy(update={"entries": []}).model_dump_json().encode(), entries, columns)
+        head = document.model_copy(update={"entries": []}).model_dump_json().encode()
+        return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
+                   columns)
 
 
 class Store:
@@ -67,23 +74,21 @@ class Store:
         self.failed: list[Document] = []
         self.documents = self.entries = self.warnings = 0
 
-    def add(self, parsed: Parsed) -> Document:
-        """Store one document; return its head (the document without its entries)."""
-        head = Document.model_validate_json(parsed.head)
+    def add(self, parsed: Parsed) -> None:
+        """Store one document."""
         cursor = self._db.execute("INSERT INTO documents (source, sha256, status, entries, head) VALUES (?,?,?,?,?)",
-                                  (head.source, head.sha256, head.status, len(parsed.entries), parsed.head))
+                                  (parsed.source, parsed.sha256, parsed.status, len(parsed.entries), parsed.head))
         number = cursor.lastrowid
         add_variant = self.variants.add
         self._db.executemany("INSERT INTO entries VALUES (?,?,?,?)", [
-            (number, position, add_variant(head.source, position, title, year, kind), body)
+            (number, position, add_variant(parsed.source, position, title, year, kind), body)
             for position, (title, year, kind, body) in enumerate(parsed.entries)])
         self.columns |= parsed.columns
         self.documents += 1
         self.entries += len(parsed.entries)
-        self.warnings += len(head.warnings)
-        if head.status != "ok":
-            self.failed.append(head)
-        return head
+        self.warnings += parsed.warnings
+        if parsed.status != "ok":
+            self.failed.append(Document.model_validate_json(parsed.head))
 
     def add_document(self, document: Document) -> None:
         self.add(Parsed.of(document))
