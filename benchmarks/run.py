@@ -6,25 +6,27 @@ For each size N it generates N documents with benchmarks/generate.py (into a
 temporary directory under /tmp, removed afterwards; or into DIR/nN with
 --keep, reused when it already holds the same corpus) and measures:
 
-* read + parse + normalize (`listparse.pipeline.parse_source`) in one
-  process: documents/s and MB/s, for text+Markdown and for HTML separately;
-* the same on all cores: the library's `parse_sources` when
-  `listparse.pipeline` has one, else a `multiprocessing.Pool.map` over the
-  paths (the parsed `Document`s are pickled back, as a parallel ingest would
-  need them), and the speed-up over one process;
-* both again with each `Document` dropped as soon as it is parsed (workers
-  send back only a count): the upper bound, without the cost of keeping
-  (cyclic GC over live documents) and transferring (pickling) the results;
+* read + parse + normalize in one process, as `listparse ingest` does it:
+  `parse_source` on every file, each result put in an on-disk `Store`;
+  documents/s and MB/s, for text+Markdown and for HTML separately;
+* the same on all cores (`listparse.pipeline.parse_sources(jobs=N)`, the
+  parent storing each worker's record), and the speed-up over one process;
+* both again with parsing alone (each `Document` dropped at once, nothing
+  stored or sent back): what storing and shipping the results costs;
 * the floor: read the same files, decode them and run one compiled regex
   (`^\\s*\\d+[.)]`) over every line; listparse's time as a multiple of it;
-* `merge_works` on all parsed documents (entries, works, seconds) and on
-  prefixes of about 10k / 100k / 200k entries, to show how it scales; and
-  once more on all documents with the cyclic GC disabled (`gc.disable()`);
+* `merge_store` (cluster, then build and store each work from its entries
+  read back from disk) on prefixes of about 10k / 100k / 200k entries and on
+  every document, to show how it scales;
+* end to end, `listparse ingest --jobs N` on the corpus: cold (empty cache),
+  then on a copy with 1% of the files changed (warm cache), then that copy
+  with `--no-cache` (the two outputs must be byte-identical); wall time and
+  the peak memory of the whole process tree (PSS summed over the parent and
+  its workers, sampled every 0.2 s; also the RSS sum and the largest process);
 * HTML engines on the corpus's HTML (already decoded, in memory):
   `BeautifulSoup(text, "lxml").get_text()`, `lxml.html.document_fromstring(text).text_content()`,
   and listparse's own `html_text.render_html`;
-* that the parser found the generated entries (a sanity check, not a speed);
-* peak RSS of this process and of its largest child (resource.getrusage).
+* that the parser found the generated entries (a sanity check, not a speed).
 
 Then, once: cold start of the installed `listparse` command (`--help`, and
 `ingest raw/*.txt --out <tmp>` run from the project root), best of 5.
@@ -38,7 +40,6 @@ from __future__ import annotations
 import argparse
 import gc
 import glob
-import inspect
 import json
 import multiprocessing
 import os
@@ -60,8 +61,9 @@ import generate  # noqa: E402  (benchmarks/generate.py)
 
 import listparse  # noqa: E402
 import listparse.pipeline as pipeline  # noqa: E402
-from listparse.merge import merge_works  # noqa: E402
+from listparse.merge import merge_store  # noqa: E402
 from listparse.pipeline import Source, parse_source  # noqa: E402
+from listparse.store import Parsed, Store  # noqa: E402
 
 FLOOR_RE = re.compile(r"^\s*\d+[.)]")
 SLICES = (10_000, 100_000, 200_000)
@@ -152,50 +154,47 @@ def measured(function, *args, **kwargs):
     return value, seconds, round(max(others, 0.0), 2)
 
 
-def _parse_one(item: tuple[str, str]):
-    """Pool worker: one path → its Document (pickled back to the parent)."""
-    path, name = item
-    return parse_source(Source(Path(path), name))
-
-
 def _parse_count(item: tuple[str, str]) -> int:
-    """Pool worker that sends back only the number of entries (no Document to pickle)."""
+    """Pool worker that sends back only the number of entries (nothing to store)."""
     path, name = item
     return len(parse_source(Source(Path(path), name)).entries)
 
 
-def parse_serial(items: list[tuple[str, str]]) -> list:
-    """What ingest does: parse every source and keep every Document."""
-    return [parse_source(Source(Path(path), name)) for path, name in items]
+def store_serial(items: list[tuple[str, str]]) -> Store:
+    """What ingest does in one process: parse each source and put it in the on-disk store."""
+    store = Store(on_disk=True)
+    for path, name in items:
+        store.add(Parsed.of(parse_source(Source(Path(path), name))))
+    return store
 
 
 def parse_serial_dropped(items: list[tuple[str, str]]) -> int:
-    """The same work, but each Document is dropped at once (the cyclic GC has little to traverse)."""
+    """Parsing alone: each Document is dropped at once, nothing is stored."""
     return sum(len(parse_source(Source(Path(path), name)).entries) for path, name in items)
 
 
 def parse_parallel_dropped(items: list[tuple[str, str]], jobs: int, chunksize: int) -> int:
-    with multiprocessing.get_context().Pool(jobs) as workers:
+    with multiprocessing.get_context("fork").Pool(jobs) as workers:
         return sum(workers.map(_parse_count, items, chunksize=chunksize))
 
 
-def parse_parallel(items: list[tuple[str, str]], jobs: int, chunksize: int) -> tuple[list, str]:
-    """All cores: the library's parallel path when it has one, else a Pool of our own."""
-    library = getattr(pipeline, "parse_sources", None)
-    if callable(library):
-        sources = [Source(Path(path), name) for path, name in items]
-        parameters = inspect.signature(library).parameters
-        options = {}
-        for name in ("jobs", "workers", "processes"):
-            if name in parameters:
-                options[name] = jobs
-                break
-        if "chunksize" in parameters:
-            options["chunksize"] = chunksize
-        return list(library(sources, **options)), f"listparse.pipeline.parse_sources({', '.join(options)})"
-    with multiprocessing.get_context().Pool(jobs) as workers:
-        documents = workers.map(_parse_one, items, chunksize=chunksize)
-    return documents, f"multiprocessing.Pool({jobs}).map(chunksize={chunksize})"
+def store_parallel(items: list[tuple[str, str]], jobs: int) -> Store:
+    """What ingest does on all cores: `parse_sources` in worker processes, the parent storing each record."""
+    store = Store(on_disk=True)
+    for parsed in pipeline.parse_sources([Source(Path(path), name) for path, name in items], jobs):
+        store.add(parsed)
+    return store
+
+
+def prefix_store(store: Store, entries: int) -> tuple[Store, int]:
+    """A new store with the first documents (in source order) of `store` holding about `entries` entries."""
+    prefix, count = Store(on_disk=True), 0
+    for head, rows in store.in_source_order():
+        if count >= entries:
+            break
+        prefix.add(Parsed.of(head.model_copy(update={"entries": [entry for _, entry in rows]})))
+        count += len(rows)
+    return prefix, count
 
 
 def floor(items: list[tuple[str, str]]) -> int:
@@ -253,19 +252,21 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
         "generated_distinct_works": manifest["distinct_works"], "pool_works": manifest["pool_works"],
         "groups": {},
     }
-    parsed: list = []
     for group, items in groups.items():
         floor(items[: min(len(items), 50)])  # warm imports and caches
         gc.collect()
-        documents, serial, others_serial = measured(parse_serial, items)
+        store, serial, others_serial = measured(store_serial, items)
+        found = store.entries
+        exact = sum(1 for source, _, _, entries in store.references() if entries == expected[source])
+        failed = len(store.failed)
+        store.close()
         _, floor_s = timed(floor, items)
         gc.collect()
         _, dropped_s, others_dropped = measured(parse_serial_dropped, items)
         gc.collect()
-        parallel_docs, parallel_s, others_parallel = measured(parse_parallel, items, args.jobs, args.chunksize)
-        parallel_docs, how = parallel_docs
-        assert len(parallel_docs) == len(items)
-        del parallel_docs
+        store, parallel_s, others_parallel = measured(store_parallel, items, args.jobs)
+        assert store.documents == len(items) and store.entries == found
+        store.close()
         gc.collect()
         _, parallel_dropped_s, others_parallel_dropped = measured(parse_parallel_dropped, items, args.jobs,
                                                                   args.chunksize)
@@ -275,7 +276,8 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
             "serial_s": round(serial, 3), "serial_docs_s": round(rate(len(items), serial), 1),
             "serial_mb_s": round(rate(mb, serial), 2),
             "parallel_s": round(parallel_s, 3), "parallel_docs_s": round(rate(len(items), parallel_s), 1),
-            "parallel_mb_s": round(rate(mb, parallel_s), 2), "parallel_how": how,
+            "parallel_mb_s": round(rate(mb, parallel_s), 2),
+            "parallel_how": f"listparse.pipeline.parse_sources(jobs={args.jobs}) into a Store",
             "speedup": round(serial / parallel_s, 2) if parallel_s else None,
             "serial_dropped_s": round(dropped_s, 3), "serial_dropped_docs_s": round(rate(len(items), dropped_s), 1),
             "parallel_dropped_s": round(parallel_dropped_s, 3),
@@ -283,49 +285,41 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
             "speedup_dropped": round(dropped_s / parallel_dropped_s, 2) if parallel_dropped_s else None,
             "floor_s": round(floor_s, 3), "floor_docs_s": round(rate(len(items), floor_s), 1),
             "floor_mb_s": round(rate(mb, floor_s), 2), "x_floor": round(serial / floor_s, 1) if floor_s else None,
-            "entries_found": sum(len(d.entries) for d in documents),
+            "entries_found": found,
             "entries_generated": sum(expected[name] for _, name in items),
-            "docs_exact_count": sum(1 for d in documents if len(d.entries) == expected[d.source]),
-            "docs_failed": sum(1 for d in documents if d.status != "ok"),
+            "docs_exact_count": exact,
+            "docs_failed": failed,
             "others_cpus": {"serial": others_serial, "serial_dropped": others_dropped,
                             "parallel": others_parallel, "parallel_dropped": others_parallel_dropped},
         }
-        parsed.extend(documents)
     result["rss_after_parse_mb"] = rss_mb()
 
-    # Merging: every document, then prefixes (in source order, as merge_works sorts) of growing size.
-    parsed.sort(key=lambda d: d.source)
-    total_entries = sum(len(d.entries) for d in parsed)
+    # Merging (`merge_store`: cluster, then build and store each work from its entries read back from
+    # disk): prefixes (in source order) of about 10k / 100k / 200k entries, then every document.
+    everything = store_parallel([item for items in groups.values() for item in items], args.jobs)
+    total_entries = everything.entries
     merges = []
-    targets = [t for t in SLICES if t < total_entries] + [total_entries]
-    for target in targets:
-        chosen, count = [], 0
-        for document in parsed:
-            if count >= target:
-                break
-            chosen.append(document)
-            count += len(document.entries)
+    for target in [t for t in SLICES if t < total_entries]:
+        prefix, count = prefix_store(everything, target)
         gc.collect()
-        (_, dataset), seconds, others = measured(merge_works, chosen)
-        merges.append({"target": target, "docs": len(chosen), "entries": count, "works": len(dataset.works),
-                       "seconds": round(seconds, 3), "entries_s": round(rate(count, seconds), 1),
-                       "others_cpus": others})
-        del dataset
-    # The same full merge with the cyclic garbage collector off: how much of merge time is GC passes over
-    # the many live model objects (the parsed documents, the growing dataset).
+        merged, seconds, others = measured(merge_store, prefix)
+        merges.append({"target": target, "docs": prefix.documents, "entries": count,
+                       "works": len(merged.work_ids), "seconds": round(seconds, 3),
+                       "entries_s": round(rate(count, seconds), 1), "others_cpus": others})
+        prefix.close()
     gc.collect()
-    gc.disable()
-    try:
-        (_, dataset), seconds, others = measured(merge_works, parsed)
-    finally:
-        gc.enable()
-    merges.append({"target": total_entries, "docs": len(parsed), "entries": total_entries,
-                   "works": len(dataset.works), "seconds": round(seconds, 3),
-                   "entries_s": round(rate(total_entries, seconds), 1), "others_cpus": others, "gc": "disabled"})
-    del dataset
+    merged, seconds, others = measured(merge_store, everything)
+    merges.append({"target": total_entries, "docs": everything.documents, "entries": total_entries,
+                   "works": len(merged.work_ids), "seconds": round(seconds, 3),
+                   "entries_s": round(rate(total_entries, seconds), 1), "others_cpus": others})
+    everything.close()
+    del merged
     gc.collect()
     result["merge"] = merges
     result["rss_after_merge_mb"] = rss_mb()
+
+    if not args.no_end_to_end:
+        result["end_to_end"] = end_to_end(workdir, docs, args.jobs)
 
     # HTML engines, on the decoded HTML in memory.
     html_items = groups["html"]
@@ -339,7 +333,7 @@ def bench_size(docs: int, args, workdir: Path) -> dict:
         _, seconds = timed(lambda function=function, texts=texts: [function(text) for text in texts])
         result["html_engines"][label] = {"seconds": round(seconds, 3), "docs_s": round(rate(len(texts), seconds), 1),
                                          "mb_s": round(rate(html_mb, seconds), 2)}
-    del texts, parsed
+    del texts
     gc.collect()
     result["rss_mb"] = rss_mb()
     result["load_before"], result["load_after"] = load_before, load()
@@ -360,11 +354,110 @@ def html_engines() -> dict:
     }
 
 
+# --------------------------------------------------------------------------- end to end
+
+def listparse_command() -> str | None:
+    executable = Path(sys.executable).parent / "listparse"
+    return str(executable) if executable.exists() else shutil.which("listparse")
+
+
+def _process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in KB; PSS splits pages shared with forked workers fairly."""
+    pss = rss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1])
+    except OSError:
+        pass
+    return pss, rss
+
+
+def run_sampled(argv: list[str], cwd: Path, env: dict) -> dict:
+    """Run a command; sample the memory of its whole process tree (parent and workers) every 0.2 s."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_pss = peak_rss = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        samples = [_memory_kb(member) for member in _process_tree(process.pid)]
+        peak_pss = max(peak_pss, sum(pss for pss, _ in samples))
+        peak_rss = max(peak_rss, sum(rss for _, rss in samples))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    return {"seconds": round(seconds, 2), "exit_code": process.returncode,
+            "peak_tree_pss_mb": round(peak_pss / 1024), "peak_tree_rss_sum_mb": round(peak_rss / 1024),
+            "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024), "stderr": stderr.strip()[-300:]}
+
+
+def _digest(directory: Path) -> dict[str, str]:
+    import hashlib
+
+    digests = {}
+    for path in sorted(directory.iterdir()):
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        digests[path.name] = digest.hexdigest()
+    return digests
+
+
+def end_to_end(workdir: Path, docs: int, jobs: int) -> dict:
+    """`listparse ingest` on the corpus as a user runs it: cold (empty cache), then on a copy with 1% of
+    the files changed (warm cache: only those are re-parsed), then that copy with --no-cache; the last two
+    must write byte-identical files."""
+    command = listparse_command()
+    if not command:
+        return {"error": "no listparse executable found"}
+    with tempfile.TemporaryDirectory(prefix=f"listparse-bench-e2e-{docs}-", dir="/tmp") as tmp:
+        root = Path(tmp)
+        changed = root / "corpus"
+        shutil.copytree(workdir, changed, copy_function=os.link)  # hard links: no copy of the data
+        names = sorted(p for p in changed.rglob("*") if p.suffix in {".txt", ".md", ".html"})
+        for path in names[::100]:  # 1%: a blank line after the headline (content, and so the hash, changes)
+            text = path.read_text(encoding="utf-8")
+            path.unlink()  # break the hard link before writing
+            path.write_text(text.replace("\n", "\n\n", 1), encoding="utf-8")
+        env = dict(os.environ, LISTPARSE_CACHE_DIR=str(root / "cache"))
+        ingest = [command, "ingest", "--jobs", str(jobs), "-q"]
+        result = {"docs": docs, "jobs": jobs, "changed_files": len(names[::100])}
+        result["cold"] = run_sampled([*ingest, str(workdir), "--out", str(root / "cold")], root, env)
+        shutil.rmtree(root / "cold", ignore_errors=True)
+        result["warm_1pct_changed"] = run_sampled([*ingest, "corpus", "--out", "warm"], root, env)
+        result["no_cache"] = run_sampled([*ingest, "corpus", "--out", "fresh", "--no-cache"], root, env)
+        result["output_mb"] = round(sum(p.stat().st_size for p in (root / "fresh").iterdir()) / MB)
+        result["cached_equals_fresh"] = _digest(root / "warm") == _digest(root / "fresh")
+    return result
+
+
 # --------------------------------------------------------------------------- cold start
 
 def cold_start(repeat: int = 5) -> dict:
-    executable = Path(sys.executable).parent / "listparse"
-    command = str(executable) if executable.exists() else shutil.which("listparse")
+    command = listparse_command()
     if not command:
         return {"error": "no listparse executable found"}
     raw = sorted(glob.glob(str(PROJECT / "raw" / "*.txt")))
@@ -442,15 +535,27 @@ def print_size(r: dict) -> None:
         print(f"{label:<32}{cell(g['text+md']):>22}{cell(g['html']):>22}")
     print(f"all cores via: {g['html']['parallel_how']}")
     print()
-    print(f"{'merge_works':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}"
+    print(f"{'merge_store':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}"
           f"{'busy elsewhere':>16}")
     for m in r["merge"]:
-        label = ("all documents, gc disabled" if m.get("gc") == "disabled" else "all documents"
-                 if m["target"] == m["entries"] == r["merge"][-1]["entries"] else f"~{m['target']:,} entries")
+        label = "all documents" if m is r["merge"][-1] else f"~{m['target']:,} entries"
         others = "?" if m["others_cpus"] is None else f"{m['others_cpus']:.2f} CPUs"
         print(f"{label:<30}{m['docs']:>10,}{m['entries']:>12,}{m['works']:>10,}{m['seconds']:>10.2f}"
               f"{m['entries_s']:>12,.0f}{others:>16}")
     print()
+    e = r.get("end_to_end")
+    if e and "error" not in e:
+        print(f"{'listparse ingest --jobs ' + str(e['jobs']) + ' (whole process tree)':<44}{'seconds':>9}"
+              f"{'peak PSS':>10}{'RSS sum':>9}{'largest':>9}  exit")
+        for key, label in (("cold", "cold: empty cache"),
+                           ("warm_1pct_changed", f"1% changed ({e['changed_files']:,} files), warm cache"),
+                           ("no_cache", "same corpus, --no-cache")):
+            x = e[key]
+            print(f"{label:<44}{x['seconds']:>9.1f}{x['peak_tree_pss_mb']:>7,} MB{x['peak_tree_rss_sum_mb']:>6,} MB"
+                  f"{x['peak_rss_largest_process_mb']:>6,} MB  {x['exit_code']}")
+        print(f"output: {e['output_mb']:,} MB; cached and --no-cache outputs byte-identical: "
+              f"{e['cached_equals_fresh']}")
+        print()
     h = r["html_engines"]
     print(f"{'HTML engine (' + format(h['docs'], ',') + ' docs, ' + format(h['mb'], ',.1f') + ' MB)':<55}"
           f"{'seconds':>10}{'docs/s':>10}{'MB/s':>8}")
@@ -458,8 +563,8 @@ def print_size(r: dict) -> None:
         if isinstance(value, dict):
             print(f"{label:<55}{value['seconds']:>10.2f}{value['docs_s']:>10,.1f}{value['mb_s']:>8.2f}")
     print()
-    print(f"peak RSS after parse: {r['rss_after_parse_mb']['self']:,.0f} MB; after merge: "
-          f"{r['rss_after_merge_mb']['self']:,.0f} MB; largest child: {r['rss_mb']['largest_child']:,.0f} MB")
+    print(f"this benchmark process, peak RSS after parsing: {r['rss_after_parse_mb']['self']:,.0f} MB; "
+          f"after merging: {r['rss_after_merge_mb']['self']:,.0f} MB")
     print(f"load average before: {' '.join(map(str, r['load_before']))}; after: {' '.join(map(str, r['load_after']))}"
           f" (on {os.cpu_count()} CPUs; it lags by minutes: the 'busy elsewhere' figures are the exact ones)")
 
@@ -474,7 +579,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunksize", type=int, default=16, help="Pool.map chunksize [16]")
     parser.add_argument("--html-limit", type=int, default=0,
                         help="compare HTML engines on at most this many documents [0 = all]")
-    parser.add_argument("--no-cold-start", action="store_true", help="skip the subprocess timings")
+    parser.add_argument("--no-cold-start", action="store_true", help="skip the cold-start timings")
+    parser.add_argument("--no-end-to-end", action="store_true",
+                        help="skip the `listparse ingest` runs (cold, 1%% changed, --no-cache) on each corpus")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="before each measurement wait up to SECONDS for other processes to use "
                              "< 0.25 CPUs [0: don't wait]")
