@@ -94,3 +94,37 @@ def test_entries_csv_columns_come_from_the_whole_batch():
         store.add(Parsed.of(plain))
         store.add(Parsed.of(with_year))
         assert store.columns == {"year"}
+
+
+def test_a_full_temporary_disk_is_one_clear_error(in_tmp, monkeypatch):
+    """No room for the store: one line naming TMPDIR and what to do, exit 3, no traceback."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from listparse.cli import main
+
+    def full(self, parsed):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Store, "add", full)
+    (in_tmp / "good.txt").write_text("Best\n\n1. Nana\n\n2. Monster\n")
+    result = CliRunner().invoke(main, ["ingest", "good.txt", "--out", "out"])
+    assert result.exit_code == 3
+    assert "cannot write the temporary store under" in result.output
+    assert "database or disk is full" in result.output and "set TMPDIR" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (in_tmp / "out").exists()
+
+
+def test_an_unwritable_tmpdir_is_one_clear_error(in_tmp, monkeypatch):
+    """TMPDIR that cannot hold a directory: the same message and exit code."""
+    from click.testing import CliRunner
+
+    from listparse.cli import main
+
+    monkeypatch.setattr(tempfile, "tempdir", str(in_tmp / "missing" / "tmp"))
+    (in_tmp / "good.txt").write_text("Best\n\n1. Nana\n\n2. Monster\n")
+    result = CliRunner().invoke(main, ["ingest", "good.txt", "--out", "out"])
+    assert result.exit_code == 3
+    assert "cannot write the temporary store under" in result.output

@@ -2,8 +2,9 @@
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
 parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work); 3 the output could not be written;
-130 interrupted (Ctrl-C or SIGTERM), the previous output left as it was.
+catalogue or aliases file, unknown work); 3 the output, or the temporary store
+under TMPDIR, could not be written; 130 interrupted (Ctrl-C or SIGTERM), the
+previous output left as it was.
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
 
 def _run_reporting_errors(run, paths, settings, show_bar: bool):
     """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
-    from .errors import ListparseError
+    from .errors import ListparseError, WorkspaceError
 
     bars: list = []
 
@@ -272,6 +273,9 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
 
     try:
         return run(paths, settings, progress=advance if show_bar else None)
+    except WorkspaceError as error:
+        click.echo(f"listparse: {error}", err=True)
+        sys.exit(EXIT_WRITE_FAILED)
     except ListparseError as error:
         click.echo(f"listparse: {error}", err=True)
         sys.exit(EXIT_USAGE)

@@ -18,3 +18,7 @@ class ReadError(ListparseError):
         self.status = status
         self.reason = reason
 
+
+
+class WorkspaceError(ListparseError):
+    """The temporary store a batch passes through could not be written (a full or read-only TMPDIR)."""

@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import ListparseError, ReadError
+from .errors import ListparseError, ReadError, WorkspaceError
 from .merge import Merged, merge_store
 from .models import Dataset, Document, DocumentRef, Work
 from .normalize import normalize_document
@@ -132,9 +132,10 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
 
         aliases = load_aliases(settings.aliases)
     sources = find_sources(paths)
-    store = Store(on_disk=True)
+    with _workspace(OSError):
+        store = Store(on_disk=True)
     try:
-        with _collector_paused():
+        with _collector_paused(), _workspace():
             for done, parsed in enumerate(parse_sources(sources, settings.jobs, settings.cache_dir), 1):
                 store.add(parsed)
                 if progress is not None:
@@ -148,6 +149,22 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
         store.close()
         raise
     return result
+
+
+@contextmanager
+def _workspace(*also: type[Exception]):
+    """A temporary store that cannot be written (SQLite's errors, and `also`) is one clear error, with
+    what to do about it."""
+    import sqlite3
+    import tempfile
+
+    caught: tuple[type[Exception], ...] = (sqlite3.Error, *also)
+    try:
+        yield
+    except caught as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise WorkspaceError(f"cannot write the temporary store under {tempfile.gettempdir()}: {reason} "
+                             "(set TMPDIR to a directory with room for about the size of documents.json)") from None
 
 
 @contextmanager
