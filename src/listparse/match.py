@@ -284,7 +284,8 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
                         pairs.add((a, b, rule))
     strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
                 "shortened_title": 4, "abbreviation": 5}
-    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key))
+    # Ties (one title in two year or kind bands) go by group order: a set's order changes from run to run.
+    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key, pair))
 
 
 def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
