@@ -19,6 +19,7 @@ from pathlib import Path
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Work
+from .store import field_columns_of
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
@@ -65,8 +66,7 @@ def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = N
     with `<name>_extra` where a field kept an extra; found from `documents` when not given)."""
     if columns is None:
         documents = list(documents)
-        columns = {name for document in documents for entry in document.entries for field in entry.fields
-                   for name in (field.name, f"{field.name}_extra" if field.extra else "") if name}
+        columns = field_columns_of(entry for document in documents for entry in document.entries)
     return _csv(ENTRY_COLUMNS + field_columns(columns), _entry_rows(documents))
 
 

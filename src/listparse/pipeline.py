@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import ListparseError, ReadError, WorkspaceError
 from .merge import Merged, merge_store
-from .models import Dataset, Document, DocumentRef, Work
+from .models import Dataset, Document, Work
 from .normalize import normalize_document
 from .parse import parse_text
 from .read import TEXT_SUFFIXES, read_bytes, read_file
@@ -76,9 +76,6 @@ class Result:
     def works(self) -> Iterator[Work]:
         """The merged works, sorted by id."""
         return self.merged.works()
-
-    def references(self) -> Iterator[DocumentRef]:
-        return self.merged.references()
 
     @property
     def failed(self) -> list[Document]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,11 +50,16 @@ class Parsed:
     def of(cls, document: Document) -> Parsed:
         entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode())
                         for entry in document.entries)
-        columns = frozenset(name for entry in document.entries for field in entry.fields
-                            for name in (field.name, f"{field.name}_extra" if field.extra else None) if name)
         head = document.model_copy(update={"entries": []}).model_dump_json().encode()
         return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
-                   columns)
+                   frozenset(field_columns_of(document.entries)))
+
+
+def field_columns_of(entries: Iterable[Entry]) -> set[str]:
+    """The entries.csv columns the entries' metadata fields need: each field's name, and `<name>_extra`
+    where a field kept an extra."""
+    return {name for entry in entries for field in entry.fields
+            for name in (field.name, f"{field.name}_extra" if field.extra else "") if name}
 
 
 class Store:
