@@ -170,7 +170,7 @@ def store_serial(items: list[tuple[str, str]]) -> Store:
 
 def parse_serial_dropped(items: list[tuple[str, str]]) -> int:
     """Parsing alone: each Document is dropped at once, nothing is stored."""
-    return sum(len(parse_source(Source(Path(path), name)).entries) for path, name in items)
+    return sum(map(_parse_count, items))
 
 
 def parse_parallel_dropped(items: list[tuple[str, str]], jobs: int, chunksize: int) -> int:
