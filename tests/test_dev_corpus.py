@@ -44,3 +44,8 @@ def test_titles_exact_holds_its_floor(scores):
 def test_merge_f1_holds_its_floor(scores):
     """Entries of the same work across documents share a work id at or above the pinned F1."""
     assert scores["merge"]["f1"] >= FLOORS["merge_f1"]
+
+
+def test_fields_recall_holds_its_floor(scores):
+    """Labelled attributes of found entries reach the entry's field columns at or above the pinned recall."""
+    assert scores["fields"]["recall"] >= FLOORS["fields_recall"]
