@@ -6,7 +6,7 @@ import pytest
 
 from listparse.catalogue import load_catalogue
 from listparse.errors import ListparseError
-from listparse.match import title_key
+from listparse.keys import title_key
 
 from .conftest import FIXTURES
 

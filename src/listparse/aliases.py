@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ListparseError
-from .match import title_key
+from .keys import title_key
 
 DEFAULT_ALIASES_FILE = "listparse-aliases.toml"
 

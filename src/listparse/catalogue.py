@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ListparseError
-from .match import title_key
+from .keys import title_key
 
 AOD_KINDS = {"TV": "series", "MOVIE": "film", "OVA": "ova", "ONA": "series", "SPECIAL": "special",
              "UNKNOWN": None}

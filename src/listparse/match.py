@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -25,13 +24,13 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
+from .keys import title_key, title_tokens
 from .models import Entry
 
 if TYPE_CHECKING:
     from .aliases import Aliases
     from .catalogue import Catalogue, CatalogueEntry
 
-TOKEN_RE = re.compile(r"[^\W_]+")
 ROMAN_RE = re.compile(r"^(?=[ivxlc]{2,}$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 SEQUEL_WORDS = frozenset(
     "after season seasons part chapter episode movie film returns zero origins begins rebirth revival final "
@@ -39,19 +38,6 @@ SEQUEL_WORDS = frozenset(
     "resurrection brotherhood shippuden kai next prologue epilogue arc".split())
 MAX_BLOCK = 400  # a block this large is a common word, not evidence
 YEAR_TOLERANCE = 1
-
-
-def title_key(title: str) -> str:
-    """The key two spellings of one title share ("Steins; Gate" and "Steins;Gate" → "steins gate")."""
-    return " ".join(title_tokens(title))
-
-
-def title_tokens(title: str) -> list[str]:
-    folded = title.casefold()
-    if not folded.isascii():
-        folded = unicodedata.normalize("NFKD", folded)
-        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
 
 
 @dataclass(slots=True)

@@ -22,8 +22,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .keys import title_key, title_tokens
 from .labels import FIELDS
-from .match import Cluster, cluster_variants, entry_facts, title_key, title_tokens, typo_variant
+from .match import Cluster, cluster_variants, entry_facts, typo_variant
 from .models import (
     Alternative,
     Appearance,

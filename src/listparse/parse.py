@@ -82,7 +82,7 @@ def _item_list_chain(text: Text, skip: int) -> list[Candidate]:
     """Candidates from the page's schema.org ItemList: each name found on a visible line."""
     if len(text.item_list) < 2:
         return []
-    from .match import title_key
+    from .keys import title_key
 
     wanted = {title_key(name): (position, name) for position, name in text.item_list}
     found = []

@@ -69,7 +69,7 @@ def find_work(dataset: Dataset, query: str) -> tuple[Work | None, list[Work]]:
         return by_id[query], []
     from rapidfuzz import fuzz, process
 
-    from .match import title_key
+    from .keys import title_key
 
     names: dict[str, Work] = {}
     for work in dataset.works:

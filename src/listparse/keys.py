@@ -1,0 +1,27 @@
+"""Title keys: the spelling-blind form of a title that every stage compares titles by.
+
+Parsing (finding a page's ItemList names among its lines), catalogues and
+aliases files (looking titles up) and merging (grouping entries) all need
+the same key, so it lives here rather than in any one of those stages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+def title_key(title: str) -> str:
+    """The key two spellings of one title share ("Steins; Gate" and "Steins;Gate" → "steins gate")."""
+    return " ".join(title_tokens(title))
+
+
+def title_tokens(title: str) -> list[str]:
+    """The words of a title, case-folded, accents and apostrophes dropped."""
+    folded = title.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
