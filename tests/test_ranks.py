@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from listparse.ranks import headline_number, match_rank_line
+from listparse.chains import headline_number
+from listparse.ranks import match_rank_line
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,20 @@ from listparse.ranks import headline_number, match_rank_line
         pytest.param("(3) Title", 3, "Title", id="parenthesised"),
         pytest.param("- 4. Title", 4, "Title", id="bulleted"),
         pytest.param("5.Title", 5, "Title", id="no-space-after-dot"),
+        pytest.param("③Ansible", 3, "Ansible", id="circled-glued"),
+        pytest.param("### ⑩Bitcoin", 10, "Bitcoin", id="circled-heading"),
+        pytest.param("❼ Title", 7, "Title", id="dingbat"),
+        pytest.param("7\ufe0f\u20e3 Title", 7, "Title", id="keycap"),
+        pytest.param("## IV. The Fourth", 4, "The Fourth", id="roman"),
+        pytest.param("１２．タイトル", 12, "タイトル", id="full-width"),
+        pytest.param("第3位：千と千尋の神隠し", 3, "千と千尋の神隠し", id="japanese-counter"),
+        pytest.param("3位 君の名は。", 3, "君の名は。", id="japanese-counter-no-prefix"),
+        pytest.param("2º lugar: Cidade de Deus", 2, "Cidade de Deus", id="portuguese-ordinal"),
+        pytest.param("Platz 4: Leipzig", 4, "Leipzig", id="german-label"),
+        pytest.param("٣. عنوان", 3, "عنوان", id="arabic-indic-digits"),
+        pytest.param("=85 BATTLE CHESS", 85, "BATTLE CHESS", id="tie"),
+        pytest.param("T-5. Jordan Spieth", 5, "Jordan Spieth", id="tie-t"),
+        pytest.param("Spirited Away — #3", 3, "Spirited Away", id="rank-after-title"),
     ],
 )
 def test_rank_lines_are_read(line, rank, title):
@@ -47,6 +62,10 @@ def test_rank_lines_are_read(line, rank, title):
         pytest.param("74% of respondents", id="percent"),
         pytest.param("1,200 developers", id="thousands"),
         pytest.param("Veröffentlicht am: 5. Juni 2023", id="date-after-label"),
+        pytest.param("25. September 2018", id="date-line"),
+        pytest.param("5. Dez 2018", id="abbreviated-date-line"),
+        pytest.param("I. e. the same", id="not-roman"),
+        pytest.param("IV", id="roman-alone"),
     ],
 )
 def test_non_entry_lines_are_refused(line):
@@ -57,8 +76,20 @@ def test_non_entry_lines_are_refused(line):
 @pytest.mark.parametrize(
     ("headline", "number"),
     [("20 Best Heartbreaking Anime", 20), ("The 10 Most Common Mistakes", 10),
-     ("Best Albums of the Year: 2010", None), ("Top Ten Games", None), (None, None)],
+     ("Best Albums of the Year: 2010", None), ("Top Ten Games", 10), ("Die zwölf besten", None), (None, None)],
 )
 def test_headline_number(headline, number):
     """The count a headline promises, but not a year."""
     assert headline_number(headline) == number
+
+
+def test_ties_and_glyphs_are_marked():
+    """A tie says so, and a circled digit counts as a printed marker of its own style."""
+    tie, plain = match_rank_line("=85 BATTLE CHESS"), match_rank_line("#84 SILKWORM")
+    assert tie.tie and not plain.tie
+    assert match_rank_line("①Title").style != match_rank_line("1. Title").style
+
+
+def test_dates_keep_their_titles_when_more_follows():
+    """"2. April 2001: A Space Odyssey" is an entry, not a date."""
+    assert match_rank_line("2. April 2001: A Space Odyssey").title_part == "April 2001: A Space Odyssey"

@@ -94,4 +94,4 @@ def test_markdown_with_raw_html_block_is_rendered():
     markdown = "# Albums\n\n<ul>\n<li>\n<h4>Album</h4>\n<h6>#1</h6>\n</li>\n</ul>\n\nAfter\n"
     text = read_bytes(markdown.encode(), "a.md")
     assert [(line.number, line.text) for line in text.lines if line.text] == [
-        (1, "# Albums"), (5, "#### - Album"), (6, "###### #1"), (10, "After")]
+        (1, "# Albums"), (5, "#### Album"), (6, "###### #1"), (10, "After")]

@@ -249,7 +249,8 @@ class _Renderer:
             text = f"{number}{'' if number[-1] in '.)' or number[0] == '#' else '.'} {text}"
             self.badge = None
         self._emit_badge()
-        self.lines.append((self.buffer_line, self.prefix + self.item_marker + text, group))
+        marker = "" if self.prefix and self.item_marker == "- " else self.item_marker  # a heading is no bullet
+        self.lines.append((self.buffer_line, self.prefix + marker + text, group))
         self.item_marker = ""
         self.prefix = ""
 

@@ -177,3 +177,22 @@ SOURCE_MEDIA = (
     "webtoon", "comic", "comics", "graphic novel", "video game", "game", "rpg series",
     "rpg", "book", "short story", "play", "film", "movie", "tv series", "anime",
 )
+
+# What a list ranks, from the nouns of its headline, in the languages listicles are written in.
+# It names the role of a person printed beside a work ("Artist – Album", "Title by Author").
+HEADLINE_NOUNS: dict[str, str] = {
+    **dict.fromkeys("album albums alben álbum álbumes álbuns disco discos record records lp lps ep eps "
+                    "song songs track tracks single singles canciones canción músicas música lieder chansons "
+                    "tunes anthems".split(), "music"),
+    **dict.fromkeys("book books novel novels reads read bücher buch romane roman libros libro livros livro "
+                    "novelas livres romans manga mangas comics".split(), "book"),
+    **dict.fromkeys("movie movies film films filme películas pelis filmes cinema".split(), "film"),
+    **dict.fromkeys("game games spiele juegos jogos jeux videogames videojuegos".split(), "game"),
+    **dict.fromkeys("series show shows serien anime dramas kdramas sitcoms".split(), "series"),
+}
+# The role a person's name plays beside a work of each kind.
+CREATOR_ROLE = {"music": "artist", "book": "author", "film": "director", "game": "developer", "series": "creator"}
+
+# Short codes after a title that name a platform rather than a place ("Doom - PC").
+PLATFORM_CODES = frozenset("PC MAC IOS NES SNES GBA GBC DS NDS PSP PSV PS WII WIIU XBOX XBLA PSN N64 GC "
+                           "SMS MD SEGA AMIGA ST C64 DOS ZX".split())

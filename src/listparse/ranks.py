@@ -1,44 +1,81 @@
-"""Find the ranked list: numbered lines, grouped by style, chained by rank.
+"""Read ranks off lines: every way a listicle prints the number of an entry.
 
-Many lines of a page start with a number: the headline ("10 Sad Anime…"),
-numbered notes, a table of contents, years, related links. The real list is
-the longest chain of lines *of one style* whose ranks step by one, up or down,
-in document order; ties go to the chain whose entries carry text of their own
-(a table of contents repeats the titles with nothing between them).
+`1.`, `1)`, `#1`, `No. 1`, `(1)`, `1 -`, `Mistake #3:`, `**1.**`, `## 1. Title`, a number
+alone in its own block, ties (`=85`, `T-5`), Roman numerals (`IV.`), circled and keycap
+digits glued to the title (`①Title`, `1️⃣ Title`), full-width and other scripts' digits
+(`１．`), East Asian counters (`第1位`, `1位`) and ordinals (`1º`, `1st place:`); a rank
+printed after the title (`Title #3`); and ranked table rows (`| 1 | Title | … |`).
+
+Each line read gives a `Candidate`: its rank, the text after the rank, and a *style*
+(how the rank is dressed). Entries of one list share their style, which is how
+`chains` tells the list from headline numbers, notes and tables of contents.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .read import Line
 
+# Digits that carry their own number: circled, parenthesised, "1." glyphs, dingbats, keycaps.
+GLYPH_DIGITS = "".join(chr(code) for first, last in (
+    (0x2460, 0x249B), (0x24EB, 0x24FE), (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF))
+    for code in range(first, last + 1))
+KEYCAP_TEN = "\U0001F51F"  # 🔟
 RANK_LINE_RE = re.compile(
     r"""
     ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
     (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
-    (?:(?!(?:No|Nr|Number|Rank)\b)                   # a label before the number ("Common Mistake #3"),
-       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # at most four words
-    (?P<prefix>\#[^\S\n]?|(?:No|Nr|Number|Rank)\.?[^\S\n]*|\((?=\d{1,4}\)))?  # "#1", "No. 1", "(1)"
-    (?P<rank>\d{1,4})(?![\d,])
-    (?P<sep>\\?[.)](?!\d)|[^\S\n]*[:–—-](?![\d:]))?     # "1." "1)" "1:" "1 -", never "4.5" or "10:30"
+    (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
+       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # ("Common Mistake #3"), ≤ 4 words
+    (?P<prefix>\#[^\S\n]?                               # "#1"
+      |(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\.?[^\S\n]*  # "No. 1", "Platz 1"
+      |\((?=\d{1,4}\))                                  # "(1)"
+      |第)?                                             # "第1位"
+    (?P<tie>=|T-?(?=\d))?                               # a tie: "=85", "T-5"
+    (?P<rank>\d{1,4}(?![\d,])                           # 1, １, ١: any script's digits
+      |[IVXLC]{1,7}(?=\\?[.)])                          # IV. (only with its separator)
+      |[""" + GLYPH_DIGITS + KEYCAP_TEN + r"""])         # ①, ❶, ⒈, 🔟
+    (?P<keycap>\ufe0f?\u20e3)?                          # 1️⃣
+    (?P<suffix>\.?[ºª°](?:[^\S\n]+(?:lugar|puesto|posto|place))?  # 1º, 1.º lugar
+      |(?:st|nd|rd|th)(?:[^\S\n]+place)?(?=[^\S\n]*[.:)–—-])      # 1st place:
+      |[位名위])?                                       # 1位, 1위
+    (?P<sep>\\?[.)．）。](?!\d)|[^\S\n]*[:：–—-](?![\d:])|、)?  # "1." "1)" "1:" "1 -", never "4.5" or "10:30"
     (?(open)(?P<close>[^\S\n]*(?:\*\*|__|\*|_))?)      # "**1.** Title": bold closing after the number
     (?P<gap>[^\S\n]*)
     (?P<title>.*)$                                     # trailing white space is stripped in code
     """,
     re.VERBOSE,
 )
+TRAILING_RANK_RE = re.compile(
+    r"""^(?P<heading>\#{1,6}[^\S\n]+)?
+        (?P<title>[^\s#].{0,150}?)                      # the title first
+        [^\S\n]*[-–—|:,(]?[^\S\n]*                      # a separator, or an opening parenthesis
+        (?P<prefix>\#|No\.[^\S\n]?)(?P<rank>\d{1,4})\)?[^\S\n]*$  # "… #3", "… (No. 3)" """,
+    re.VERBOSE,
+)
 TABLE_ROW_RE = re.compile(
-    r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<rank>\d{1,4})[.)]?\s*   # | 1 |   a rank in the first cell
+    r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<tie>=|T-?(?=\d))?(?P<rank>\d{1,4})[.)]?\s*   # | 1 |   a rank in the first cell
         \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
     re.VERBOSE,
 )
-DIGIT_RE = re.compile(r"\d")  # a line with no digit near its start cannot be an entry line
-HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,%])")
-MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
+RANK_HINT_RE = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]|^[\s#*_>-]*[IVXLC]+\\?[.)]")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+MONTHS = frozenset("""
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    januar februar märz april mai juni juli oktober dezember jän mär okt dez
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+    janeiro fevereiro março maio junho julho setembro outubro novembro dezembro
+    janvier février mars avril juin juillet août septembre octobre novembre décembre
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    """.split())
+DATE_TITLE_RE = re.compile(r"^(?P<month>[^\W\d_]+)\.?,?\s+(?:\d{1,2},?\s+)?\d{4}\W*$")  # "September 2018"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +90,16 @@ class Candidate:
     title_part: str
     heading_level: int  # 0 when the line is not a heading
     rank_only: bool
+    tie: bool = False
 
 
 def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
-    """Every line, from `skip` on, that starts with a rank in a recognised style."""
+    """Every line, from `skip` on, that carries a rank in a recognised style."""
     candidates = []
-    digit = DIGIT_RE.search
+    hint = RANK_HINT_RE.search
     for index in range(skip, len(lines)):
         text = lines[index].text
-        if not digit(text, 0, 60):
+        if not hint(text, 0, 80) and "#" not in text and "No." not in text:
             continue
         candidate = match_rank_line(text, index)
         if candidate:
@@ -74,29 +112,60 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     if text.lstrip().startswith("|"):
         return _table_row(text, index)
     match = RANK_LINE_RE.match(text)
-    if not match:
-        return None
-    heading, opened, label, prefix, sep, gap, title = match.group(
-        "heading", "open", "label", "prefix", "sep", "gap", "title")
+    candidate = _leading_rank(match, text, index) if match else None
+    if candidate is None and ("#" in text or "No." in text):
+        return _trailing_rank(text, index)
+    return candidate
+
+
+def rank_value(token: str) -> int | None:
+    """The number a rank token stands for: digits of any script, Roman numerals, circled digits."""
+    if token.isdigit():
+        return int(token) if token.isdecimal() else int(unicodedata.numeric(token))
+    if token == KEYCAP_TEN:
+        return 10
+    if len(token) == 1 and token in GLYPH_DIGITS:
+        return int(unicodedata.numeric(token))
+    if ROMAN_RE.match(token):
+        total = 0
+        for position, letter in enumerate(token):
+            value = ROMAN_VALUES[letter]
+            following = ROMAN_VALUES[token[position + 1]] if position + 1 < len(token) else 0
+            total += -value if value < following else value
+        return total
+    return None
+
+
+def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
+    heading, opened, label, prefix, sep, gap, title, token = match.group(
+        "heading", "open", "label", "prefix", "sep", "gap", "title", "rank")
     title = title.rstrip()
+    glyph = token in GLYPH_DIGITS or token == KEYCAP_TEN or bool(match.group("keycap"))
+    roman = token[0].isalpha()
     if label and not (prefix or (sep and sep.strip() in (":", ".", ")"))):
         return None  # "Top 10 Movies" is a headline, "Chapter 3: …" or "Mistake #3" a label
     if label and (len(label) > 30 or label[0].islower()):
         return None
-    has_marker = bool(prefix or sep or heading or opened)
+    if roman and (label or not sep or not gap or title[:1].islower()):
+        return None  # "I. Title", never "I. e." or "Chapter IV."
+    has_marker = bool(prefix or sep or heading or opened or glyph or match.group("suffix") or match.group("tie"))
     title_clean = title.strip("*_ \t")
     if not title_clean:
-        if not (prefix or (sep and sep.strip() in (".", ")"))) and not heading:
+        if not (prefix or glyph or (sep and sep.strip() in (".", ")", "．", "）"))) and not heading:
             return None
     elif not has_marker and len(gap) < 2:
         return None  # "2019 was a great year", "28 Days Later is…"
     elif sep and not gap and not match.group("close") and title[:1] not in ("*", "_", "[") \
-            and not (sep.strip() in (".", ")") and title[:1].isupper()):
+            and not (sep.strip() in (".", ")") and title[:1].isupper()) and not _is_wide(sep):
         return None  # "1.5x", "3:2"; but "1.Title", typed without its space, is an entry
-    rank = int(match.group("rank"))
+    if _is_date(title_clean):
+        return None  # "25. September 2018": a date line, not an entry
+    rank = rank_value(token)
+    if rank is None:
+        return None
     sep_kind = (sep or "").strip().replace("\\", "")
-    if sep_kind in ("–", "—"):
-        sep_kind = "-"
+    sep_kind = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}.get(sep_kind, sep_kind)
+    numeral = "roman" if roman else "glyph" if glyph else ""
     style = (  # bold is no part of a style: lists bold some entries and not others
         len((heading or "").strip()),
         (prefix or "").strip()[:1].lower(),
@@ -104,18 +173,34 @@ def match_rank_line(text: str, index: int = 0) -> Candidate | None:
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
         not title_clean,
+        numeral + (match.group("suffix") or "").strip()[:1],
     )
+    start = match.start("prefix") if prefix else match.start("tie") if match.group("tie") else match.start("rank")
+    end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if match.group("suffix") else 0,
+                                          match.end("keycap") if match.group("keycap") else 0)
     return Candidate(
         index=index,
         rank=rank,
-        rank_text=text[match.start("prefix") if prefix else match.start("rank"):
-                       match.end("sep") if sep else match.end("rank")],
+        rank_text=text[start:end],
         style=style,
         title_start=match.start("title"),
         title_part=title,
         heading_level=len((heading or "").strip()),
         rank_only=not title_clean,
+        tie=bool(match.group("tie")),
     )
+
+
+def _trailing_rank(text: str, index: int) -> Candidate | None:
+    """`Spirited Away — #3`: a rank printed after the title."""
+    match = TRAILING_RANK_RE.match(text)
+    if not match or not any(ch.isalpha() for ch in match.group("title")):
+        return None
+    heading = match.group("heading") or ""
+    return Candidate(index=index, rank=int(match.group("rank")), rank_text=text[match.start("prefix"):].strip(" )"),
+                     style=("trailing", len(heading.strip()), match.group("prefix").strip()),
+                     title_start=match.start("title"), title_part=match.group("title").rstrip(" -–—|:,("),
+                     heading_level=len(heading.strip()), rank_only=False)
 
 
 def _table_row(text: str, index: int) -> Candidate | None:
@@ -126,98 +211,16 @@ def _table_row(text: str, index: int) -> Candidate | None:
     columns = text.strip().strip("|").count("|") + 1
     return Candidate(index=index, rank=int(match.group("rank")), rank_text=match.group("rank"),
                      style=("table", columns), title_start=match.start("title"),
-                     title_part=match.group("title"), heading_level=0, rank_only=False)
+                     title_part=match.group("title"), heading_level=0, rank_only=False,
+                     tie=bool(match.group("tie")))
 
 
-def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int | None) -> list[list[Candidate]]:
-    """Every chain of two or more same-style candidates, the most list-like first.
-
-    The first is the document's list; the others are reported as warnings
-    (a second list, a table of contents, numbered notes).
-    """
-    by_style: dict[tuple, list[Candidate]] = {}
-    for candidate in candidates:
-        by_style.setdefault(candidate.style, []).append(candidate)
-    chains: dict[tuple[int, ...], list[Candidate]] = {}
-    for group in by_style.values():
-        for chain in (_longest_chain(group, 1), _longest_chain(group, -1)):
-            if len(chain) >= 2:
-                chains[tuple(c.index for c in chain)] = chain
-    for chain in _stitched(list(chains.values())):
-        chains[tuple(c.index for c in chain)] = chain
-    scored = [(_chain_score(chain, lines, expected), chain[0].index, chain) for chain in chains.values()]
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return [chain for _, _, chain in scored]
+def _is_wide(sep: str) -> bool:
+    """A full-width separator (．：）) needs no space after it: East Asian text has none."""
+    return any(unicodedata.east_asian_width(ch) in "FW" for ch in sep)
 
 
-def _stitched(chains: list[list[Candidate]]) -> list[list[Candidate]]:
-    """Chains of different styles that continue each other ("1.–3." as h2, then "4.–7." as h3)."""
-    found: list[list[Candidate]] = []
-    current = chains
-    for _ in range(4):  # a list rarely changes its dress more than a few times
-        joined = []
-        for a in current:
-            step = 1 if a[-1].rank > a[0].rank else -1
-            for b in chains:
-                if b[0].index > a[-1].index and b[0].rank == a[-1].rank + step and \
-                        (b[-1].rank - b[0].rank) * step > 0:
-                    joined.append(a + b)
-        if not joined:
-            break
-        found.extend(joined)
-        current = joined
-    return found
-
-
-def headline_number(headline: str | None) -> int | None:
-    """The count a headline promises ("20 Best Heartbreaking Anime" → 20)."""
-    if not headline:
-        return None
-    match = HEADLINE_NUMBER_RE.search(headline)
-    if match and 2 <= int(match.group(1)) <= 1000:
-        return int(match.group(1))
-    return None
-
-
-def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
-    """Longest run in document order whose ranks move by `step` (one gap allowed per hop)."""
-    # best[rank] = (score, position) of the best chain so far ending at that rank.
-    best: dict[int, tuple[float, int]] = {}
-    previous: list[int | None] = [None] * len(group)
-    scores: list[float] = [0.0] * len(group)
-    for position, candidate in enumerate(group):
-        score, link = 1.0, None
-        for distance in range(1, MAX_RANK_GAP + 1):
-            found = best.get(candidate.rank - step * distance)
-            if found and found[0] + 1.0 - 0.6 * (distance - 1) >= score:
-                score, link = found[0] + 1.0 - 0.6 * (distance - 1), found[1]
-        scores[position], previous[position] = score, link
-        if score >= best.get(candidate.rank, (0.0, -1))[0]:
-            best[candidate.rank] = (score, position)
-    if not group:
-        return []
-    end = max(range(len(group)), key=lambda position: (scores[position], position))
-    chain = []
-    cursor: int | None = end
-    while cursor is not None:
-        chain.append(group[cursor])
-        cursor = previous[cursor]
-    return chain[::-1]
-
-
-def _chain_score(chain: list[Candidate], lines: list[Line], expected: int | None) -> float:
-    ranks = [candidate.rank for candidate in chain]
-    score = float(len(chain))
-    score -= 0.6 * sum(abs(b - a) - 1 for a, b in zip(ranks, ranks[1:], strict=False))
-    if 1 in ranks:
-        score += 0.5
-    if expected and len(chain) == expected:
-        score += 1.0
-    with_text = sum(
-        1 for a, b in zip(chain, chain[1:], strict=False)
-        if any(line.text.strip() for line in lines[a.index + 1:b.index])
-    )
-    score += with_text / len(chain)
-    if chain[0].heading_level:
-        score += 0.25
-    return score
+def _is_date(title: str) -> bool:
+    """A title that is nothing but a month and a year: the rest of a date ("25. September 2018")."""
+    date = DATE_TITLE_RE.match(title)
+    return date is not None and date.group("month").lower() in MONTHS

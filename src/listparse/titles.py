@@ -22,6 +22,7 @@ CODE_SPAN_RE = re.compile(r"`([^`]*)`")
 CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+IAL_RE = re.compile(r"\{:[^{}\n]{0,200}\}|\{#[\w-]+[^{}\n]{0,200}\}")  # kramdown/Pandoc attributes: {:target="_blank"}
 SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
 LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
@@ -87,6 +88,8 @@ def clean_markup(text: str, entities: bool = True) -> str:
         text = LINK_RE.sub(r"\1", text)
     if "<" in text:
         text = HTML_TAG_RE.sub("", CODE_TAG_RE.sub("`", text))
+    if "{" in text:
+        text = IAL_RE.sub("", text)
     if "`" in text:
         # Code spans are literal: clean around them, never inside.
         pieces = CODE_SPAN_RE.split(text)

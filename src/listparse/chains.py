@@ -1,0 +1,289 @@
+"""Choose the ranked list among a page's numbered lines.
+
+Many lines of a page start with a number: the headline ("10 Sad Anime…"),
+numbered notes, a table of contents, years, related links. The real list is
+the longest chain of lines *of one style* whose ranks step by one, up or down,
+in document order; ties (`=85` twice where places 86 and 85 are shared) and a
+missing rank are tolerated. Chains of different styles that continue each
+other are stitched (a list that changes its dress half-way), and sub-lists
+that each count from 1 are joined when the headline promises their total
+("Top 10" as "The 5 best" + "The 5 worst"). Ties go to the chain whose
+entries carry text of their own (a table of contents repeats the titles with
+nothing between them). Each chain keeps the reasons for its score, so
+`inspect` can say why a list was chosen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .ranks import Candidate
+from .read import Line
+
+HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,%])")
+WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+WORD_NUMBER_RE = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+HEADING_LEVEL_RE = re.compile(r"^\s{0,3}(#{1,6})\s")
+MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
+MAX_CHAINS = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
+
+
+@dataclass(slots=True)
+class Chain:
+    """A run of candidates that reads as one list, its score and why."""
+
+    entries: list[Candidate]
+    segments: list[int] = field(default_factory=list)  # where joined sub-lists start (positions)
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def indexes(self) -> tuple[int, ...]:
+        return tuple(candidate.index for candidate in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def headline_number(headline: str | None) -> int | None:
+    """The count a headline promises ("20 Best Heartbreaking Anime" → 20, "Top Ten Games" → 10)."""
+    if not headline:
+        return None
+    match = HEADLINE_NUMBER_RE.search(headline)
+    if match and 2 <= int(match.group(1)) <= 1000:
+        return int(match.group(1))
+    word = WORD_NUMBER_RE.search(headline)
+    return WORD_NUMBERS[word.group(1).lower()] if word else None
+
+
+def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int | None) -> list[Chain]:
+    """Every chain of two or more same-style candidates, the most list-like first.
+
+    The first is the document's list; the others are reported as warnings
+    (a second list, a table of contents, numbered notes).
+    """
+    chains: dict[tuple[int, ...], Chain] = {}
+    for group in _style_groups(candidates).values():
+        for entries in (_longest_chain(group, 1), _longest_chain(group, -1)):
+            if len(entries) >= 2:
+                chains.setdefault(tuple(c.index for c in entries), Chain(entries))
+        for joined in _joined_sub_lists(group, lines, expected):
+            chains.setdefault(joined.indexes, joined)
+    found = sorted(chains.values(), key=lambda chain: (-len(chain), chain.entries[0].index))[:MAX_CHAINS]
+    for chain in _stitched(found):
+        chains.setdefault(chain.indexes, chain)
+    for chain in chains.values():
+        _score(chain, lines, expected)
+    return sorted(chains.values(), key=lambda chain: (-chain.score, chain.entries[0].index))
+
+
+def with_uniform_members(chain: Chain, candidates: list[Candidate]) -> Chain:
+    """Add the rank badges a card list prints out of sequence ("5, 6, 5, 6"): when every entry is a
+    number alone in its own block, every such block between the first and the last is an entry."""
+    if not all(candidate.rank_only for candidate in chain.entries):
+        return chain
+    first, last = chain.entries[0].index, chain.entries[-1].index
+    style = chain.entries[0].style
+    chosen = set(chain.indexes)
+    extra = [c for c in candidates if first < c.index < last and c.style == style and c.index not in chosen]
+    if not extra:
+        return chain
+    entries = sorted([*chain.entries, *extra], key=lambda candidate: candidate.index)
+    reasons = [*chain.reasons, f"{len(extra)} more number badge(s) of the same kind between its entries "
+                               "taken as printed, out of sequence"]
+    return Chain(entries, chain.segments, chain.score, reasons)
+
+
+def _style_groups(candidates: list[Candidate]) -> dict[tuple, list[Candidate]]:
+    """Candidates by style; a tie (`=85`) joins every group it would belong to but for its prefix."""
+    groups: dict[tuple, list[Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault(candidate.style, []).append(candidate)
+    ties = [candidate for candidate in candidates if candidate.tie]
+    for style, group in groups.items():
+        if len(style) < 7:
+            continue
+        mates = [tie for tie in ties if tie.style != style and tie.style[0] == style[0] and tie.style[2:] == style[2:]]
+        if mates:
+            group.extend(mates)
+            group.sort(key=lambda candidate: candidate.index)
+    return groups
+
+
+def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
+    """Longest run in document order whose ranks move by `step`, ties and one missing rank allowed."""
+    tied = Counter(candidate.rank for candidate in group if candidate.tie)
+    best: dict[int, tuple[float, int]] = {}  # rank -> (score, position) of the best chain ending there
+    previous: list[int | None] = [None] * len(group)
+    scores: list[float] = [0.0] * len(group)
+    for position, candidate in enumerate(group):
+        score, link = 1.0, None
+        if candidate.tie:
+            found = best.get(candidate.rank)
+            if found and group[found[1]].tie and found[0] + 1.0 >= score:
+                score, link = found[0] + 1.0, found[1]
+        for distance in range(1, MAX_RANK_GAP + 1 + 2 * max(tied.values(), default=0)):
+            found = best.get(candidate.rank - step * distance)
+            if not found:
+                continue
+            missing = _missing(group[found[1]], candidate, tied)
+            if missing >= MAX_RANK_GAP:
+                continue
+            linked = found[0] + 1.0 - 0.6 * missing
+            if linked >= score:
+                score, link = linked, found[1]
+        scores[position], previous[position] = score, link
+        if score >= best.get(candidate.rank, (0.0, -1))[0]:
+            best[candidate.rank] = (score, position)
+    if not group:
+        return []
+    end = max(range(len(group)), key=lambda position: (scores[position], position))
+    chain = []
+    cursor: int | None = end
+    while cursor is not None:
+        chain.append(group[cursor])
+        cursor = previous[cursor]
+    return chain[::-1]
+
+
+def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
+    """Ranks skipped between two consecutive entries, not counting places that ties share."""
+    distance = abs(after.rank - before.rank)
+    if distance == 0:
+        return 0 if before.tie and after.tie else 1
+    free = 1 + max(tied[before.rank] - 1, 0) + max(tied[after.rank] - 1, 0)
+    return max(distance - free, 0)
+
+
+def _joined_sub_lists(group: list[Candidate], lines: list[Line], expected: int | None) -> list[Chain]:
+    """Sub-lists of one style that each count from the same rank, each under its own heading, whose
+    total is what the headline promises: one list in document order."""
+    if not expected:
+        return []
+    runs: list[list[Candidate]] = []
+    for candidate in group:
+        if runs and _continues(runs[-1], candidate):
+            runs[-1].append(candidate)
+        else:
+            runs.append([candidate])
+    found = []
+    for start in range(len(runs)):
+        total = 0
+        members: list[Candidate] = []
+        segments: list[int] = []
+        for run in runs[start:]:
+            if len(run) < 2 or run[0].rank != runs[start][0].rank:
+                break
+            if members and not _heading_between(lines, members[-1], run[0]):
+                break
+            segments.append(len(members))
+            members.extend(run)
+            total += len(run)
+            if total == expected and len(segments) > 1:
+                chain = Chain(list(members), list(segments))
+                chain.reasons.append(f"{len(segments)} sub-lists under their own headings, each counting from "
+                                     f"{run[0].rank}, together the {expected} the headline promises")
+                found.append(chain)
+            if total >= expected:
+                break
+    return found
+
+
+def _continues(run: list[Candidate], candidate: Candidate) -> bool:
+    last = run[-1]
+    if len(run) == 1:
+        return abs(candidate.rank - last.rank) == 1
+    step = 1 if run[-1].rank > run[0].rank else -1
+    return candidate.rank == last.rank + step
+
+
+def _heading_between(lines: list[Line], before: Candidate, after: Candidate) -> bool:
+    """A heading more prominent than the entries sits between two candidates."""
+    level = before.heading_level or 7
+    for line in lines[before.index + 1:after.index]:
+        heading = HEADING_LEVEL_RE.match(line.text)
+        if heading and len(heading.group(1)) < level:
+            return True
+    return False
+
+
+def _stitched(chains: list[Chain]) -> list[Chain]:
+    """Chains of different styles that continue each other ("1.–3." as h2, then "4.–7." as h3).
+
+    The longest path through chains that follow one another in the document
+    and in rank; linear in the chains kept for each, so never exponential.
+    """
+    ordered = sorted(chains, key=lambda chain: chain.entries[0].index)
+    best: list[tuple[int, int | None]] = []  # (entries on the best path ending here, previous chain)
+    for position, chain in enumerate(ordered):
+        length, link = len(chain), None
+        for earlier in range(position):
+            before = ordered[earlier]
+            if _follows(before, chain) and best[earlier][0] + len(chain) > length:
+                length, link = best[earlier][0] + len(chain), earlier
+        best.append((length, link))
+    stitched = []
+    for position, (_, link) in enumerate(best):
+        if link is None:
+            continue
+        path: list[Chain] = []
+        cursor: int | None = position
+        while cursor is not None:
+            path.append(ordered[cursor])
+            cursor = best[cursor][1]
+        path.reverse()
+        entries = [candidate for part in path for candidate in part.entries]
+        chain = Chain(entries)
+        chain.reasons.append(f"{len(path)} runs in different styles that continue each other's ranks")
+        stitched.append(chain)
+    return stitched
+
+
+def _follows(before: Chain, after: Chain) -> bool:
+    a, b = before.entries, after.entries
+    if b[0].index <= a[-1].index or before.segments or after.segments:
+        return False
+    step = 1 if a[-1].rank > a[0].rank else -1
+    return b[0].rank == a[-1].rank + step and (b[-1].rank - b[0].rank) * step > 0
+
+
+def _score(chain: Chain, lines: list[Line], expected: int | None) -> None:
+    entries = chain.entries
+    tied = Counter(candidate.rank for candidate in entries if candidate.tie)
+    bounds = [*chain.segments, len(entries)] if chain.segments else [0, len(entries)]
+    missing = sum(_missing(a, b, tied) for start, end in zip(bounds, bounds[1:], strict=False)
+                  for a, b in zip(entries[start:end], entries[start + 1:end], strict=False))
+    score = float(len(entries)) - 0.6 * missing
+    reasons = [f"{len(entries)} entries of one style ({_describe_style(entries[0])})"]
+    if missing:
+        reasons.append(f"{missing} rank(s) missing from the sequence")
+    if tied:
+        reasons.append(f"{sum(tied.values())} tied entries")
+    if any(candidate.rank == 1 for candidate in entries):
+        score += 0.5
+        reasons.append("counts to or from 1")
+    if expected and len(entries) == expected:
+        score += 1.0
+        reasons.append(f"as many entries as the headline promises ({expected})")
+    with_text = sum(1 for a, b in zip(entries, entries[1:], strict=False)
+                    if any(line.text.strip() for line in lines[a.index + 1:b.index]))
+    score += with_text / len(entries)
+    if with_text * 2 < len(entries):
+        reasons.append("entries carry little text of their own (a table of contents?)")
+    if entries[0].heading_level:
+        score += 0.25
+        reasons.append(f"entries are level-{entries[0].heading_level} headings")
+    chain.score = round(score, 3)
+    chain.reasons = reasons + chain.reasons
+
+
+def _describe_style(candidate: Candidate) -> str:
+    style = candidate.style
+    if style[0] == "table":
+        return "ranked table rows"
+    if style[0] == "trailing":
+        return "rank after the title"
+    return f"'{candidate.rank_text.strip()}'" + (" alone on its line" if candidate.rank_only else "")

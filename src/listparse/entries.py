@@ -1,0 +1,233 @@
+"""The chosen list's lines → entries: each entry's head, title, fields and description.
+
+An entry's head is the text after its rank, joined across hard line wraps as a
+reader would. The heads of all the entries together give the list's template
+(`template`): the cells every entry prints beside the name become fields, and
+what remains is read entry by entry (`titles.split_title`) for what only that
+entry prints: a year in parentheses, a "by Author", prose after a colon.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .cells import Plain, plain_text
+from .metadata import make_field, read_fields
+from .models import Entry, MetaField, Span
+from .people import find_names
+from .ranks import Candidate, match_rank_line
+from .read import Line, Text
+from .template import Template, headline_kind, infer_template, split_entry
+from .titles import clean_markup, split_title
+
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+# A line that starts a block of its own, never the continuation of a wrapped title.
+BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,4}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
+LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
+SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»")
+MAX_META_LINE = 160
+MAX_WRAPPED = 8  # lines one title may run over
+
+
+@dataclass(slots=True)
+class Head:
+    """Where an entry's head was printed: its text (line breaks kept), offset in the content, line."""
+
+    raw: str
+    offset: int
+    line: Line
+    body_start: int  # the first line of the entry's body
+    wrapped: bool  # the head ran on over more than one line
+
+
+def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> tuple[list[Entry], Template]:
+    """The entries of the chosen list, and the template their heads share."""
+    lines = text.lines
+    width = wrap_width(lines) if text.format != "html" else -1  # rendered HTML is never hard-wrapped
+    ends = [chain[position + 1].index if position + 1 < len(chain) else last_entry_end(lines, chain)
+            for position in range(len(chain))]
+    heads = [_head(lines, candidate, end, width) for candidate, end in zip(chain, ends, strict=True)]
+    plains = [plain_text(head.raw) for head in heads]
+    template = infer_template(plains, headline_kind(headline))
+    entries = [_entry(lines, candidate, head, plain, template, end)
+               for candidate, head, plain, end in zip(chain, heads, plains, ends, strict=True)]
+    return entries, template
+
+
+def wrap_width(lines: list[Line]) -> int:
+    """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
+    lengths = sorted(len(line.text.rstrip()) for line in lines if len(line.text.strip()) > 20)
+    if len(lengths) < 5:
+        return 0
+    width = lengths[int(len(lengths) * 0.9)]
+    near = sum(1 for length in lengths if width - 12 <= length <= width)
+    return width if width <= 100 and near * 3 >= len(lengths) else 0
+
+
+def _head(lines: list[Line], candidate: Candidate, end: int, width: int) -> Head:
+    """The entry's head: the text after the rank (or the line a lone rank names), joined across wraps."""
+    title_index, start = candidate.index, candidate.title_start
+    body_start = candidate.index + 1
+    if candidate.rank_only:
+        found = _title_line_for_rank(lines, candidate, end)
+        if found is not None:
+            title_index = found
+            line_text = lines[found].text
+            heading = HEADING_RE.match(line_text)
+            start = line_text.find(heading.group(2)) if heading else len(line_text) - len(line_text.lstrip())
+            if found > candidate.index:
+                body_start = found + 1
+    title_line = lines[title_index]
+    raw = title_line.text[start:].rstrip() if candidate.style[0] != "table" else candidate.title_part
+    wrapped = False
+    for following in _continuation(lines, title_index, end, width):
+        raw += "\n" + lines[following].text.rstrip()
+        body_start = max(body_start, following + 1)
+        wrapped = True
+    return Head(raw, title_line.start + start, title_line, body_start, wrapped)
+
+
+def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[int]:
+    """The lines after `index` that carry on its text: a paragraph its writer hard-wrapped at `width`.
+
+    A line carries on the one before it when that one was broken at the width (the next word would not
+    have fitted), or ran close to it and the next line starts in lower case. Text whose lines are not
+    wrapped (`width` 0) and rendered HTML (-1) never run on.
+    """
+    found: list[int] = []
+    current = lines[index].text.rstrip()
+    if width <= 0 or HEADING_RE.match(current) or current.lstrip().startswith("|"):
+        return found
+    for following in range(index + 1, min(end, index + 1 + MAX_WRAPPED)):
+        line = lines[following].text
+        stripped = line.strip()
+        if not stripped or BLOCK_START_RE.match(line) or LABEL_START_RE.match(line) or match_rank_line(line):
+            break
+        if current.endswith(SENTENCE_END) and len(current) < width - 4:
+            break
+        broke_at_width = len(current) + 1 + len(stripped.split()[0]) > width
+        if not (broke_at_width or (stripped[0].islower() and len(current) >= 0.75 * width)):
+            break
+        found.append(following)
+        current = line.rstrip()
+    return found
+
+
+def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, template: Template,
+           end: int) -> Entry:
+    split = split_entry(plain, template)
+    positions, raw_title = plain.raw_slice(head.raw, split.start, split.end)
+    parts = split_title(raw_title, head.wrapped)
+    span = Span(line=head.line.number, start=head.offset + positions[parts.start],
+                end=head.offset + positions[parts.end - 1] + 1 if parts.end > 0 else head.offset + positions[0])
+    fields = [make_field(label, value, span) for label, _raw, value in parts.extras]
+    for label, value, start, stop, shape in split.extras:
+        cell_span = Span(line=head.line.number, start=head.offset + plain.raw_start(start),
+                         end=head.offset + plain.raw_end(stop))
+        fields.append(column_field(label, value, shape, cell_span))
+    if candidate.style[0] == "table":
+        fields.extend(_table_fields(lines, candidate))
+    body = [(line.number, line.start, line.text) for line in lines[head.body_start:end] if line is not head.line]
+    block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
+    fields.extend(block_fields)
+    field_starts = sorted(field.span.start for field in block_fields)
+    prose_lines = [item for item in body if not _holds_any(item, field_starts)]
+    prose = [clean_markup(HEADING_RE.sub(r"\2", line_text)) for _, _, line_text in prose_lines]
+    description = "\n".join(part for part in [parts.description, *prose] if part)
+    return Entry(
+        rank=candidate.rank,
+        rank_text=candidate.rank_text.strip(),
+        title_raw=parts.title,
+        title=parts.title,
+        span=span,
+        text=description,
+        fields=fields,
+        names=find_names(prose_lines, parts.title),
+    )
+
+
+def column_field(label: str, value: str, shape: str, span: Span) -> MetaField:
+    """A field from a template column: typed through the label table, a count keeping its number as printed."""
+    if shape.startswith("count:"):
+        field = make_field(label, value, span)
+        if field.known:
+            return field
+        number = value.rsplit(None, 1)[0] if len(value.split()) > 1 else value
+        return field.model_copy(update={"value": number, "extra": None})
+    if shape == "year":
+        return make_field("year", value, span)
+    return make_field(label, value, span)
+
+
+def last_entry_end(lines: list[Line], chain: list[Candidate]) -> int:
+    """Where the last entry's block ends: a rule, a heading at least as prominent as it, or
+    once it is as long as the longest other entry (what follows is the article's close)."""
+    candidate = chain[-1]
+    longest = max((b.index - a.index for a, b in zip(chain, chain[1:], strict=False)), default=8)
+    for index in range(candidate.index + 1, min(len(lines), candidate.index + longest)):
+        line_text = lines[index].text
+        if RULE_RE.match(line_text):
+            return index
+        heading = HEADING_RE.match(line_text)
+        if heading and (not candidate.heading_level or len(heading.group(1)) <= candidate.heading_level):
+            return index
+    return min(len(lines), candidate.index + longest)
+
+
+def _table_fields(lines: list[Line], candidate: Candidate) -> list[MetaField]:
+    """The other cells of a ranked table row, labelled by the table's header row."""
+    line = lines[candidate.index]
+    cells = [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+    header: list[str] = []
+    for index in range(candidate.index - 1, max(-1, candidate.index - 500), -1):
+        text = lines[index].text.strip()
+        if not text.startswith("|"):
+            break
+        row = [cell.strip() for cell in text.strip("|").split("|")]
+        if row and not row[0].strip("#.) ").isdigit() and not set(row[0]) <= set("-: "):
+            header = row
+    fields = []
+    cursor = line.text.find(cells[1]) + len(cells[1]) if len(cells) > 1 else 0
+    for position, cell in enumerate(cells[2:], start=2):
+        if not cell:
+            continue
+        label = header[position] if position < len(header) and header[position] else f"column {position + 1}"
+        start = line.text.find(cell, cursor)
+        cursor = start + len(cell)
+        fields.append(make_field(label, clean_markup(cell), Span(line=line.number, start=line.start + start,
+                                                                 end=line.start + cursor)))
+    return fields
+
+
+def _holds_any(item: tuple[int, int, str], offsets: list[int]) -> bool:
+    """Whether a (line, start, text) body line holds any of the sorted offsets."""
+    position = bisect.bisect_left(offsets, item[1])
+    return position < len(offsets) and offsets[position] <= item[1] + len(item[2])
+
+
+def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> int | None:
+    """For a line that holds only a rank: the line that holds its title.
+
+    In HTML the rank badge and the title share a container (`<li>`, `<article>`):
+    the most prominent heading of that container wins. Elsewhere the title is
+    the next non-empty line.
+    """
+    rank_line = lines[candidate.index]
+    if rank_line.group is not None:
+        members = [index for index in range(max(0, candidate.index - 30), min(len(lines), candidate.index + 30))
+                   if lines[index].group == rank_line.group and index != candidate.index]
+        headings = [(len(heading.group(1)), abs(i - candidate.index), i)
+                    for i in members if (heading := HEADING_RE.match(lines[i].text))]
+        headings = [h for h in headings if not match_rank_line(lines[h[2]].text)]
+        if headings:
+            return min(headings)[2]
+        after = [i for i in members if i > candidate.index]
+        if after:
+            return after[0]
+    for index in range(candidate.index + 1, min(end, candidate.index + 4)):
+        if lines[index].text.strip():
+            return index
+    return None

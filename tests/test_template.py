@@ -1,0 +1,106 @@
+"""The template a list's entries share: columns beside the name, and which side of a dash is the name."""
+
+from __future__ import annotations
+
+import pytest
+
+from listparse.cells import plain_text, shape_of, trailing_cells
+from listparse.template import headline_kind, infer_template, split_entry
+
+
+def _split(heads: list[str], headline: str | None = None) -> list[tuple[str, dict[str, str]]]:
+    plains = [plain_text(head) for head in heads]
+    template = infer_template(plains, headline_kind(headline))
+    result = []
+    for plain in plains:
+        split = split_entry(plain, template)
+        result.append((plain.text[split.start:split.end], {label: text for label, text, *_ in split.extras}))
+    return result
+
+
+@pytest.mark.parametrize(
+    ("value", "shape"),
+    [("2008", "year"), ("2 Seasons", "count:season"), ("1 Season", "count:season"), ("22.700 Follower",
+     "count:follower"), ("873 points", "count:point"), ("19%", "percent"), ("8.5/10", "score"), ("★★★", "stars"),
+     ("$$", "price"), ("€12", "price"), ("NY", "code"), ("Kanye West", "name"), ("Portugal. The Man", "name"),
+     ("Shigatsu wa Kimi no Uso", "text"), ("Climb a mountain to get phone reception, then stay.", "prose")],
+)
+def test_cell_shapes(value, shape):
+    """A cell's shape is judged by its form alone."""
+    assert shape_of(value) == shape
+
+
+def test_markup_is_dropped_and_remembered():
+    """Links, kramdown attributes and code ticks go; the link is kept as a mark."""
+    plain = plain_text('[Ramen Ishida - NY](https://x){:target="_blank"}, 10/10, `$$`')
+    assert plain.text == "Ramen Ishida - NY, 10/10, $$"
+    assert [cell.text for cell in trailing_cells(plain)] == ["$$", "10/10", "NY"]
+    assert plain.marks[0].kind == "link"
+
+
+def test_count_columns_are_split_off():
+    """`Title (2 Seasons)` in every entry: the season count is a column named by its unit."""
+    assert _split(["Stranger Things (2 Seasons)", "Ozark (1 Season)", "Archer (7 Seasons)"]) == [
+        ("Stranger Things", {"Seasons": "2 Seasons"}), ("Ozark", {"Seasons": "1 Season"}),
+        ("Archer", {"Seasons": "7 Seasons"})]
+
+
+def test_record_columns():
+    """`Name, role (N Follower): tip` is a record: the name is the title, the rest are columns."""
+    heads = ["Ada Berg, Autorin (22.700 Follower): Ein Dreiklang",
+             "Bo Lind, Mädchen für alles, Agentur (9.525 Follower): Kurz, knapp und klar",
+             "Cem Aydin, Investor (33.700 Follower): Mut zur Lücke"]
+    titles = [title for title, _ in _split(heads)]
+    assert titles == ["Ada Berg", "Bo Lind", "Cem Aydin"]
+    assert _split(heads)[1][1] == {"details": "Mädchen für alles, Agentur", "Follower": "9.525 Follower",
+                                   "summary": "Kurz, knapp und klar"}
+
+
+def test_codes_and_scores():
+    """` - NY`, a score and a price code after a shop's name; a shop without a city keeps its whole name."""
+    heads = ["Ramen Ishida - NY, 10/10, $$", "Nakamura, 9/10, $$$", "Ippudo - NY East Village, 7.5/10, $$",
+             "Marufuku - SF, 8/10, $$"]
+    assert [title for title, _ in _split(heads)] == ["Ramen Ishida", "Nakamura", "Ippudo", "Marufuku"]
+    assert _split(heads)[2][1] == {"location": "NY East Village", "rating": "7.5/10", "price": "$$"}
+
+
+def test_a_name_with_a_comma_is_not_split_without_a_reason():
+    """`City, Country` in every entry of a travel list: the comma is part of the name."""
+    heads = ["St. Petersburg, Russia", "Paris, France", "Tokyo, Japan", "Ellensburg, Washington"]
+    assert [title for title, extras in _split(heads, "Places to travel")] == heads
+
+
+def test_subtitles_stay_in_the_title():
+    """`Title: Subtitle` in every entry is a name, not a column."""
+    heads = ["Avengers: Endgame", "Alita: Battle Angel", "Terminator: Dark Fate"]
+    assert [title for title, _ in _split(heads, "Best movies")] == heads
+
+
+def test_artist_and_album_by_emphasis():
+    """`Artist – *Album*`: the emphasised side is the title, the other the artist."""
+    heads = ["Gorillaz – *Plastic Beach*", "Kanye West – *My Beautiful Dark Twisted Fantasy*", "Envy – *Recitation*"]
+    assert _split(heads, "Best albums of 2010") == [
+        ("Plastic Beach", {"artist": "Gorillaz"}), ("My Beautiful Dark Twisted Fantasy", {"artist": "Kanye West"}),
+        ("Recitation", {"artist": "Envy"})]
+
+
+def test_artist_repeating_marks_the_creator():
+    """The side that repeats within the list is the creator."""
+    heads = ["Radiohead - Kid A", "Björk - Homogenic", "Radiohead - OK Computer", "Portishead - Dummy"]
+    assert [title for title, _ in _split(heads, "Best records")] == ["Kid A", "Homogenic", "OK Computer", "Dummy"]
+
+
+def test_description_after_a_dash_is_no_column():
+    """`**Title** – a sentence. ($7.99)`: the price is a column, the sentence a description left to the entry."""
+    heads = ["**A Short Hike** – Climb a mountain on a small island to get phone reception. ($7.99)",
+             "**Unpacking** – Unpack boxes across several moves and piece together a life. ($19.99)"]
+    assert _split(heads, "Cozy games") == [
+        ("A Short Hike – Climb a mountain on a small island to get phone reception.", {"price": "$7.99"}),
+        ("Unpacking – Unpack boxes across several moves and piece together a life.", {"price": "$19.99"})]
+
+
+def test_template_reasons_are_recorded():
+    """Each column and each decision about the head says why."""
+    template = infer_template([plain_text(h) for h in ["A (2 Seasons)", "B (4 Seasons)"]])
+    assert template.reasons == ["column 'Seasons': a count of season in parentheses in 2 of 2 entries "
+                                "(a count of Seasons)"]
