@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listparse.normalize import TITLE_RULES, normalize_title, replay
+from listparse import parse_text
+from listparse.normalize import TITLE_RULES, normalize_document, normalize_title, replay
 
 EXAMPLES = [
     # (raw, normalized, rules that fire) — development set (the seeds and the dev corpus)
@@ -34,6 +35,9 @@ EXAMPLES = [
     pytest.param("Mid\u200bsom\u00admar\x07", "Midsommar", ["tidy_white_space"], id="invisible-and-control"),
     pytest.param("Donâ€™t Look Up", "Don't Look Up", ["fix_mojibake", "straighten_quotes"], id="mojibake"),
     pytest.param("TOKYO MAGNITUDE 8.0", "Tokyo Magnitude 8.0", ["fix_shouting"], id="shouting"),
+    pytest.param("MORTAL KOMBAT II", "Mortal Kombat II", ["fix_shouting"], id="shouting-roman-numeral-kept"),
+    pytest.param("TV SPORTS: FOOTBALL", "TV Sports: Football", ["fix_shouting"], id="shouting-acronym-kept"),
+    pytest.param("LEMMINGS", "LEMMINGS", [], id="one-capital-word-alone-kept"),
     pytest.param("DAMN.", "DAMN.", [], id="short-capitals-kept"),
     pytest.param("Who Are You ?", "Who Are You?", ["fix_punctuation_spacing"], id="space-before-question"),
     pytest.param("WorldEnd", "WorldEnd", [], id="camel-case-kept"),
@@ -91,3 +95,17 @@ def test_replaying_changes_gives_the_normalized_title(raw):
     for change in changes:
         assert TITLE_RULES[change.rule](change.before) == change.after
         assert change.before != change.after
+
+
+def test_a_shouting_list_gets_title_case_word_by_word():
+    """In a list that prints every title in capitals, one-word titles are shouting too, not acronyms."""
+    document = parse_text("Top games\n\n1. LEMMINGS\n\n2. DUNE II\n\n3. SIM CITY\n\n4. GODS\n", source="a.txt")
+    normalized = normalize_document(document)
+    assert [entry.title for entry in normalized.entries] == ["Lemmings", "Dune II", "Sim City", "Gods"]
+    assert [change.rule for change in normalized.entries[0].changes] == ["fix_shouting"]
+
+
+def test_a_list_in_mixed_case_keeps_its_acronyms():
+    """One title in capitals among titles in mixed case is an acronym ("LEGO")."""
+    document = parse_text("Top toys\n\n1. LEGO\n\n2. Meccano\n\n3. Play-Doh\n", source="a.txt")
+    assert normalize_document(document).entries[0].title == "LEGO"

@@ -47,6 +47,10 @@ LETTER_RE = re.compile(r"[^\W\d_]")
 SMALL_WORDS = frozenset({"and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "per", "vs",
                          "via", "as"})
 ARTICLES = frozenset({"a", "an", "the"})
+# Words a title printed in capitals keeps in capitals when it gets title case.
+ACRONYMS = frozenset("TV UFO USA UK US EU UN NFL NBA NHL MLB FIFA UEFA FBI CIA NSA DJ PC AI NY LA DC BBC HBO MTV "
+                     "ABC CBS NBC CNN ESPN NASA WWE WWF GTA RPG FPS RTS MMO JRPG DLC VR AR OK SOS ABBA AC ID".split())
+ROMAN_NUMERAL_RE = re.compile(r"^(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
 def fix_mojibake(text: str) -> str:
@@ -106,12 +110,24 @@ def fix_punctuation_spacing(text: str) -> str:
 
 
 def fix_shouting(text: str) -> str:
-    """A title written all in capitals ("TOKYO MAGNITUDE 8.0") gets title case."""
+    """A title written all in capitals ("TOKYO MAGNITUDE 8.0") gets title case; Roman numerals and
+    common acronyms stay in capitals ("DUNE II" → "Dune II", "TV SPORTS" → "TV Sports")."""
     letters = LETTER_RE.findall(text)
-    words = WORD_RE.findall(text)
-    if len(letters) < 8 or len(words) < 2 or any(ch.islower() for ch in letters):
+    if len(letters) < 8 or len(WORD_RE.findall(text)) < 2:
         return text
-    return WORD_RE.sub(lambda match: match.group(0).capitalize(), text)
+    return fix_shouting_in_a_shouting_list(text)
+
+
+def fix_shouting_in_a_shouting_list(text: str) -> str:
+    """In a list that prints every title in capitals, a one-word title gets title case too ("LEMMINGS")."""
+    if any(ch.islower() for ch in LETTER_RE.findall(text)):
+        return text
+    return WORD_RE.sub(_title_case_word, text)
+
+
+def _title_case_word(match: re.Match) -> str:
+    word = match.group(0)
+    return word if word in ACRONYMS or ROMAN_NUMERAL_RE.match(word) else word.capitalize()
 
 
 def fix_stray_capitals(text: str) -> str:
@@ -155,11 +171,17 @@ TITLE_RULES: dict[str, Rule] = {
 }
 
 
-def normalize_title(raw: str, field: str = "title") -> tuple[str, list[Change]]:
-    """Run every title rule in order; return the result and the changes that happened."""
+def normalize_title(raw: str, field: str = "title", list_shouts: bool = False) -> tuple[str, list[Change]]:
+    """Run every title rule in order; return the result and the changes that happened.
+
+    `list_shouts` says the title's list prints (nearly) every title in capitals:
+    then even a one-word title in capitals is shouting, not an acronym.
+    """
     changes = []
     text = raw
     for name, rule in TITLE_RULES.items():
+        if list_shouts and rule is fix_shouting:
+            rule = fix_shouting_in_a_shouting_list
         fixed = rule(text)
         if fixed != text:
             changes.append(Change(field=field, rule=name, before=text, after=fixed))
@@ -181,10 +203,18 @@ def normalize_document(document: Document) -> Document:
     """Normalize every entry's title; the document is otherwise unchanged."""
     if not document.entries:
         return document
-    entries = [normalize_entry(entry) for entry in document.entries]
+    shouts = list_shouts([entry.title_raw for entry in document.entries])
+    entries = [normalize_entry(entry, shouts) for entry in document.entries]
     return document.model_copy(update={"entries": entries})
 
 
-def normalize_entry(entry: Entry) -> Entry:
-    title, changes = normalize_title(entry.title_raw)
+def list_shouts(titles: list[str]) -> bool:
+    """Whether a list prints its titles in capitals: three or more, and four in five of them."""
+    worded = [title for title in titles if len(LETTER_RE.findall(title)) >= 3]
+    shouting = sum(1 for title in worded if not any(ch.islower() for ch in title))
+    return len(worded) >= 3 and shouting * 5 >= len(worded) * 4
+
+
+def normalize_entry(entry: Entry, shouts: bool = False) -> Entry:
+    title, changes = normalize_title(entry.title_raw, list_shouts=shouts)
     return entry.model_copy(update={"title": title, "changes": changes})
