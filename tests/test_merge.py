@@ -45,6 +45,9 @@ def _groups(works) -> list[list[str]]:
         pytest.param("Madoka Magica", "Puella Magi Madoka Magica", "shortened_title", id="shortened"),
         pytest.param("Anohana", "Ano Hi Mita Hana no Namae o Boku-tachi wa Mada Shiranai", "abbreviation",
                      id="abbreviation"),
+        pytest.param("Turrican II", "Turrican 2", "same_title", id="roman-and-arabic-numerals"),
+        pytest.param("Power Monger", "Powermonger", "spacing_variant", id="spacing"),
+        pytest.param("Speedball II - Brutal Deluxe", "Speedball 2", "same_main_title", id="dash-subtitle"),
     ],
 )
 def test_variants_merge(first, second, rule):
@@ -66,6 +69,7 @@ def test_variants_merge(first, second, rule):
         pytest.param("Your Name", "Your Name Engraved Herein", id="longer-title"),
         pytest.param("Toy Story", "Toy Story 2", id="sequel-number"),
         pytest.param("Foundation", "Foundations", id="plural"),
+        pytest.param("Worms", "Worms - The Director's Cut", id="another-version"),
     ],
 )
 def test_near_misses_stay_apart(first, second):
@@ -123,6 +127,15 @@ def test_typo_is_corrected_in_the_entry_with_its_rule():
     title = works["your-lie-in-april"].title
     assert title.value == "Your Lie in April"
     assert len(title.evidence) == 3
+
+
+def test_a_number_written_another_way_is_not_a_typo():
+    """"Turrican 2" joins "Turrican II" but keeps its own spelling: a numeral is no misspelling."""
+    documents, _ = _works(_document("a.txt", "Turrican II", "Filler"), _document("b.txt", "Turrican II", "Filler 2"),
+                          _document("c.txt", "Turrican 2", "Filler Three"))
+    entry = next(d for d in documents if d.source == "c.txt").entries[0]
+    assert entry.title == "Turrican 2"
+    assert entry.work_id == "turrican-ii"
 
 
 def test_names_are_unified_within_a_work():

@@ -11,6 +11,9 @@ import re
 import unicodedata
 
 TOKEN_RE = re.compile(r"[^\W_]+")
+# Roman numerals of two letters or more are numbers ("Turrican II" is "Turrican 2"); "i", "v", "x" may be words.
+ROMAN_NUMERALS = {numeral: str(value) for value, numeral in enumerate(
+    "_ i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()) if len(numeral) >= 2}
 
 
 def title_key(title: str) -> str:
@@ -18,10 +21,11 @@ def title_key(title: str) -> str:
     return " ".join(title_tokens(title))
 
 
-def title_tokens(title: str) -> list[str]:
-    """The words of a title, case-folded, accents and apostrophes dropped."""
+def title_tokens(title: str, roman_as_digits: bool = True) -> list[str]:
+    """The words of a title, case-folded, accents and apostrophes dropped, Roman numerals as digits."""
     folded = title.casefold()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
+    tokens = TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
+    return [ROMAN_NUMERALS.get(token, token) for token in tokens] if roman_as_digits else tokens

@@ -35,7 +35,8 @@ ROMAN_RE = re.compile(r"^(?=[ivxlc]{2,}$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,
 SEQUEL_WORDS = frozenset(
     "after season seasons part chapter episode movie film returns zero origins begins rebirth revival final "
     "second third fourth 2nd 3rd 4th sequel continues again ova special specials recap reloaded "
-    "resurrection brotherhood shippuden kai next prologue epilogue arc".split())
+    "resurrection brotherhood shippuden kai next prologue epilogue arc "
+    "cut edition remastered remaster redux definitive".split())  # another version is another work
 MAX_BLOCK = 400  # a block this large is a common word, not evidence
 YEAR_TOLERANCE = 1
 
@@ -169,6 +170,7 @@ RULES_BY_BLOCK = {
     "s": lambda a, b: "shortened_title" if (_suffix_variant(a.tokens, b.tokens)
                                             or _suffix_variant(b.tokens, a.tokens)) else None,
     "a": lambda a, b: "abbreviation" if (_abbreviates(a.main, b.tokens) or _abbreviates(b.main, a.tokens)) else None,
+    "j": lambda a, b: "spacing_variant" if a.tokens != b.tokens and "".join(a.tokens) == "".join(b.tokens) else None,
 }
 
 
@@ -215,10 +217,19 @@ def _first_appearance(variant: Variant) -> tuple[str, int]:
     return variant.first
 
 
+SUBTITLE_SEPARATOR_RE = re.compile(r":|\s[-–—]\s")
+
+
+def _main_and_subtitle(title: str) -> tuple[str, str, str]:
+    """"Speedball II - Brutal Deluxe" → ("Speedball II", " - ", "Brutal Deluxe"): a colon or a spaced dash."""
+    match = SUBTITLE_SEPARATOR_RE.search(title)
+    return (title[:match.start()], match.group(), title[match.end():]) if match else (title, "", "")
+
+
 def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
     title = group.variants[0].title
     group.tokens = tuple(map(sys.intern, group.key.split()))
-    main, _, subtitle = title.partition(":")
+    main, _, subtitle = _main_and_subtitle(title)
     group.main = tuple(map(sys.intern, title_tokens(main)))
     group.subtitle = tuple(map(sys.intern, title_tokens(subtitle)))
     group.numbers = tuple(sorted(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t)))
@@ -231,7 +242,7 @@ def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None
 
 
 BOTH, LEFT, RIGHT = 0, 1, 2  # a group's side in a block: pairs are both × any, or left × right
-BLOCK_KINDS = "t1smacf"  # one kind of block per joining rule (see RULES_BY_BLOCK)
+BLOCK_KINDS = "t1smacfj"  # one kind of block per joining rule (see RULES_BY_BLOCK)
 
 
 def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
@@ -268,8 +279,8 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
                     rule = same_work_rule(groups[a], groups[b], kind)
                     if rule:
                         pairs.add((a, b, rule))
-    strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "same_main_title": 3,
-                "shortened_title": 4, "abbreviation": 5}
+    strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "spacing_variant": 2,
+                "same_main_title": 3, "shortened_title": 4, "abbreviation": 5}
     # Ties (one title in two year or kind bands) go by group order: a set's order changes from run to run.
     return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key, pair))
 
@@ -318,6 +329,8 @@ def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
             alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
             for size in range(2, len(alias) - 1):
                 add(f"a:{alias[:size]}", LEFT)
+    elif kind == "j" and sum(map(len, tokens)) >= 6:
+        add("j:" + "".join(tokens), BOTH)  # "Power Monger" and "Powermonger"
     elif kind == "c" and group.catalogue is not None:
         add(f"c:{group.catalogue.line}", BOTH)
     elif kind == "f" and group.forced:

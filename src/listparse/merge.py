@@ -337,6 +337,7 @@ def _assign_ids(works: list[tuple[str, FieldValue, FieldValue, str, int]]) -> li
 
 
 def _same_spelling(title: str, canonical: str) -> bool:
-    """Two titles that differ only in case, punctuation or a typo, not in words."""
-    a, b = title_tokens(title), title_tokens(canonical)
+    """Two titles that differ only in case, punctuation or a typo, not in words (nor in how a number is
+    written: "Turrican 2" is not a misspelt "Turrican II")."""
+    a, b = title_tokens(title, roman_as_digits=False), title_tokens(canonical, roman_as_digits=False)
     return a == b or typo_variant(a, b)
