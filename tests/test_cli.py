@@ -161,7 +161,8 @@ def test_cache_reparses_only_changed_files(in_tmp, monkeypatch):
     assert _run("ingest", ".", "--out", "o", "-q", "--cache-dir", "c").exit_code == 0
     (in_tmp / "d3.txt").write_text("L\n\n1. Changed\n\n2. B\n")
     parsed = []
-    real = pipeline.parse_text
-    monkeypatch.setattr(pipeline, "parse_text", lambda text: parsed.append(text.source) or real(text))
+    real = pipeline.parse_bytes
+    monkeypatch.setattr(pipeline, "parse_bytes",
+                        lambda data, source, sha256=None: parsed.append(source) or real(data, source, sha256))
     assert _run("ingest", ".", "--out", "o", "-q", "--cache-dir", "c").exit_code == 0
     assert parsed == ["d3.txt"]

@@ -129,14 +129,14 @@ def test_a_crash_in_one_document_does_not_sink_the_batch(tmp_path, monkeypatch):
 
     (tmp_path / "good.txt").write_text("L\n\n1. A\n\n2. B\n")
     (tmp_path / "bad.txt").write_text("L\n\n1. C\n\n2. D\n")
-    real = pipeline.parse_text
+    real = pipeline.parse_bytes
 
-    def explode(text):
-        if text.source.endswith("bad.txt"):
+    def explode(data, source, sha256=None):
+        if source.endswith("bad.txt"):
             raise RuntimeError("boom")
-        return real(text)
+        return real(data, source, sha256)
 
-    monkeypatch.setattr(pipeline, "parse_text", explode)
+    monkeypatch.setattr(pipeline, "parse_bytes", explode)
     result = run([tmp_path / "good.txt", tmp_path / "bad.txt"], IngestOptions(out=tmp_path / "out"))
     statuses = {d.source.rsplit("/", 1)[-1]: (d.status, d.message) for d in result.documents()}
     assert statuses["good.txt"] == ("ok", None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE
 
 DROPPED = "\x00"
+WIDE_BRACKETS = {"（": "(", "）": ")", "［": "[", "］": "]"}  # read as ASCII ones; offsets stay
 CODE_TICK_RE = re.compile(r"`+")
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "‘": "’", "「": "」", "『": "』"}
 # The separators that open a cell after the name.
@@ -143,6 +144,7 @@ def plain_text(raw: str) -> Plain:
             if ch == "*":
                 work[position] = DROPPED
     kept = [position for position, ch in enumerate(work) if ch != DROPPED]
+    work = [WIDE_BRACKETS.get(ch, ch) for ch in work]
     text, offsets = _collapse_space([work[position] for position in kept], kept)
     plain = Plain(text, offsets)
     plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind, delimiters)

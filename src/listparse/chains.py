@@ -19,16 +19,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .ranks import Candidate
+from .ranks import Candidate, match_rank_line
 from .read import Line
 
-HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,%])")
+HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d%]|[.,]\d)")  # not 1,000 nor 4.5 nor 74%
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 WORD_NUMBER_RE = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 HEADING_LEVEL_RE = re.compile(r"^\s{0,3}(#{1,6})\s")
 MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
 MAX_CHAINS = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
+# "And the number one reason why … is…": the lead-in to a winner printed without its number.
+FINALE_RE = re.compile(r"\b(?:number|no\.|nummer|número|numéro)[ \t]+(?:one|1|eins|uno|un)\b|(?<!\w)#1\b",
+                       re.IGNORECASE)
+FINALE_REACH = 12  # lines after the last numbered entry the lead-in may be
 
 
 @dataclass(slots=True)
@@ -52,9 +56,9 @@ def headline_number(headline: str | None) -> int | None:
     """The count a headline promises ("20 Best Heartbreaking Anime" → 20, "Top Ten Games" → 10)."""
     if not headline:
         return None
-    match = HEADLINE_NUMBER_RE.search(headline)
-    if match and 2 <= int(match.group(1)) <= 1000:
-        return int(match.group(1))
+    for match in HEADLINE_NUMBER_RE.finditer(headline):
+        if 2 <= int(match.group(1)) <= 1000 and not 1800 <= int(match.group(1)) <= 2100:
+            return int(match.group(1))  # "Bilan 2023 : notre top 10" promises 10, not 2023
     word = WORD_NUMBER_RE.search(headline)
     return WORD_NUMBERS[word.group(1).lower()] if word else None
 
@@ -97,6 +101,29 @@ def with_uniform_members(chain: Chain, candidates: list[Candidate]) -> Chain:
     return Chain(entries, chain.segments, chain.score, reasons)
 
 
+def with_unnumbered_finale(chain: Chain, lines: list[Line]) -> Chain:
+    """A countdown that stops at 2 and then says "And the number one reason is..." prints its winner
+    without a number: the paragraph after that lead-in is rank 1."""
+    entries = chain.entries
+    if len(entries) < 3 or entries[-1].rank != 2 or entries[0].rank < entries[-1].rank:
+        return chain
+    last = entries[-1].index
+    for index in range(last + 1, min(len(lines), last + FINALE_REACH)):
+        if not FINALE_RE.search(lines[index].text):
+            continue
+        following = next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].text.strip()), None)
+        if following is None or match_rank_line(lines[following].text):
+            return chain
+        text = lines[following].text
+        indent = len(text) - len(text.lstrip())
+        winner = Candidate(index=following, rank=1, rank_text="", style=entries[-1].style, title_start=indent,
+                           title_part=text.strip(), heading_level=0, rank_only=False)
+        reasons = [*chain.reasons, f"rank 1 printed without its number, after the lead-in on line "
+                                   f"{lines[index].number}"]
+        return Chain([*entries, winner], chain.segments, chain.score, reasons)
+    return chain
+
+
 def _style_groups(candidates: list[Candidate]) -> dict[tuple, list[Candidate]]:
     """Candidates by style; a tie (`=85`) joins every group it would belong to but for its prefix."""
     groups: dict[tuple, list[Candidate]] = {}
@@ -123,7 +150,7 @@ def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
         score, link = 1.0, None
         if candidate.tie:
             found = best.get(candidate.rank)
-            if found and group[found[1]].tie and found[0] + 1.0 >= score:
+            if found and found[0] + 1.0 >= score:  # tied with the entry before it
                 score, link = found[0] + 1.0, found[1]
         for distance in range(1, MAX_RANK_GAP + 1 + 2 * max(tied.values(), default=0)):
             found = best.get(candidate.rank - step * distance)
@@ -153,7 +180,7 @@ def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
     """Ranks skipped between two consecutive entries, not counting places that ties share."""
     distance = abs(after.rank - before.rank)
     if distance == 0:
-        return 0 if before.tie and after.tie else 1
+        return 0 if before.tie or after.tie else 1
     free = 1 + max(tied[before.rank] - 1, 0) + max(tied[after.rank] - 1, 0)
     return max(distance - free, 0)
 
@@ -201,13 +228,29 @@ def _continues(run: list[Candidate], candidate: Candidate) -> bool:
 
 
 def _heading_between(lines: list[Line], before: Candidate, after: Candidate) -> bool:
-    """A heading more prominent than the entries sits between two candidates."""
+    """A heading more prominent than the entries sits between two candidates: a Markdown or HTML heading
+    of a higher level, or in plain text a short line in capitals or underlined, set apart by blank lines."""
     level = before.heading_level or 7
-    for line in lines[before.index + 1:after.index]:
-        heading = HEADING_LEVEL_RE.match(line.text)
+    for index in range(before.index + 1, after.index):
+        text = lines[index].text
+        heading = HEADING_LEVEL_RE.match(text)
         if heading and len(heading.group(1)) < level:
             return True
+        if not before.heading_level and _plain_heading(lines, index):
+            return True
     return False
+
+
+def _plain_heading(lines: list[Line], index: int) -> bool:
+    text = lines[index].text.strip()
+    if not 3 <= len(text) <= 80 or text.endswith((".", ",", ";", ":")):
+        return False
+    following = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+    if following and set(following) <= set("=-~") and len(following) >= 3:
+        return True  # setext: the line under it is a rule
+    apart = (index == 0 or not lines[index - 1].text.strip()) and not following
+    letters = [ch for ch in text if ch.isalpha()]
+    return apart and len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
 def _stitched(chains: list[Chain]) -> list[Chain]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .cells import Plain, plain_text
@@ -19,6 +20,7 @@ from .models import Entry, MetaField, Span
 from .people import find_names
 from .ranks import Candidate, match_rank_line
 from .read import Line, Text
+from .slots import SlotLine, find_slots, parts_of
 from .template import Template, headline_kind, infer_template, split_entry
 from .titles import clean_markup, split_title
 
@@ -27,7 +29,7 @@ RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 # A line that starts a block of its own, never the continuation of a wrapped title.
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,4}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
-SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»")
+SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
 MAX_META_LINE = 160
 MAX_WRAPPED = 8  # lines one title may run over
 
@@ -38,9 +40,11 @@ class Head:
 
     raw: str
     offset: int
-    line: Line
+    index: int  # the title's line, in Text.lines
     body_start: int  # the first line of the entry's body
-    wrapped: bool  # the head ran on over more than one line
+
+    def line(self, lines: list[Line]) -> Line:
+        return lines[self.index]
 
 
 def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> tuple[list[Entry], Template]:
@@ -50,16 +54,46 @@ def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> t
     ends = [chain[position + 1].index if position + 1 < len(chain) else last_entry_end(lines, chain)
             for position in range(len(chain))]
     heads = [_head(lines, candidate, end, width) for candidate, end in zip(chain, ends, strict=True)]
+    ends = [_group_end(lines, head, heads[position + 1] if position + 1 < len(heads) else None, end)
+            for position, (head, end) in enumerate(zip(heads, ends, strict=True))]
     plains = [plain_text(head.raw) for head in heads]
-    template = infer_template(plains, headline_kind(headline))
-    entries = [_entry(lines, candidate, head, plain, template, end)
-               for candidate, head, plain, end in zip(chain, heads, plains, ends, strict=True)]
+    kind = headline_kind(headline)
+    template = infer_template(plains, kind)
+    regions = [(_region_start(lines, candidate, head, heads[position - 1] if position else None), end)
+               for position, (candidate, head, end) in enumerate(zip(chain, heads, ends, strict=True))]
+    slots, slot_reasons = find_slots(lines, [head.index for head in heads], regions, kind)
+    template.reasons.extend(slot_reasons)
+    entries = [_entry(lines, candidate, head, plain, template, end, slot)
+               for candidate, head, plain, end, slot in zip(chain, heads, plains, ends, slots, strict=True)]
     return entries, template
+
+
+def _region_start(lines: list[Line], candidate: Candidate, head: Head, previous: Head | None) -> int:
+    """Where an entry's lines begin: at its rank, or in HTML at the start of its own container when the
+    title comes first in it (an artist line, then the album, then the rank)."""
+    group = lines[head.index].group
+    if group is None or previous is None or lines[previous.index].group == group:
+        return min(candidate.index, head.index)
+    return previous.index + 1
+
+
+def _group_end(lines: list[Line], head: Head, following: Head | None, end: int) -> int:
+    """In HTML, an entry's lines end where the next entry's container begins (its artist line before
+    its title, say), even when the next rank is printed later."""
+    if following is None:
+        return end
+    group, next_group = lines[head.index].group, lines[following.index].group
+    if next_group is None or next_group == group:
+        return end
+    for index in range(head.index + 1, end):
+        if lines[index].group == next_group:
+            return index
+    return end
 
 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
-    lengths = sorted(len(line.text.rstrip()) for line in lines if len(line.text.strip()) > 20)
+    lengths = sorted(display_width(line.text.rstrip()) for line in lines if len(line.text.strip()) > 10)
     if len(lengths) < 5:
         return 0
     width = lengths[int(len(lengths) * 0.9)]
@@ -78,16 +112,20 @@ def _head(lines: list[Line], candidate: Candidate, end: int, width: int) -> Head
             line_text = lines[found].text
             heading = HEADING_RE.match(line_text)
             start = line_text.find(heading.group(2)) if heading else len(line_text) - len(line_text.lstrip())
-            if found > candidate.index:
-                body_start = found + 1
+            body_start = found + 1  # a rank printed after its title: the body follows the title
     title_line = lines[title_index]
     raw = title_line.text[start:].rstrip() if candidate.style[0] != "table" else candidate.title_part
-    wrapped = False
     for following in _continuation(lines, title_index, end, width):
         raw += "\n" + lines[following].text.rstrip()
         body_start = max(body_start, following + 1)
-        wrapped = True
-    return Head(raw, title_line.start + start, title_line, body_start, wrapped)
+    return Head(raw, title_line.start + start, title_index, body_start)
+
+
+def display_width(text: str) -> int:
+    """Columns a line takes in a fixed-width font: East Asian wide characters take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[int]:
@@ -106,10 +144,11 @@ def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[i
         stripped = line.strip()
         if not stripped or BLOCK_START_RE.match(line) or LABEL_START_RE.match(line) or match_rank_line(line):
             break
-        if current.endswith(SENTENCE_END) and len(current) < width - 4:
+        used = display_width(current)
+        if current.endswith(SENTENCE_END) and used < width - 4:
             break
-        broke_at_width = len(current) + 1 + len(stripped.split()[0]) > width
-        if not (broke_at_width or (stripped[0].islower() and len(current) >= 0.75 * width)):
+        broke_at_width = used + 1 + display_width(stripped.split()[0]) > width
+        if not (broke_at_width or (stripped[0].islower() and used >= 0.75 * width)):
             break
         found.append(following)
         current = line.rstrip()
@@ -117,20 +156,28 @@ def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[i
 
 
 def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, template: Template,
-           end: int) -> Entry:
+           end: int, slots: list[SlotLine]) -> Entry:
     split = split_entry(plain, template)
     positions, raw_title = plain.raw_slice(head.raw, split.start, split.end)
-    parts = split_title(raw_title, head.wrapped)
-    span = Span(line=head.line.number, start=head.offset + positions[parts.start],
+    parts = split_title(raw_title, "\n" in raw_title)  # a title that runs on over lines is prose
+    title_line = head.line(lines)
+    span = Span(line=title_line.number, start=head.offset + positions[parts.start],
                 end=head.offset + positions[parts.end - 1] + 1 if parts.end > 0 else head.offset + positions[0])
     fields = [make_field(label, value, span) for label, _raw, value in parts.extras]
     for label, value, start, stop, shape in split.extras:
-        cell_span = Span(line=head.line.number, start=head.offset + plain.raw_start(start),
+        cell_span = Span(line=title_line.number, start=head.offset + plain.raw_start(start),
                          end=head.offset + plain.raw_end(stop))
         fields.append(column_field(label, value, shape, cell_span))
     if candidate.style[0] == "table":
         fields.extend(_table_fields(lines, candidate))
-    body = [(line.number, line.start, line.text) for line in lines[head.body_start:end] if line is not head.line]
+    named = {field.name for field in fields}
+    for slot in slots:
+        if slot.label not in named:
+            fields.extend(slot_fields(lines[slot.index], slot))
+    taken = {slot.index for slot in slots}
+    body = [(line.number, line.start, line.text) for index, line in enumerate(lines[head.body_start:end],
+                                                                                head.body_start)
+            if index not in (head.index, candidate.index) and index not in taken]
     block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
     fields.extend(block_fields)
     field_starts = sorted(field.span.start for field in block_fields)
@@ -145,8 +192,22 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
         span=span,
         text=description,
         fields=fields,
-        names=find_names(prose_lines, parts.title),
+        names=find_names(sorted(prose_lines + [(lines[slot.index].number, lines[slot.index].start,
+                                                lines[slot.index].text) for slot in slots]), parts.title),
     )
+
+
+def slot_fields(line: Line, slot: SlotLine) -> list[MetaField]:
+    """The field(s) a slot line gives, each with the span of its own text."""
+    start = line.text.find(slot.text)
+    start = start if start >= 0 else len(line.text) - len(line.text.lstrip())
+    fields = []
+    for label, text in parts_of(slot):
+        offset = line.text.find(text, start)
+        offset = offset if offset >= 0 else start
+        fields.append(make_field(label, text, Span(line=line.number, start=line.start + offset,
+                                                   end=line.start + offset + len(text))))
+    return fields
 
 
 def column_field(label: str, value: str, shape: str, span: Span) -> MetaField:

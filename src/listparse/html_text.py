@@ -24,6 +24,7 @@ SKIPPED_TAGS = frozenset({
     "iframe", "button", "select", "option", "textarea", "object", "embed", "canvas", "video",
     "audio", "map", "dialog",
 })
+FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "form", "dialog"})  # kept when rendering the whole page
 BLOCK_TAGS = frozenset({
     "address", "article", "blockquote", "body", "caption", "center", "dd", "details", "div", "dl",
     "dt", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
@@ -69,12 +70,20 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
-def render_html(markup: str) -> Rendered:
-    """Render HTML to (source line, text, group) lines, with its head facts, ItemList and warnings."""
+def render_html(markup: str, whole_page: bool = False) -> Rendered:
+    """Render HTML to (source line, text, group) lines, with its head facts, ItemList and warnings.
+
+    `whole_page` keeps what looks like page furniture (navigation, sidebars, boxes whose class says
+    "related" or "hidden"): for a page whose article the furniture rules would drop.
+    """
     markup = XML_DECLARATION_RE.sub("", markup, count=1)
-    if not markup.strip():
-        return Rendered()
     warnings = []
+    if "<%" in markup or "<?" in markup:
+        markup, removed = strip_server_code(markup)
+        if removed:
+            warnings.append(f"{removed} server-side template block(s) (<% … %>, <?php … ?>) left out")
+    if not markup.strip():
+        return Rendered(warnings=warnings)
     root = _parse(markup)
     if root is None:
         # libxml2 stops at 2048 levels of nesting and drops the rest: flatten the
@@ -85,10 +94,59 @@ def render_html(markup: str) -> Rendered:
         root = _parse(markup)
         if root is None:
             return Rendered(warnings=[*warnings, "HTML could not be parsed even after flattening"])
-    renderer = _Renderer()
+    renderer = _Renderer(whole_page)
     lines, head = renderer.render(root)
+    if not whole_page and _lost_text(lines, root):
+        warnings.append("the page-furniture rules left out most of the page's text; rendered it whole")
+        renderer = _Renderer(whole_page=True)
+        lines, head = renderer.render(root)
     item_list = max([renderer.item_list, item_list_from_microdata(root)], key=len)
     return Rendered(lines, head, item_list, warnings)
+
+
+def strip_server_code(markup: str) -> tuple[str, int]:
+    """Blank out server-side template code (ASP/JSP `<% … %>`, PHP `<?php … ?>`), keeping its line
+    breaks so that every line keeps its number; also return how many blocks there were."""
+    pieces = []
+    position = removed = 0
+    while True:
+        start = _next_server_block(markup, position)
+        if start < 0:
+            break
+        closer = "%>" if markup[start + 1] == "%" else "?>"
+        end = markup.find(closer, start + 2)
+        end = len(markup) if end < 0 else end + 2
+        pieces.append(markup[position:start])
+        pieces.append("\n" * markup.count("\n", start, end))
+        position = end
+        removed += 1
+    pieces.append(markup[position:])
+    return "".join(pieces), removed
+
+
+def _next_server_block(markup: str, position: int) -> int:
+    """Where the next `<%` or `<?` (not the `<?xml` declaration) opens, or -1."""
+    while True:
+        starts = [found for found in (markup.find("<%", position), markup.find("<?", position)) if found >= 0]
+        if not starts:
+            return -1
+        start = min(starts)
+        if not markup.startswith("<?xml", start):
+            return start
+        position = start + 2
+
+
+def _lost_text(lines: list[RenderedLine], root) -> bool:
+    """The rendered lines hold under a third of the text the page shows (only checked for short renders)."""
+    rendered = sum(len(text) for _, text, _ in lines)
+    if rendered > SHORT_RENDER:
+        return False
+    visible = sum(len(text.strip()) for text in root.xpath(VISIBLE_TEXT_XPATH))
+    return visible > 2 * SHORT_RENDER // 5 and rendered * 3 < visible
+
+
+SHORT_RENDER = 2000
+VISIBLE_TEXT_XPATH = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 
 
 CONTAINER_TAG_RE = re.compile(r"</?(?:div|span|section|article|font|center|main|aside|header)\b[^>]*>",
@@ -110,7 +168,8 @@ def _parse(markup: str):
 class _Renderer:
     """Walks an lxml tree once and collects its lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, whole_page: bool = False) -> None:
+        self.whole_page = whole_page
         self.lines: list[RenderedLine] = []
         self.buffer: list[str] = []
         self.buffer_line = 0
@@ -134,6 +193,8 @@ class _Renderer:
                     walker.skip_subtree()
                     skipping_at = element
                     continue
+                if tag in ("meta", "link", "title"):  # head elements a template put in the body
+                    self._read_head_element(element)
                 if self._is_skipped(element, tag):
                     if tag == "script" and element.get("type") == "application/ld+json":
                         self._read_json_ld(element.text or "")
@@ -154,14 +215,14 @@ class _Renderer:
 
     def _is_skipped(self, element, tag: str) -> bool:
         if tag in SKIPPED_TAGS or not tag:
-            return True
+            return not (self.whole_page and tag in FURNITURE_TAGS)
         attrib = element.attrib
         if "hidden" in attrib:
             return True
         style = attrib.get("style")
         if style and HIDDEN_STYLE_RE.search(style):
             return True
-        if tag in NEVER_NOISE_TAGS:
+        if tag in NEVER_NOISE_TAGS or self.whole_page:
             return False
         tokens = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
         if not any(NOISE_TOKEN_RE.search(token) for token in tokens.split()):
@@ -223,8 +284,9 @@ class _Renderer:
         counter = self.lists[-1]
         value = _int(element.get("value"))
         number = value if value is not None else counter[0]
+        tie = value is not None and value == counter[0] - counter[1]  # <li value> repeating the last number
         counter[0] = number + counter[1]
-        return f"{number}. "
+        return f"={number}. " if tie else f"{number}. "
 
     def _add(self, text: str, element, raw: bool = False) -> None:
         if not self.buffer:
@@ -262,20 +324,24 @@ class _Renderer:
 
     def _read_head(self, head) -> None:
         for element in head.iter("title", "meta", "link", "script"):
-            tag = element.tag
-            if tag == "title" and element.text and "title" not in self.head:
+            self._read_head_element(element)
+
+    def _read_head_element(self, element) -> None:
+        """The title, an author or date meta, the canonical link, or JSON-LD."""
+        tag = element.tag
+        if tag == "title" and element.text and "title" not in self.head:
                 self.head["title"] = (SPACE_RE.sub(" ", element.text).strip(), "<title>")
-            elif tag == "meta":
-                key = (element.get("name") or element.get("property") or "").lower()
-                content = (element.get("content") or "").strip()
-                target = META_KEYS.get(key)
-                if target and content and target not in self.head:
-                    self.head[target] = (content, f"meta[{key}]")
-            elif tag == "link" and element.get("rel", "").lower() == "canonical":
-                if element.get("href") and "url" not in self.head:
-                    self.head["url"] = (element.get("href").strip(), "link[rel=canonical]")
-            elif tag == "script" and element.get("type") == "application/ld+json":
-                self._read_json_ld(element.text or "")
+        elif tag == "meta":
+            key = (element.get("name") or element.get("property") or "").lower()
+            content = (element.get("content") or "").strip()
+            target = META_KEYS.get(key)
+            if target and content and target not in self.head:
+                self.head[target] = (content, f"meta[{key}]")
+        elif tag == "link" and element.get("rel", "").lower() == "canonical":
+            if element.get("href") and "url" not in self.head:
+                self.head["url"] = (element.get("href").strip(), "link[rel=canonical]")
+        elif tag == "script" and element.get("type") == "application/ld+json":
+            self._read_json_ld(element.text or "")
 
     def _read_json_ld(self, text: str) -> None:
         """Headline, URL, date and author of an Article, and the longest ItemList."""

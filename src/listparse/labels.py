@@ -196,3 +196,14 @@ CREATOR_ROLE = {"music": "artist", "book": "author", "film": "director", "game":
 # Short codes after a title that name a platform rather than a place ("Doom - PC").
 PLATFORM_CODES = frozenset("PC MAC IOS NES SNES GBA GBC DS NDS PSP PSV PS WII WIIU XBOX XBLA PSN N64 GC "
                            "SMS MD SEGA AMIGA ST C64 DOS ZX".split())
+
+# Broadcasters and channels a show is listed with ("## Succession" then "HBO").
+NETWORKS = (
+    "ABC", "NBC", "CBS", "FOX", "The CW", "CW", "AMC", "FX", "FXX", "USA", "TNT", "TBS", "Syfy", "Bravo", "Lifetime",
+    "Comedy Central", "Adult Swim", "Cartoon Network", "Nickelodeon", "Disney Channel", "PBS", "A&E", "History",
+    "Discovery", "National Geographic", "Freeform", "Showtime", "Starz", "Epix", "Cinemax", "SundanceTV", "IFC",
+    "BBC", "BBC One", "BBC Two", "BBC Three", "BBC America", "ITV", "Channel 4", "Sky", "Sky Atlantic", "Canal+",
+    "ARTE", "ZDF", "ARD", "RTL", "ProSieben", "TF1", "France 2", "RAI", "Rai 1", "Mediaset", "TVE", "Antena 3",
+    "Movistar+", "Globo", "TV Globo", "SBT", "NHK", "Fuji TV", "TV Tokyo", "tvN", "JTBC", "KBS", "MBC", "SBS",
+    "Apple TV+", "Peacock", "Paramount+", "Amazon", "Prime Video", "Max",
+)

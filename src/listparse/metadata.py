@@ -19,8 +19,8 @@ COLUMN_SPLIT_RE = re.compile(r"\s{2,}|\t+")
 LABEL_LINE_RE = re.compile(
     r"""^\s*(?:[-*+•]\s+)?                  # optional bullet
         [*_]{0,2}\s*
-        (?P<label>[A-Za-z][\w .'’/&()-]{0,40}?)  # the label, at most a few words
-        \s*[*_]{0,2}\s*:(?!//)\s*[*_]{0,4}\s*   # colon (not of a URL), with bold on either side
+        (?P<label>[^\W\d_][\w .'’/&()-]{0,40}?)  # the label, at most a few words
+        \s*[*_]{0,2}\s*[:：](?!//)\s*[*_]{0,4}\s*  # colon (not of a URL; full-width too), bold either side
         (?P<value>\S.{0,200}?)\s*$""",
     re.VERBOSE,
 )
@@ -72,7 +72,7 @@ def read_line(number: int, offset: int, text: str) -> list[MetaField]:
         row = _label_row(number, offset, text)
         if row:
             return row
-    if ":" not in stripped[:64]:
+    if ":" not in stripped[:64] and "：" not in stripped[:64]:
         return []
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
@@ -174,7 +174,9 @@ def _looks_like_label(label: str) -> bool:
         return False
     if _is_known(label.strip()):
         return True
-    return words[0][:1].isupper() and not any(ch.isdigit() for ch in label)
+    first = words[0][:1]
+    caseless = first.isalpha() and not first.isupper() and not first.islower()  # 拝観料, not "the"
+    return (first.isupper() or caseless) and not any(ch.isdigit() for ch in label)
 
 
 def _span(number: int, offset: int, text: str, stripped: str) -> Span:

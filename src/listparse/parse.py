@@ -6,11 +6,11 @@ import logging
 import re
 from typing import Any
 
-from .chains import Chain, headline_number, ranked_chains, with_uniform_members
+from .chains import Chain, headline_number, ranked_chains, with_uniform_members, with_unnumbered_finale
 from .entries import build_entries
 from .models import Document, Entry, Located, Span
 from .ranks import Candidate, find_candidates, match_rank_line
-from .read import Line, Text
+from .read import Line, Text, read_bytes
 from .titles import clean_markup
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,17 @@ YAML_TAG_RE = re.compile(r"^!\s*")
 FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 AUTHOR_LINE_RE = re.compile(
-    r"^[>\s*_]*(?:Author|Words|Text|Written\s+by|Posted\s+by|By)[*_]*\s*[:\-–]?\s*[*_]*(?P<value>\S.{0,80}?)\s*$",
-    re.IGNORECASE)
+    r"""^[>\s*_✍️]*                                       # quote, emphasis, a pen emoji
+        (?:Author|Autor|Autora|Autorin|Auteur|Autrice|Autore|Verfasser|Words|Text|Texto|Texte|Written[ \t]+by
+          |Posted[ \t]+by|Escrito[ \t]+por|Écrit[ \t]+par|By|Por|Par|Von|Door|Af
+          |著者|作者|筆者|投稿者|執筆者|文|記者|글)(?![^\W\d_])  # a whole word
+        [*_]*[ \t]*[:：\-–]?[ \t]*[*_]*[ \t]*(?P<value>\S.{0,80}?)\s*$""",
+    re.IGNORECASE | re.VERBOSE)
+# "Posted to rec.humor by Gus Oyelaran", "Film Desk · by Marcus Grant · 11 min": a byline inside a line.
+BYLINE_RE = re.compile(r"(?:^|[\s·|—–(-])(?i:by|por|par|von|door)[ \t]+[*_\[]*(?P<value>[A-ZÀ-ÞĀ-Ž][^\n]{1,80})")
+CJK_NAME_RE = re.compile(r"^[^\s（(／/|｜・]{1,12}(?:[ \u3000][^\s（(／/|｜・]{1,12})?")
+BYLINE_LINES = 15  # a byline inside a line counts only among the first lines
+MAX_BYLINE = 160
 URL_LINE_RE = re.compile(
     r"""^[>\s*_]*(?:(?:URL|Source|Link|Canonical|Permalink)[*_]*\s*:
                   |Originally\s+(?:published|posted)\s+(?:at|on|in)\s*:?
@@ -38,6 +47,19 @@ MONTHS = frozenset("january february march april may june july august september 
                    "december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
+def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Document:
+    """Read and parse one document's bytes. A page whose furniture rules hid its list is rendered
+    whole and parsed again, rather than reported as having no list."""
+    document = parse_text(read_bytes(data, source, sha256))
+    if document.status != "no-list" or document.format != "html":
+        return document
+    whole = parse_text(read_bytes(data, source, sha256, whole_page=True))
+    if not whole.entries:
+        return document
+    note = "no list among the article's text; found one with the page rendered whole (furniture included)"
+    return whole.model_copy(update={"warnings": [note, *whole.warnings]})
+
+
 def parse_text(text: Text) -> Document:
     """Parse one decoded document; one without a ranked list gets the status "no-list"."""
     lines = text.lines
@@ -49,7 +71,7 @@ def parse_text(text: Text) -> Document:
     if marked_up and (not chains or len(marked_up) > len(chains[0])):
         chains.insert(0, marked_up)  # the page's own schema.org ItemList says more than its text
     if chains:
-        chains[0] = with_uniform_members(chains[0], candidates)
+        chains[0] = with_unnumbered_finale(with_uniform_members(chains[0], candidates), lines)
     chain = chains[0].entries if chains else []
     log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
               len(chains), len(chain))
@@ -59,7 +81,8 @@ def parse_text(text: Text) -> Document:
         "format": text.format,
         "encoding": text.encoding,
         "headline": headline,
-        "author": _located(text, front, "author", AUTHOR_LINE_RE, skip),
+        "author": _located(text, front, "author", AUTHOR_LINE_RE, skip) or _byline(
+            text, skip, chain[0].index if chain else len(lines)),
         "url": _located(text, front, "url", URL_LINE_RE, skip),
         "date": _located(text, front, "date", DATE_LINE_RE, skip),
     }
@@ -152,7 +175,8 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
 
 def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
     """A document fact from front matter, the HTML head, or a labelled line."""
-    for front_key in {"author": ("author", "authors"), "url": ("url", "canonical", "permalink"),
+    for front_key in {"author": ("author", "authors", "autor", "autora", "auteur", "autore", "autorin"),
+                      "url": ("url", "canonical", "permalink"),
                       "date": ("date", "published", "publishdate")}[key]:
         if front_key in front:
             value, line = front[front_key]
@@ -171,10 +195,38 @@ def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) 
             continue
         value = clean_markup(match.group("value"))
         if key == "author":
-            value = leading_name(value)
+            value = _author_name(value)
             if not value:
                 continue
         return _at_line(value, line, "labelled line", value if key == "author" else match.group("value"))
+    return None
+
+
+def _author_name(byline: str) -> str:
+    """The name a labelled byline starts with: "Graham Oduya, Senior Editor", "山本 健太 ／ ブログ"."""
+    name = leading_name(byline)
+    if name or not byline or byline[0].isascii():
+        return name
+    cjk = CJK_NAME_RE.match(byline)
+    return cjk.group() if cjk and cjk.group()[0].isalpha() else ""
+
+
+def _byline(text: Text, skip: int, list_start: int) -> Located | None:
+    """A byline inside one of the first lines, before the list ("Compiled by Wes Tanaka-Bright for …")."""
+    seen = 0
+    for line in text.lines[skip:list_start]:
+        if not line.text.strip():
+            continue
+        seen += 1
+        if seen > BYLINE_LINES:
+            break
+        if len(line.text) > MAX_BYLINE:
+            continue
+        match = BYLINE_RE.search(line.text)
+        if match:
+            name = leading_name(clean_markup(match.group("value")))
+            if name and " " in name:
+                return _at_line(name, line, "byline")
     return None
 
 
@@ -184,6 +236,9 @@ def leading_name(byline: str) -> str:
     for word in byline.replace("*", " ").split():
         bare = word.rstrip(",;|")
         if not NAME_WORD_RE.match(bare) or bare.lower().strip(".") in MONTHS:
+            break
+        if bare.endswith(".") and len(bare) > 3:  # "Halloran." ends a sentence; "J." and "Jr." do not
+            words.append(bare.rstrip("."))
             break
         words.append(bare)
         if bare != word or len(words) == 5:

@@ -27,8 +27,8 @@ from .errors import ListparseError, ReadError, WorkspaceError
 from .merge import Merged, merge_store
 from .models import Dataset, Document, Work
 from .normalize import normalize_document
-from .parse import parse_text
-from .read import TEXT_SUFFIXES, read_bytes, read_file
+from .parse import parse_bytes
+from .read import TEXT_SUFFIXES, read_file
 from .store import Parsed, Store
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
     try:
         data = sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
         if cache_dir is None:
-            return normalize_document(parse_text(read_bytes(data, source.name)))
+            return normalize_document(parse_bytes(data, source.name))
         from .cache import Cache
 
         cache = Cache(cache_dir)
@@ -258,7 +258,7 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
         if cached is not None:
             log.debug("%s: parsed before (cache)", source.name)
             return cached
-        document = normalize_document(parse_text(read_bytes(data, source.name, sha256)))
+        document = normalize_document(parse_bytes(data, source.name, sha256))
         cache.put(document)
         return document
     except ReadError as error:

@@ -31,7 +31,8 @@ RANK_LINE_RE = re.compile(
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
-       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+)?  # ("Common Mistake #3"), ≤ 4 words
+       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+  # ("Common Mistake #3"), ≤ 4 words,
+       (?=\#|(?:No|Nr|Number|Rank)\b|\d{1,4}[^\S\n]*[:：]))?  # only before "#", "No." or "N:"
     (?P<prefix>\#[^\S\n]?                               # "#1"
       |(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\.?[^\S\n]*  # "No. 1", "Platz 1"
       |\((?=\d{1,4}\))                                  # "(1)"
@@ -161,8 +162,8 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
     if _is_date(title_clean):
         return None  # "25. September 2018": a date line, not an entry
     rank = rank_value(token)
-    if rank is None:
-        return None
+    if rank is None or (label and rank > 500):
+        return None  # "Bilan ciné 2023 : notre top 10" is a headline with a year, not "Mistake #3:"
     sep_kind = (sep or "").strip().replace("\\", "")
     sep_kind = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}.get(sep_kind, sep_kind)
     numeral = "roman" if roman else "glyph" if glyph else ""
@@ -173,7 +174,7 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
         not title_clean,
-        numeral + (match.group("suffix") or "").strip()[:1],
+        numeral + (match.group("suffix") or "").lstrip(".").strip()[:1],
     )
     start = match.start("prefix") if prefix else match.start("tie") if match.group("tie") else match.start("rank")
     end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if match.group("suffix") else 0,

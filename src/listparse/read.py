@@ -24,6 +24,8 @@ TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown"
 NEWLINE_RE = re.compile(r"\r\n?|\u2028|\u2029")
 HTML_SNIFF_RE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
                            re.IGNORECASE | re.DOTALL)
+# A page of server-side template source: ASP.NET/JSP directives, PHP, ASP.NET content blocks.
+SERVER_PAGE_RE = re.compile(r"\A\s*(?:<%[@=]?|<\?php\b|<asp:)", re.IGNORECASE)
 # A raw HTML block inside Markdown starts with one of these tags (CommonMark's type 6).
 MD_HTML_BLOCK_RE = re.compile(
     r"^\s{0,3}<(?:ul|ol|li|div|table|section|article|figure|blockquote|h[1-6]|p|dl|details)\b",
@@ -74,19 +76,21 @@ def read_file(path: Path, name: str) -> bytes:
         raise ReadError(name, "unreadable", error.strerror or str(error)) from None
 
 
-def read_bytes(data: bytes, source: str, sha256: str | None = None) -> Text:
-    """Decode `data` (named `source`; `sha256` its hash, if known) and lay it out as lines."""
+def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: bool = False) -> Text:
+    """Decode `data` (named `source`; `sha256` its hash, if known) and lay it out as lines.
+
+    `whole_page`: render an HTML page with its furniture (see `html_text.render_html`)."""
     if not data.strip():
         raise ReadError(source, "empty", "file is empty" if not data else "file holds only white space")
     suffix_format = TEXT_SUFFIXES.get(Path(source).suffix.lower())
     text, encoding, warnings = decode(data, source, is_html=suffix_format == "html")
     text = NEWLINE_RE.sub("\n", text)
     fmt = suffix_format or sniff_format(text)
-    if fmt != "html" and HTML_SNIFF_RE.match(text):
+    if fmt != "html" and (HTML_SNIFF_RE.match(text) or SERVER_PAGE_RE.match(text)):
         fmt = "html"
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
-        page = render_html(text)
+        page = render_html(text, whole_page)
         return Text(source, fmt, encoding, sha256, _place(page.lines), page.head, warnings + page.warnings,
                     page.item_list)
     return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)

@@ -30,6 +30,8 @@ LEAD_SEPARATORS = (" – ", " — ", " - ", " by ")
 SERVICES = frozenset(service.lower() for service in STREAMING_SERVICES)
 WORD_RE = re.compile(r"[^\W\d_]+")
 MAX_COLUMNS = 6
+# Separators a text column may look past other separators for, and those it may not swallow.
+SEARCHED = {"colon": (": ",), "dash": (": ", " - ", " – ", " — "), "pipe": (": ", " | ")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,23 +141,40 @@ def _columns(heads: list[Plain], kind: str | None, reasons: list[str]) -> list[C
         reasons.append(f"column {label!r}: {_describe(sep, shape)} in {len(taken)} of {total} entries ({reason})")
         for position, cell in taken:
             ends[position] = start_of(heads[position], cell)
-    if pending and not any(_is_data(column.shape) for column in columns):
-        reasons.append(f"columns from {columns[pending[0]].label!r} inwards dropped: text cells with no data "
-                       "column beside them are part of the name")
-        del columns[pending[0]:]
+    return _justified(columns, pending, reasons)
+
+
+def _justified(columns: list[Column], pending: list[int], reasons: list[str]) -> list[Column]:
+    """Keep the text columns that data columns justify: a tail after a colon when data comes before it
+    (`(N Follower): tip`), other text when the entries hold data anywhere; cut at the first that is not."""
+    anchors = [position for position, column in enumerate(columns) if _is_data(column.shape)
+               or column.shape == "code"]
+    for position in pending:
+        column = columns[position]
+        inward = any(anchor > position for anchor in anchors)
+        if inward or (anchors and column.sep != "colon"):
+            continue
+        reasons.append(f"columns from {column.label!r} inwards dropped: "
+                       + ("a colon before data is a subtitle, part of the name" if anchors else
+                          "text cells with no data column beside them are part of the name"))
+        return columns[:position]
     return columns
 
 
 def _cell_for(head: Plain, end: int, column: Column) -> Cell | None:
-    """The cell of one head, ending at `end`, that fills a column; text columns look past other separators
-    (`: tip, with a comma`) for their own."""
+    """The cell of one head, ending at `end`, that fills a column; a colon or dash column looks past
+    weaker separators (`: a tip, with a comma`) for its own."""
     cell = cell_before(head, end)
     if cell is not None and _fits(cell, column.sep, column.shape):
         return cell
-    if _is_data(column.shape) or column.sep in ("paren", "bracket"):
+    if _is_data(column.shape) or column.sep not in SEARCHED:
         return None
     cell = cell_before(head, end, column.sep)
-    return cell if cell is not None and not _is_data(cell.shape) else None
+    if cell is None or _is_data(cell.shape) or any(ch in cell.text for ch in "()[]"):
+        return None
+    if any(sep in cell.text for sep in SEARCHED[column.sep]):
+        return None  # it would swallow a separator as strong as its own
+    return cell
 
 
 def _signature(cell: Cell) -> tuple[str, str]:
@@ -193,6 +212,12 @@ def _label(sep: str, shape: str, values: list[str], kind: str | None) -> tuple[s
     repeated = len(lowered) <= 0.6 * len(values)
     if repeated and sep in ("dash", "pipe", "at", "bracket"):
         return "location" if all(len(value.split()) <= 3 for value in values) else "details", "values that repeat"
+    if sep in ("paren", "bracket"):
+        if sum(is_name(value) for value in values) >= 0.7 * len(values) and kind in CREATOR_ROLE:
+            return CREATOR_ROLE[kind], f"names of people in parentheses beside {kind} titles"
+        if sum("/" in value or "&" in value for value in values) >= 0.5 * len(values):
+            return "credits", "names joined by '/' or '&' in parentheses beside most names"
+        return "alternative title", "another name in parentheses beside most names"
     return None, "text beside data columns: the entries are records"
 
 

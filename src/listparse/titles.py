@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .labels import KIND_WORDS, MEDIA_FORMAT_WORDS, STREAMING_SERVICES
@@ -34,6 +35,12 @@ YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
 QUOTED_RE = re.compile(r"^([\"“„«])(?P<inner>[^\"“”„«»]{1,200})([\"”“»])")  # "Title" or “Title”
 PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
+NUMBER_RE = re.compile(r"^\d{1,6}$")
+VERSION_WORDS = frozenset("part season chapter volume vol episode book edition version cut remastered extended "
+                          "uncut director's special deluxe trilogy collection series".split())
+OTHER_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI",
+                 "DEVANAGARI")
+LEAD_IN_RE = re.compile(r"(?<=[.!?)])\s+([A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s*$")  # "… (tm).  Bonus:"
 LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
 RATING_RE = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
 SERVICE_SUFFIX_RE = re.compile(
@@ -76,7 +83,9 @@ def split_title(part: str, continues: bool = False) -> TitleParts:
     offset = body.find(stripped) if stripped else 0
     body = stripped
     extras: list[tuple[str, str, str]] = []
+    body, lead_in = _split_lead_in(body)
     body, description = _split_prose(body, continues)
+    description = " ".join(part for part in (description, lead_in) if part)
     body = _strip_trailing_extras(body, extras)
     title = clean_markup(body, entities=False)
     return TitleParts(title, offset, offset + len(body), extras, description)
@@ -156,6 +165,14 @@ def _read_remainder(rest: str, parts: TitleParts) -> None:
     parts.description = clean_markup(rest.lstrip(":.–—- "))
 
 
+def _split_lead_in(body: str) -> tuple[str, str]:
+    """`A full sentence. Bonus:` → the sentence, and the lead-in to what follows it."""
+    lead_in = LEAD_IN_RE.search(body)
+    if not lead_in:
+        return body, ""
+    return body[:lead_in.start()].rstrip(), lead_in.group(1).strip()
+
+
 def _split_prose(body: str, continues: bool) -> tuple[str, str]:
     """`Title: running prose…` or `Title – running prose.` → (Title, prose), only when what follows
     reads as prose."""
@@ -226,7 +243,21 @@ def _paren_extra(inner: str) -> tuple[str, str, str] | None:
         return ("format", raw, inner)
     if len(inner.split()) >= 6:
         return ("comment", raw, inner)
+    if NUMBER_RE.match(inner):
+        return ("number", raw, inner)  # "Georgia (52)": first-place votes, a count, a seed
+    if _reads_as_other_name(inner):
+        return ("alternative title", raw, inner)
     return None
+
+
+def _reads_as_other_name(inner: str) -> bool:
+    """"(Shigatsu wa Kimi no Uso)", "(千と千尋の神隠し)": another name of the work, in another language or script."""
+    words = inner.split()
+    if any(ch.isdigit() for ch in inner) or any(word.lower() in VERSION_WORDS for word in words):
+        return False
+    if not inner.isascii() and any(unicodedata.name(ch, "").startswith(OTHER_SCRIPTS) for ch in inner):
+        return True
+    return len(words) >= 3 and words[0][:1].isupper() and sum(word[:1].isupper() for word in words) >= 2
 
 
 def _pipe_extra(text: str) -> tuple[str, str, str]:
