@@ -35,9 +35,27 @@ def test_entries_csv_matches_golden(path, file_regression):
 
 
 EXPECTED = sorted(FIXTURES.glob("*.expected.json"))
+# Shapes the parser does not read yet, each a strict xfail: fixing one makes its test pass loudly.
+KNOWN_GAPS = {
+    "39-md-books-by-author": "one entry of a 'Title by Author' list prints 'Title, Author' instead",
+    "63-md-no-label-pizza-slices": "'Name, Neighbourhood': nothing tells the place apart from a name's own comma",
+    "64-number-label-radio-transcript": "ranks behind a transcript time stamp ('[00:12:40] Number 8:')",
+}
+FIELD_GAPS = {
+    "42-md-setext-rank-dash": "facts under a setext heading printed as a 'label value' run-in line",
+    "61-html-dl-boulangeries-fr": "a <dl> whose <dd> holds the rating as prose",
+    **KNOWN_GAPS,  # their entries are not found as labelled, so neither are their fields
+}
 
 
-@pytest.mark.parametrize("expected_path", EXPECTED, ids=[p.name.split(".")[0] for p in EXPECTED])
+def _labelled(paths: list[Path], gaps: dict[str, str]) -> list:
+    return [pytest.param(path, id=path.name.split(".")[0],
+                         marks=[pytest.mark.xfail(strict=True, reason=gaps[stem])] if (
+                             stem := path.name.removesuffix(".expected.json")) in gaps else [])
+            for path in paths]
+
+
+@pytest.mark.parametrize("expected_path", _labelled(EXPECTED, KNOWN_GAPS))
 def test_fixture_parses_as_labelled(expected_path):
     """Ranks, titles, order, headline, author and URL match the hand-written labels."""
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
@@ -50,6 +68,27 @@ def test_fixture_parses_as_labelled(expected_path):
     for key in ("headline", "author", "url"):
         found = getattr(document, key)
         assert (found.value if found else None) == expected.get(key), key
+
+
+@pytest.mark.parametrize("expected_path", _labelled([path for path in EXPECTED if any(
+    entry.get("fields") for entry in json.loads(path.read_text(encoding="utf-8"))["entries"])], FIELD_GAPS))
+def test_fixture_fields_as_labelled(expected_path):
+    """Every labelled datum printed beside an entry's name is one of that entry's fields, as printed."""
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    stem = expected_path.name.removesuffix(".expected.json")
+    document = _parse(next(p for p in FIXTURES.glob(stem + ".*") if not p.name.endswith(".json")))
+    found = {(entry.rank, entry.title_raw): entry for entry in document.entries}
+    missing = []
+    for labelled in expected["entries"]:
+        entry = found.get((labelled["rank"], labelled["title"]))
+        printed = [text for field in (entry.fields if entry else []) for text in (field.raw, _as_text(field.value))]
+        missing += [f"#{labelled['rank']} {label}={value!r}" for label, value in labelled.get("fields", {}).items()
+                    if not any(value in text or (text and text in value) for text in printed)]
+    assert not missing
+
+
+def _as_text(value) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value if value is not None else "")
 
 
 WEB_EXPECTED = sorted((FIXTURES / "web").glob("*.expected.json"))
