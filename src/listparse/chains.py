@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from .ranks import Candidate, match_rank_line
 from .read import Line
 
-HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d%]|[.,]\d)")  # not 1,000 nor 4.5 nor 74%
+# A count, not 1,000, 4.5, 74%, 23/24 nor an ordinal ("nach dem 10. Spieltag").
+HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,/])(\d{1,4})(?![\d%]|[.,/]\d|\.\s)")
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 WORD_NUMBER_RE = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 HEADING_LEVEL_RE = re.compile(r"^\s{0,3}(#{1,6})\s")
 MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
 MAX_CHAINS = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
+CHAINS_PER_STYLE = 4  # the list, its table of contents, notes, a related box: in one style
 # "And the number one reason why … is…": the lead-in to a winner printed without its number.
 FINALE_RE = re.compile(r"\b(?:number|no\.|nummer|número|numéro)[ \t]+(?:one|1|eins|uno|un)\b|(?<!\w)#1\b",
                        re.IGNORECASE)
@@ -71,8 +73,8 @@ def ranked_chains(candidates: list[Candidate], lines: list[Line], expected: int 
     """
     chains: dict[tuple[int, ...], Chain] = {}
     for group in _style_groups(candidates).values():
-        for entries in (_longest_chain(group, 1), _longest_chain(group, -1)):
-            if len(entries) >= 2:
+        for step in (1, -1):
+            for entries in _chains_of(group, step):
                 chains.setdefault(tuple(c.index for c in entries), Chain(entries))
         for joined in _joined_sub_lists(group, lines, expected):
             chains.setdefault(joined.indexes, joined)
@@ -138,6 +140,21 @@ def _style_groups(candidates: list[Candidate]) -> dict[tuple, list[Candidate]]:
             group.extend(mates)
             group.sort(key=lambda candidate: candidate.index)
     return groups
+
+
+def _chains_of(group: list[Candidate], step: int) -> list[list[Candidate]]:
+    """The longest chains of one style, one after another: a table of contents or numbered notes in
+    the list's own style make chains of their own, and the best of them is chosen by its score."""
+    found = []
+    remaining = group
+    for _ in range(CHAINS_PER_STYLE):
+        chain = _longest_chain(remaining, step)
+        if len(chain) < 2:
+            break
+        found.append(chain)
+        taken = {candidate.index for candidate in chain}
+        remaining = [candidate for candidate in remaining if candidate.index not in taken]
+    return found
 
 
 def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
@@ -314,7 +331,7 @@ def _score(chain: Chain, lines: list[Line], expected: int | None) -> None:
     with_text = sum(1 for a, b in zip(entries, entries[1:], strict=False)
                     if any(line.text.strip() for line in lines[a.index + 1:b.index]))
     score += with_text / len(entries)
-    if with_text * 2 < len(entries):
+    if with_text * 2 < len(entries) and entries[0].style[0] != "table":
         reasons.append("entries carry little text of their own (a table of contents?)")
     if entries[0].heading_level:
         score += 0.25

@@ -23,7 +23,7 @@ from .store import field_columns_of
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
-                    "order", "entries", "status", "message", "warnings"]
+                    "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
 
 
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
@@ -93,7 +93,8 @@ def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
         "url": document.url.value if document.url else None,
         "date": document.date.value if document.date else None,
         "order": document.order, "entries": entries, "status": document.status,
-        "message": document.message, "warnings": len(document.warnings),
+        "message": document.message, "confidence": document.confidence,
+        "confidence_reasons": "; ".join(document.confidence_reasons), "warnings": len(document.warnings),
     } for document, entries in documents))
 
 

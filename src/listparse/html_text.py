@@ -170,6 +170,7 @@ class _Renderer:
 
     def __init__(self, whole_page: bool = False) -> None:
         self.whole_page = whole_page
+        self.cells = 0  # data cells open around the text being collected
         self.lines: list[RenderedLine] = []
         self.buffer: list[str] = []
         self.buffer_line = 0
@@ -234,6 +235,9 @@ class _Renderer:
         if tag in CELL_TAGS and _is_simple_cell(element):
             # A data cell joins its row's line: "| 1 | Final Fantasy VI | 1994 | SNES |".
             self._add("| " if not self.buffer else " | ", element, raw=True)
+            self.cells += 1
+        elif self.cells and (tag in BLOCK_TAGS or tag == "br"):
+            self._add(" ", element, raw=True)  # a paragraph inside a data cell stays in its cell
         elif tag in BLOCK_TAGS or tag == "br":
             self._flush()
         if tag in GROUP_TAGS:
@@ -266,6 +270,9 @@ class _Renderer:
         if tag == "tr" and self.buffer and self.buffer[0].startswith("|"):
             self._add(" |", element, raw=True)
         if tag in CELL_TAGS and _is_simple_cell(element):
+            self.cells -= 1
+            return
+        if self.cells and tag in BLOCK_TAGS:
             return
         if tag in BLOCK_TAGS:
             self._flush()
@@ -391,8 +398,13 @@ def _json_ld_items(data):
 
 
 def _is_simple_cell(element) -> bool:
-    """A table cell with no block inside it (a data cell, not a layout cell)."""
-    return not any(child.tag in BLOCK_TAGS for child in element)
+    """A data cell, not a layout cell: no table, list or heading inside it, at most a paragraph or two."""
+    blocks = [child for child in element if child.tag in BLOCK_TAGS]
+    return not blocks or (len(blocks) <= 2 and all(child.tag in CELL_PARAGRAPHS and not any(
+        grandchild.tag in BLOCK_TAGS for grandchild in child) for child in blocks))
+
+
+CELL_PARAGRAPHS = frozenset({"p", "div", "center"})
 
 
 def _int(value: str | None) -> int | None:

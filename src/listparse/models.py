@@ -94,6 +94,9 @@ class Document(Model):
     url: Located | None = None
     date: Located | None = None
     order: Order | None = None
+    confidence: float | None = None  # 0-1, how much to trust the parse; None when nothing was parsed
+    confidence_reasons: list[str] = []  # what lowered it, with how much each took off
+    decisions: list[str] = []  # why this list was chosen and how its titles were split
     entries: list[Entry] = []
     warnings: list[str] = []
 

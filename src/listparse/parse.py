@@ -7,10 +7,12 @@ import re
 from typing import Any
 
 from .chains import Chain, headline_number, ranked_chains, with_uniform_members, with_unnumbered_finale
+from .confidence import assess, lowered, table_rival_columns
 from .entries import build_entries
 from .models import Document, Entry, Located, Span
 from .ranks import Candidate, find_candidates, match_rank_line
 from .read import Line, Text, read_bytes
+from .template import Template
 from .titles import clean_markup
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,10 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Document
     if not whole.entries:
         return document
     note = "no list among the article's text; found one with the page rendered whole (furniture included)"
-    return whole.model_copy(update={"warnings": [note, *whole.warnings]})
+    confidence, reasons = lowered(whole.confidence, 0.15, "the list was found only with the page rendered whole",
+                                  whole.confidence_reasons)
+    return whole.model_copy(update={"warnings": [note, *whole.warnings], "confidence": confidence,
+                                    "confidence_reasons": reasons})
 
 
 def parse_text(text: Text) -> Document:
@@ -91,13 +96,33 @@ def parse_text(text: Text) -> Document:
             f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
         return Document(**found, status="no-list", message=reason, warnings=text.warnings)
     entries, template = build_entries(text, chain, headline.value if headline else None)
+    expected = headline_number(headline.value if headline else None)
+    rows = [lines[candidate.index].text for candidate in chain] if chain[0].style[0] == "table" else []
+    confidence, reasons = assess(chains[0], chains[1:], template, entries, expected, table_rival_columns(rows))
     return Document(
         **found,
         order="descending" if chain[0].rank > chain[-1].rank else "ascending",
+        confidence=confidence,
+        confidence_reasons=reasons,
+        decisions=_decisions(lines, chains, template),
         entries=entries,
         warnings=[*text.warnings, *_skipped_warnings(lines, candidates, chain),
                   *_other_list_warnings(lines, chains), *_unknown_label_warnings(entries)],
     )
+
+
+def _decisions(lines: list[Line], chains: list[Chain], template: Template) -> list[str]:
+    """Why this list was chosen over the others, and how its titles were read."""
+    chosen = chains[0]
+    first, last = lines[chosen.entries[0].index].number, lines[chosen.entries[-1].index].number
+    decisions = [f"list: lines {first}-{last}, score {chosen.score}: " + "; ".join(chosen.reasons)]
+    taken = set(chosen.indexes)
+    for other in chains[1:4]:
+        if len(other) >= 2 and not taken & set(other.indexes):
+            start, end = lines[other.entries[0].index].number, lines[other.entries[-1].index].number
+            decisions.append(f"not chosen: lines {start}-{end}, score {other.score}: " + "; ".join(other.reasons))
+    decisions.extend(f"titles: {reason}" for reason in template.reasons)
+    return decisions
 
 
 def _item_list_chain(text: Text, skip: int) -> Chain | None:

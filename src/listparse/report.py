@@ -45,6 +45,11 @@ def show_document(document: Document, out: Console) -> None:
             out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)})[/dim]")
     if document.order:
         out.print(f"  order     {document.order}, {len(document.entries)} entries")
+    if document.confidence is not None:
+        doubts = "; ".join(document.confidence_reasons) or "nothing lowered it"
+        out.print(f"  confidence {document.confidence:.2f}  [dim]({_e(doubts)})[/dim]")
+    for decision in document.decisions:
+        out.print(f"  [cyan]why[/cyan] {_e(decision)}")
     if document.entries:
         table = Table(show_lines=False, pad_edge=False)
         for column in ("rank", "title", "fields", "line"):

@@ -134,11 +134,14 @@ def _columns(heads: list[Plain], kind: str | None, reasons: list[str]) -> list[C
             reasons.append(f"not a column: {_describe(sep, shape)} (a description)")
             break
         label, reason = _label(sep, shape, [cell.text for _, cell in taken], kind)
+        described = f"{_describe(sep, shape)} in {len(taken)} of {total} entries"
         if label is None:
             pending.append(len(columns))
             label = "summary" if sep == "colon" else "details"
+            reasons.append(f"column {label!r}? {described}: kept only if data columns stand beside it")
+        else:
+            reasons.append(f"column {label!r}: {described} ({reason})")
         columns.append(Column(sep, shape, label, len(taken)))
-        reasons.append(f"column {label!r}: {_describe(sep, shape)} in {len(taken)} of {total} entries ({reason})")
         for position, cell in taken:
             ends[position] = start_of(heads[position], cell)
     return _justified(columns, pending, reasons)
@@ -153,6 +156,8 @@ def _justified(columns: list[Column], pending: list[int], reasons: list[str]) ->
         column = columns[position]
         inward = any(anchor > position for anchor in anchors)
         if inward or (anchors and column.sep != "colon"):
+            reasons.append(f"column {column.label!r} kept: the entries are records, with data beside it "
+                           f"({', '.join(repr(columns[anchor].label) for anchor in anchors)})")
             continue
         reasons.append(f"columns from {column.label!r} inwards dropped: "
                        + ("a colon before data is a subtitle, part of the name" if anchors else
@@ -218,7 +223,7 @@ def _label(sep: str, shape: str, values: list[str], kind: str | None) -> tuple[s
         if sum("/" in value or "&" in value for value in values) >= 0.5 * len(values):
             return "credits", "names joined by '/' or '&' in parentheses beside most names"
         return "alternative title", "another name in parentheses beside most names"
-    return None, "text beside data columns: the entries are records"
+    return None, ""
 
 
 def _fits(cell: Cell, sep: str, shape: str) -> bool:
