@@ -81,4 +81,4 @@ def test_unknown_label_is_kept_under_its_own_name():
 )
 def test_prose_is_not_metadata(line):
     """Sentences give no fields."""
-    assert read_line(1, 0, line) == []
+    assert read_line(1, 0, line) == ()

@@ -273,6 +273,9 @@ def _sep_kind(sep: str) -> str:
 
 def _collapse_space(chars: list[str], offsets: list[int]) -> tuple[str, list[int]]:
     """Runs of white space become one space; leading and trailing space go."""
+    joined = "".join(chars)
+    if joined.isprintable() and "  " not in joined and joined == joined.strip():
+        return joined, offsets  # nothing to collapse: most heads
     text: list[str] = []
     kept: list[int] = []
     for ch, offset in zip(chars, offsets, strict=True):
@@ -294,7 +297,9 @@ def _plain_position(offsets: list[int], raw_position: int) -> int:
 
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Quoted stretches of the plain text ("Bohemian Rhapsody", «Amélie»)."""
-    found = []
+    found: list[tuple[int, int]] = []
+    if not any(quote in text for quote in QUOTE_PAIRS):
+        return found
     position = 0
     while position < len(text):
         closer = QUOTE_PAIRS.get(text[position])

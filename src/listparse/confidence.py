@@ -18,6 +18,7 @@ from .models import Entry
 from .template import Template
 
 TRAILING_DATA_RE = re.compile(r"\((?:[^()]*\d[^()]*)\)\s*$|\s[-–—|]\s*\S+\s*$")  # "(28 Pkt)", " - NY" left in
+NOT_ALNUM_RE = re.compile(r"[\W_]+")
 RIVAL_SHARE = 0.8  # another list scoring this share of the chosen one's score is a real rival
 LONG_TITLE_WORDS = 14
 
@@ -109,7 +110,7 @@ def _rival(chosen: Chain, others: list[Chain]) -> Chain | None:
 
 
 def _key(title: str) -> str:
-    return "".join(ch for ch in title.casefold() if ch.isalnum())
+    return NOT_ALNUM_RE.sub("", title.casefold())
 
 
 def table_rival_columns(rows: list[str]) -> int:

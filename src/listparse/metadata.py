@@ -9,6 +9,7 @@ through the table in `labels.py`; an unknown label keeps its own name.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA
@@ -53,8 +54,14 @@ def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
     return fields
 
 
-def read_line(number: int, offset: int, text: str) -> list[MetaField]:
-    """The fields one line states, or an empty list when it is prose."""
+@functools.lru_cache(maxsize=2048)
+def read_line(number: int, offset: int, text: str) -> tuple[MetaField, ...]:
+    """The fields one line states, or none when it is prose (remembered: the entry's block and the
+    slots beside its title ask about the same lines)."""
+    return tuple(_read_line(number, offset, text))
+
+
+def _read_line(number: int, offset: int, text: str) -> list[MetaField]:
     stripped = text.strip()
     if not stripped or len(stripped) > 250:
         return []

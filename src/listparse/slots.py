@@ -82,26 +82,29 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     after = [index for index in range(title + 1, min(end, title + 16)) if lines[index].text.strip()][:REACH]
     for offset, index in [*((position - len(before), index) for position, index in enumerate(before)),
                           *((position + 1, index) for position, index in enumerate(after))]:
-        raw = lines[index].text
-        text = _short(raw)
+        text = _short(lines[index])
         if text:
+            raw = lines[index].text
             heading = HEADING_RE.match(raw)
             dress = (len(heading.group(1)) if heading else 0, bool(BULLET_RE.match(raw)))
             found[(offset, dress)] = (index, text)
     return found
 
 
-def _short(raw: str) -> str:
+def _short(line: Line) -> str:
     """The text of a line short enough to be a datum, or "" (prose, a field line, a rank, a link)."""
+    raw = line.text
     stripped = raw.strip()
-    if not stripped or len(stripped) > MAX_SLOT_LINE + 20 or match_rank_line(raw) or read_line(0, 0, raw):
+    if not stripped or len(stripped) > MAX_SLOT_LINE + 20:
         return ""
     text = clean_markup(BULLET_RE.sub("", HEADING_RE.sub("", stripped)))
     if not text or len(text) > MAX_SLOT_LINE or len(text.split()) > MAX_SLOT_WORDS:
         return ""
     if text.endswith(SENTENCE_END) and shape_of(text) not in ("name", "year"):
         return ""
-    return text if any(ch.isalnum() for ch in text) else ""
+    if not any(ch.isalnum() for ch in text) or match_rank_line(raw) or read_line(line.number, line.start, raw):
+        return ""
+    return text
 
 
 def parts_of(slot: SlotLine) -> list[tuple[str, str]]:
