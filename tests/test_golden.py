@@ -42,8 +42,6 @@ KNOWN_GAPS = {
     "64-number-label-radio-transcript": "ranks behind a transcript time stamp ('[00:12:40] Number 8:')",
 }
 FIELD_GAPS = {
-    "42-md-setext-rank-dash": "facts under a setext heading printed as a 'label value' run-in line",
-    "61-html-dl-boulangeries-fr": "a <dl> whose <dd> holds the rating as prose",
     **KNOWN_GAPS,  # their entries are not found as labelled, so neither are their fields
 }
 

@@ -82,3 +82,27 @@ def test_unknown_label_is_kept_under_its_own_name():
 def test_prose_is_not_metadata(line):
     """Sentences give no fields."""
     assert read_line(1, 0, line) == ()
+
+
+def test_several_labelled_pairs_on_one_line():
+    """`Players: 3-4 · Playing time: 60-120 minutes` gives both fields, each with its own span."""
+    fields = read_line(1, 100, "Players: 3-4 · Playing time: 60-120 minutes")
+    assert [(f.label, f.value) for f in fields] == [("Players", "3-4"), ("Playing time", "60-120 minutes")]
+    assert [(f.span.start, f.span.end) for f in fields] == [(109, 112), (129, 143)]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        pytest.param("She is a rockstar businesswoman, speaker, and sports fan.\u00a0 Twitter:\u00a0@cj_anderson",
+                     ("Twitter", "@cj_anderson"), id="handle-after-prose"),
+        pytest.param("Cuite au feu de bois depuis 1987, une mie alvéolée et une croûte épaisse. Note : 18,5/20.",
+                     ("Note", "18,5/20"), id="french-grade"),
+        pytest.param("Ein Satz über den Autor, der viel schreibt und liest. Ihre eigene Regel: auf 1 Tweet kommen 5",
+                     None, id="a-clause-is-no-datum"),
+    ],
+)
+def test_a_paragraph_may_end_in_a_datum(line, field):
+    """The last sentence of a paragraph can be one short labelled datum; a clause is not."""
+    found = [(f.label, f.value) for f in read_line(1, 0, line)]
+    assert found == ([field] if field else [])

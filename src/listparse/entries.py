@@ -30,7 +30,6 @@ RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,4}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
-MAX_META_LINE = 160
 MAX_WRAPPED = 8  # lines one title may run over
 
 
@@ -178,7 +177,7 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
     body = [(line.number, line.start, line.text) for index, line in enumerate(lines[head.body_start:end],
                                                                                 head.body_start)
             if index not in (head.index, candidate.index) and index not in taken]
-    block_fields = read_fields([item for item in body if len(item[2]) <= MAX_META_LINE])
+    block_fields = read_fields(body)
     fields.extend(block_fields)
     field_starts = sorted(field.span.start for field in block_fields)
     prose_lines = [item for item in body if not _holds_any(item, field_starts)]
@@ -230,7 +229,7 @@ def last_entry_end(lines: list[Line], chain: list[Candidate]) -> int:
     longest = max((b.index - a.index for a, b in zip(chain, chain[1:], strict=False)), default=8)
     for index in range(candidate.index + 1, min(len(lines), candidate.index + longest)):
         line_text = lines[index].text
-        if RULE_RE.match(line_text):
+        if RULE_RE.match(line_text) and index > candidate.index + 1:  # not the title's setext underline
             return index
         heading = HEADING_RE.match(line_text)
         if heading and (not candidate.heading_level or len(heading.group(1)) <= candidate.heading_level):

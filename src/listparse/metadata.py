@@ -25,6 +25,16 @@ LABEL_LINE_RE = re.compile(
         (?P<value>\S.{0,200}?)\s*$""",
     re.VERBOSE,
 )
+SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
+MAX_FIELD_LINE = 160  # a longer line is prose, though it may end in a datum
+MAX_PROSE_LINE = 5000
+PAIR_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
+# The last sentence of a paragraph as one labelled datum: a capitalised label of one to three words.
+TRAILING_DATUM_RE = re.compile(
+    r"""(?:^|[.!?…)]\s+|\s{2,})
+        (?P<label>[A-ZÀ-Þ][\w'’-]*(?:[ ][\w'’-]+){0,2})[^\S\n]?:[^\S\n]+  # "Twitter:", "Note :" (no-break spaces too)
+        (?P<value>[^\s:][^:.!?]{0,40}?(?:[.,]\d+[^:.!?]{0,20})?)[.!]?\s*$  # "@handle", "18,5/20" """,
+    re.VERBOSE)
 CREDIT_RE = re.compile(
     r"""^\s*(?:An?\s+)?
         (?P<kind>Based\s+on|Original|Adapted\s+from|Inspired\s+by)\b
@@ -63,8 +73,10 @@ def read_line(number: int, offset: int, text: str) -> tuple[MetaField, ...]:
 
 def _read_line(number: int, offset: int, text: str) -> list[MetaField]:
     stripped = text.strip()
-    if not stripped or len(stripped) > 250:
+    if not stripped:
         return []
+    if len(stripped) > MAX_FIELD_LINE:
+        return _trailing_datum(number, offset, text) if len(stripped) <= MAX_PROSE_LINE else []
     # Cheap tests first: most lines are prose and fail all of them.
     lower = stripped[:160].lower()
     if " by " in lower and CREDIT_HINT_RE.search(lower):
@@ -72,7 +84,7 @@ def _read_line(number: int, offset: int, text: str) -> list[MetaField]:
         if credit:
             return _credit_fields(credit, _span(number, offset, text, stripped), stripped)
     if "http" in lower[:8]:
-        url = URL_LINE_RE.match(stripped)
+        url = URL_LINE_RE.match(stripped.strip("*_"))  # "**http://amzn.to/x" with its bold never closed
         if url:
             return [make_field("link", url.group(1), _span(number, offset, text, stripped))]
     if "  " in stripped or "\t" in stripped:
@@ -80,13 +92,54 @@ def _read_line(number: int, offset: int, text: str) -> list[MetaField]:
         if row:
             return row
     if ":" not in stripped[:64] and "：" not in stripped[:64]:
-        return []
+        return _trailing_datum(number, offset, text) if ":" in stripped and _reads_as_prose(stripped) else []
+    if PAIR_SEPARATOR_RE.search(stripped):
+        pairs = _labelled_pairs(number, offset, text)
+        if pairs:
+            return pairs
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
         label, value = labelled.group("label").strip(), clean_markup(labelled.group("value"))
         if any(ch.isalnum() for ch in value) and (_is_known(label) or not _reads_as_prose(value)):
             return [make_field(label, value, _span(number, offset, text, stripped))]
-    return []
+    return _trailing_datum(number, offset, text) if _reads_as_prose(stripped) else []
+
+
+def _labelled_pairs(number: int, offset: int, text: str) -> list[MetaField]:
+    """`Players: 3-4 · Playing time: 60-120 minutes`: several label/value pairs on one line."""
+    fields = []
+    position = 0
+    for piece in PAIR_SEPARATOR_RE.split(text):
+        start = text.find(piece, position)
+        position = start + len(piece)
+        labelled = LABEL_LINE_RE.match(piece)
+        if not labelled or not _looks_like_label(labelled.group("label")):
+            return []
+        value = clean_markup(labelled.group("value"))
+        value_start = start + labelled.start("value")
+        fields.append(make_field(labelled.group("label").strip(), value,
+                                 Span(line=number, start=offset + value_start,
+                                      end=offset + value_start + len(labelled.group("value")))))
+    return fields if len(fields) >= 2 else []
+
+
+def _trailing_datum(number: int, offset: int, text: str) -> list[MetaField]:
+    """A prose paragraph ending in a labelled datum ("… she is a rockstar. Twitter: @handle")."""
+    if ":" not in text[-80:]:
+        return []
+    datum = TRAILING_DATUM_RE.search(text, max(0, len(text) - 120))
+    if not datum:
+        return []
+    value = datum.group("value").rstrip(" .")
+    label = datum.group("label")
+    if len(value.split()) > 4 or len(label.split()) > 2:
+        return []  # "Ihre eigene Regel: auf 1 eigenen Tweet kommen 5" is a clause, not a datum
+    data = any(ch.isdigit() or ch == "@" for ch in value)  # "Note : 18,5/20" is a grade, not a note
+    if not (_looks_like_label(label) or data and len(label.split()) == 1):
+        return []
+    return [make_field(datum.group("label"), clean_markup(value),
+                       Span(line=number, start=offset + datum.start("value"), end=offset + datum.start("value")
+                            + len(value)))]
 
 
 def _is_known(label: str) -> bool:
@@ -96,7 +149,7 @@ def _is_known(label: str) -> bool:
 def _reads_as_prose(value: str) -> bool:
     """"Puffy tacos done right: crisp, airy and … The filling is classic." is prose, not a field."""
     words = value.split()
-    return len(words) > 8 and (value.endswith((".", "!", "?")) or ". " in value)
+    return len(words) > 8 and (value.endswith((".", "!", "?")) or SENTENCE_BREAK_RE.search(value) is not None)
 
 
 def make_field(label: str, raw: str, span: Span) -> MetaField:
