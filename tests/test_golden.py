@@ -37,9 +37,7 @@ def test_entries_csv_matches_golden(path, file_regression):
 EXPECTED = sorted(FIXTURES.glob("*.expected.json"))
 # Shapes the parser does not read yet, each a strict xfail: fixing one makes its test pass loudly.
 KNOWN_GAPS = {
-    "39-md-books-by-author": "one entry of a 'Title by Author' list prints 'Title, Author' instead",
     "63-md-no-label-pizza-slices": "'Name, Neighbourhood': nothing tells the place apart from a name's own comma",
-    "64-number-label-radio-transcript": "ranks behind a transcript time stamp ('[00:12:40] Number 8:')",
 }
 FIELD_GAPS = {
     **KNOWN_GAPS,  # their entries are not found as labelled, so neither are their fields

@@ -93,3 +93,10 @@ def test_ties_and_glyphs_are_marked():
 def test_dates_keep_their_titles_when_more_follows():
     """"2. April 2001: A Space Odyssey" is an entry, not a date."""
     assert match_rank_line("2. April 2001: A Space Odyssey").title_part == "April 2001: A Space Odyssey"
+
+
+def test_ranks_behind_time_stamps():
+    """A transcript's or a video's chapters: "[00:12:40] Number 8: Song" and "1:23 - #10 Song" are entries."""
+    assert match_rank_line("[00:01:02] Number 8: Calm Down by Rema").rank == 8
+    assert match_rank_line("1:23 - #10 Song").title_part == "Song"
+    assert match_rank_line("12:45 Lunch") is None

@@ -27,6 +27,7 @@ KEYCAP_TEN = "\U0001F51F"  # 🔟
 RANK_LINE_RE = re.compile(
     r"""
     ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
+    (?P<stamp>\[?(?:\d{1,2}:)?\d{1,2}:\d{2}\]?[^\S\n]+(?:[-–—|][^\S\n]+)?)?  # a time stamp: "[00:12:40] ", "1:23 - "
     (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
@@ -175,6 +176,7 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         (label or "").lower(),
         not title_clean,
         numeral + (match.group("suffix") or "").lstrip(".").strip()[:1],
+        bool(match.group("stamp")),  # behind a time stamp: a transcript's or a video's chapters
     )
     start = match.start("prefix") if prefix else match.start("tie") if match.group("tie") else match.start("rank")
     end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if match.group("suffix") else 0,

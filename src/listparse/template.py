@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .cells import Cell, Plain, cell_before, content_end, is_name, reads_as_prose, start_of
+from .cells import Cell, Plain, cell_before, content_end, is_name, reads_as_prose, shape_of, start_of
 from .labels import CREATOR_ROLE, HEADLINE_NOUNS, PLATFORM_CODES, STREAMING_SERVICES
 
 DATA_SHAPES = ("year", "percent", "score", "stars", "price", "number")
@@ -101,6 +101,8 @@ def split_entry(head: Plain, template: Template) -> EntrySplit:
     lead = template.lead
     if lead is not None:
         position = head.text.find(lead.sep, 0, end)
+        if position < 0 and lead.sep == " by ":
+            return _comma_credit(head, split, end, lead.label)  # "Title, Author" in a "Title by Author" list
         if position > 0:
             left, right = (0, position), (position + len(lead.sep), end)
             title, other = (left, right) if lead.title_side == "left" else (right, left)
@@ -233,6 +235,23 @@ def _fits(cell: Cell, sep: str, shape: str) -> bool:
     if _is_data(shape):
         return cell.shape == shape
     return not _is_data(cell.shape)
+
+
+def _comma_credit(head: Plain, split: EntrySplit, end: int, label: str) -> EntrySplit:
+    """`Spinning Silver, Naomi Novik (2018)`: a head that names its creator after a comma, not "by"."""
+    text = head.text[:end]
+    stop = end
+    year = None
+    if text.endswith(")") and (opener := text.rfind(" (")) > 0 and shape_of(text[opener + 2:-1]) == "year":
+        year, stop = (opener + 2, end - 1), opener
+    position = text.rfind(", ", 0, stop)
+    if position <= 0 or not is_name(text[position + 2:stop].strip()):
+        return split
+    split.start, split.end = 0, position
+    split.extras.insert(0, (label, text[position + 2:stop].strip(), position + 2, stop, "name"))
+    if year:
+        split.extras.append(("year", text[year[0]:year[1]], *year, "year"))
+    return split
 
 
 def _consume(head: Plain, columns: list[Column]) -> list[tuple[Column, Cell]]:
