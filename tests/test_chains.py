@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from listparse.chains import ranked_chains, with_uniform_members
-from listparse.ranks import find_candidates
+from listparse.ranks import as_markdown_renders, find_candidates
 from listparse.read import read_bytes
 
 
 def _chosen(text: str, expected: int | None = None, name: str = "list.md") -> list[tuple[int, str]]:
     lines = read_bytes(text.encode(), name).lines
     candidates = find_candidates(lines)
+    if name.endswith(".md"):
+        candidates = as_markdown_renders(candidates)
     chain = with_uniform_members(ranked_chains(candidates, lines, expected)[0], candidates)
     return [(candidate.rank, candidate.title_part) for candidate in chain.entries]
 
@@ -54,3 +56,32 @@ def test_chain_reasons_say_why():
     chain = ranked_chains(find_candidates(lines), lines, 3)[0]
     assert chain.reasons[0] == "3 entries of one style ('1.')"
     assert "as many entries as the headline promises (3)" in chain.reasons
+
+
+def test_markdown_numbers_items_as_it_renders():
+    """`1.` printed for every item renders 1, 2, 3; a nested list keeps its own numbers."""
+    text = "# Top 3\n\n1. Alpha\n    1. inner\n1. Beta\n\ntext\n\n1. Gamma\n\ntext\n"
+    assert _chosen(text, expected=3) == [(1, "Alpha"), (2, "Beta"), (3, "Gamma")]
+
+
+def test_a_rank_in_another_dress_fills_its_gap():
+    """An entry printed as a level-1 heading among level-2 ones is still in the list."""
+    text = "## 1. A\ntext\n## 2. B\ntext\n# 3. C\ntext\n## 4. D\ntext\n## 5. E\ntext\n"
+    from listparse.chains import with_gaps_filled
+
+    lines = read_bytes(text.encode(), "list.md").lines
+    candidates = find_candidates(lines)
+    chain = with_gaps_filled(ranked_chains(candidates, lines, None)[0], candidates)
+    assert [candidate.rank for candidate in chain.entries] == [1, 2, 3, 4, 5]
+
+
+def test_a_number_printed_twice_keeps_both_entries():
+    """`5. tqdm` and `5. Loguru`: both are entries; a struck-through duplicate is not."""
+    from listparse.chains import with_gaps_filled
+
+    for text, titles in (("4. A\nx\n5. B\nx\n5. C\nx\n7. D\nx\n", ["A", "B", "C", "D"]),
+                         ("4. A\nx\n5. ~~B~~\nx\n5. C\nx\n6. D\nx\n", ["A", "C", "D"])):
+        lines = read_bytes(text.encode(), "list.md").lines
+        candidates = find_candidates(lines)
+        chain = with_gaps_filled(ranked_chains(candidates, lines, None)[0], candidates)
+        assert [candidate.title_part for candidate in chain.entries] == titles

@@ -104,3 +104,14 @@ def test_template_reasons_are_recorded():
     template = infer_template([plain_text(h) for h in ["A (2 Seasons)", "B (4 Seasons)"]])
     assert template.reasons == ["column 'Seasons': a count of season in parentheses in 2 of 2 entries "
                                 "(a count of Seasons)"]
+
+
+def test_the_creator_after_by_ends_where_the_name_does():
+    """`**Title** by R. F. Kuang - 5/5. Prose`: the author is the name, the rest is the entry's own."""
+    heads = ["**Babel** by R. F. Kuang - 5/5. Dark academia and footnotes.",
+             "**Piranesi** by Susanna Clarke - 4.5/5. Short, strange, perfect.",
+             "**Good Omens** by Terry Pratchett and Neil Gaiman - 4/5. Funny."]
+    result = _split(heads, "My top books")
+    assert [title for title, _ in result] == ["Babel", "Piranesi", "Good Omens"]
+    assert [extras["author"] for _, extras in result] == ["R. F. Kuang", "Susanna Clarke",
+                                                          "Terry Pratchett and Neil Gaiman"]

@@ -76,3 +76,28 @@ def test_clean_markup():
 def test_vinyl_in_several_languages_is_a_format(word):
     """A trailing '(Vinyl)' in English, Italian, French, Spanish or German is a format, not title."""
     assert split_title(f"Thriller ({word})").extras == [("format", f"({word})", word)]
+
+
+@pytest.mark.parametrize(
+    ("part", "title", "extras"),
+    [
+        pytest.param("Merdeka 118[a]", "Merdeka 118", [("note", "[a]", "a")], id="footnote-mark"),
+        pytest.param("1 in 5 US bridges is structurally deficient [pdf]", "1 in 5 US bridges is structurally deficient",
+                     [("note", "[pdf]", "pdf")], id="format-mark"),
+        pytest.param("Widows (I)", "Widows", [("disambiguation", "(I)", "I")], id="imdb-disambiguation"),
+        pytest.param("[Why I still use Emacs in 2024 (2023)](https://x)", "Why I still use Emacs in 2024",
+                     [("year", "(2023)", "2023")], id="year-inside-link"),
+        pytest.param("《霸王别姬》1993", "霸王别姬", [("year", "1993", "1993")], id="chinese-title-marks"),
+        pytest.param("[[Kendrick Lamar]]", "Kendrick Lamar", [], id="wiki-link"),
+    ],
+)
+def test_marks_and_notes_around_titles(part, title, extras):
+    """Footnote marks, disambiguators, years inside a link and title marks of other scripts."""
+    parts = split_title(part)
+    assert (parts.title, parts.extras) == (title, extras)
+
+
+def test_a_colon_in_a_list_of_sentences_stays():
+    """Told the list is one of sentences, a colon does not end the title."""
+    sentence = 'A programmer\'s wife tells him: "Go to the store and buy a loaf of bread." He does.'
+    assert split_title(sentence, colon_may_end=False).title == sentence

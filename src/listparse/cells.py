@@ -15,14 +15,14 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE
+from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE, WIKI_LINK_RE
 
 DROPPED = "\x00"
 WIDE_BRACKETS = {"（": "(", "）": ")", "［": "[", "］": "]"}  # read as ASCII ones; offsets stay
 CODE_TICK_RE = re.compile(r"`+")
-QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "‘": "’", "「": "」", "『": "』"}
+QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
 # The separators that open a cell after the name.
-CELL_SEP_RE = re.compile(r"\s+[-–—|·•/]\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
+CELL_SEP_RE = re.compile(r"\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
 MAX_CELL = 80
 YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")
@@ -120,6 +120,13 @@ def plain_text(raw: str) -> Plain:
     if "<" in raw:
         for match in HTML_TAG_RE.finditer(raw):
             drop(match.start(), match.end())
+    if "[[" in raw:
+        for match in WIKI_LINK_RE.finditer(raw):
+            shown = 2 if match.group(2) else 1
+            drop(match.start(), match.start(shown))
+            drop(match.end(shown), match.end())
+            marks.append((match.start(shown), match.end(shown), "link",
+                          ((match.start(), match.start(shown)), (match.end(shown), match.end()))))
     if "[" in raw:
         for match in LINK_RE.finditer(raw):
             inner_start, inner_end = match.start(1), match.end(1)
@@ -267,7 +274,7 @@ def is_name(value: str) -> bool:
 
 def _sep_kind(sep: str) -> str:
     sep = sep.strip()
-    return {"-": "dash", "–": "dash", "—": "dash", "|": "pipe", "·": "pipe", "•": "pipe", "/": "slash",
+    return {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe", "/": "slash",
             ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}.get(sep, "dash")
 
 

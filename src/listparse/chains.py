@@ -28,6 +28,7 @@ WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 WORD_NUMBER_RE = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 HEADING_LEVEL_RE = re.compile(r"^\s{0,3}(#{1,6})\s")
+STRUCK_RE = re.compile(r"^\s*~~|<(?:del|s|strike)\b")  # a struck-through entry is retracted
 MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
 MAX_CHAINS = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
 CHAINS_PER_STYLE = 4  # the list, its table of contents, notes, a related box: in one style
@@ -101,6 +102,45 @@ def with_uniform_members(chain: Chain, candidates: list[Candidate]) -> Chain:
     reasons = [*chain.reasons, f"{len(extra)} more number badge(s) of the same kind between its entries "
                                "taken as printed, out of sequence"]
     return Chain(entries, chain.segments, chain.score, reasons)
+
+
+def with_gaps_filled(chain: Chain, candidates: list[Candidate]) -> Chain:
+    """A rank missing from the list but printed in its place in another dress (an <h1> among <h2>s, a
+    bullet more) is the list's: the same rank, prefix and separator, between its neighbours."""
+    entries = chain.entries
+    if len(entries) < 3 or entries[0].style[0] == "table":
+        return chain
+    filled: list[Candidate] = [entries[0]]
+    added = repeated = 0
+    for before, after in zip(entries, entries[1:], strict=False):
+        between = [c for c in candidates if before.index < c.index < after.index]
+        if abs(after.rank - before.rank) == 2:
+            wanted = (before.rank + after.rank) // 2
+            fit = next((c for c in between if c.rank == wanted and _dressed_alike(c.style, before.style)), None)
+            if fit is not None:
+                filled.append(fit)
+                added += 1
+        elif abs(after.rank - before.rank) <= 2:
+            # A number printed twice ("5. tqdm", "5. Loguru"): both are entries, as printed.
+            twins = [c for c in between if c.style == before.style and c.rank in (before.rank, after.rank)
+                     and not STRUCK_RE.search(c.title_part)]
+            if len(twins) == 1:
+                filled.append(twins[0])
+                repeated += 1
+        filled.append(after)
+    if not added and not repeated:
+        return chain
+    reasons = [reason for reason in chain.reasons if "missing from the sequence" not in reason or not added]
+    if added:
+        reasons.append(f"{added} rank(s) printed in another dress (another heading level or a bullet) in their place")
+    if repeated:
+        reasons.append(f"{repeated} rank(s) printed twice, taken as printed, out of sequence")
+    return Chain(filled, chain.segments, chain.score, reasons)
+
+
+def _dressed_alike(style: tuple, other: tuple) -> bool:
+    """Styles that differ only in heading level or a bullet."""
+    return len(style) == len(other) and style[1] == other[1] and style[3:] == other[3:]
 
 
 def with_unnumbered_finale(chain: Chain, lines: list[Line]) -> Chain:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .cells import Plain, plain_text
+from .cells import Plain, plain_text, reads_as_prose, shape_of
 from .metadata import make_field, read_fields
 from .models import Entry, MetaField, Span
 from .people import find_names
@@ -62,9 +62,21 @@ def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> t
                for position, (candidate, head, end) in enumerate(zip(chain, heads, ends, strict=True))]
     slots, slot_reasons = find_slots(lines, [head.index for head in heads], regions, kind)
     template.reasons.extend(slot_reasons)
-    entries = [_entry(lines, candidate, head, plain, template, end, slot)
+    sentences = _a_list_of_sentences(plains)
+    if sentences:
+        template.reasons.append("the entries are sentences: a colon inside one is part of it")
+    entries = [_entry(lines, candidate, head, plain, template, end, slot, not sentences)
                for candidate, head, plain, end, slot in zip(chain, heads, plains, ends, slots, strict=True)]
     return entries, template
+
+
+def _a_list_of_sentences(plains: list[Plain]) -> bool:
+    """Most entries are whole sentences without a colon (tips, jokes, rules): then a colon in one of them
+    is part of that sentence, not the end of a title."""
+    sentences = sum(1 for plain in plains if ": " not in plain.text and len(plain.text.split()) >= 8
+                    and reads_as_prose(plain.text) and not any(mark.start == 0 for mark in plain.marks))
+    colons = sum(1 for plain in plains if ": " in plain.text)
+    return sentences * 2 >= len(plains) and colons * 2 < len(plains)
 
 
 def _region_start(lines: list[Line], candidate: Candidate, head: Head, previous: Head | None) -> int:
@@ -155,14 +167,17 @@ def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[i
 
 
 def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, template: Template,
-           end: int, slots: list[SlotLine]) -> Entry:
+           end: int, slots: list[SlotLine], colon_may_end: bool = True) -> Entry:
     split = split_entry(plain, template)
     positions, raw_title = plain.raw_slice(head.raw, split.start, split.end)
-    parts = split_title(raw_title, "\n" in raw_title)  # a title that runs on over lines is prose
+    parts = split_title(raw_title, "\n" in raw_title, colon_may_end)  # a title running over lines is prose
     title_line = head.line(lines)
     span = Span(line=title_line.number, start=head.offset + positions[parts.start],
                 end=head.offset + positions[parts.end - 1] + 1 if parts.end > 0 else head.offset + positions[0])
     fields = [make_field(label, value, span) for label, _raw, value in parts.extras]
+    if split.rest:
+        parts.description = " ".join(part for part in (_rest_of_head(plain, split.rest, fields, title_line, head),
+                                                       parts.description) if part)
     for label, value, start, stop, shape in split.extras:
         cell_span = Span(line=title_line.number, start=head.offset + plain.raw_start(start),
                          end=head.offset + plain.raw_end(stop))
@@ -194,6 +209,19 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
         names=find_names(sorted(prose_lines + [(lines[slot.index].number, lines[slot.index].start,
                                                 lines[slot.index].text) for slot in slots]), parts.title),
     )
+
+
+def _rest_of_head(plain: Plain, rest: tuple[int, int], fields: list[MetaField], line: Line, head: Head) -> str:
+    """What a head prints after its creator's name: a rating first ("- 4/5."), then words of its own."""
+    text = plain.text[rest[0]:rest[1]]
+    stripped = text.lstrip(" -–—|,:")
+    first = re.split(r"[.,;]\s|\s[-–—|]\s", stripped, maxsplit=1)[0].rstrip(".")
+    if first and shape_of(first) in ("score", "stars"):
+        start = rest[0] + text.find(first)
+        fields.append(make_field("rating", first, Span(line=line.number, start=head.offset + plain.raw_start(start),
+                                                       end=head.offset + plain.raw_end(start + len(first)))))
+        stripped = stripped[len(first):].lstrip(" .,;")
+    return stripped.strip()
 
 
 def slot_fields(line: Line, slot: SlotLine) -> list[MetaField]:

@@ -6,11 +6,18 @@ import logging
 import re
 from typing import Any
 
-from .chains import Chain, headline_number, ranked_chains, with_uniform_members, with_unnumbered_finale
+from .chains import (
+    Chain,
+    headline_number,
+    ranked_chains,
+    with_gaps_filled,
+    with_uniform_members,
+    with_unnumbered_finale,
+)
 from .confidence import assess, lowered, table_rival_columns
 from .entries import build_entries
 from .models import Document, Entry, Located, Span
-from .ranks import Candidate, find_candidates, match_rank_line
+from .ranks import Candidate, as_markdown_renders, find_candidates, match_rank_line
 from .read import Line, Text, read_bytes
 from .template import Template
 from .titles import clean_markup
@@ -71,12 +78,15 @@ def parse_text(text: Text) -> Document:
     front, skip = read_front_matter(lines)
     headline = _headline(text, front, skip)
     candidates = find_candidates(lines, skip)
+    if text.format == "markdown":
+        candidates = as_markdown_renders(candidates)
     chains = ranked_chains(candidates, lines, headline_number(headline.value if headline else None))
     marked_up = _item_list_chain(text, skip)
     if marked_up and (not chains or len(marked_up) > len(chains[0])):
         chains.insert(0, marked_up)  # the page's own schema.org ItemList says more than its text
     if chains:
-        chains[0] = with_unnumbered_finale(with_uniform_members(chains[0], candidates), lines)
+        chains[0] = with_unnumbered_finale(with_gaps_filled(with_uniform_members(chains[0], candidates), candidates),
+                                           lines)
     chain = chains[0].entries if chains else []
     log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
               len(chains), len(chain))

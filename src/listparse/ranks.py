@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .read import Line
 
@@ -27,8 +27,8 @@ KEYCAP_TEN = "\U0001F51F"  # 🔟
 RANK_LINE_RE = re.compile(
     r"""
     ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
-    (?P<stamp>\[?(?:\d{1,2}:)?\d{1,2}:\d{2}\]?[^\S\n]+(?:[-–—|][^\S\n]+)?)?  # a time stamp: "[00:12:40] ", "1:23 - "
     (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
+    (?P<stamp>[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?[^\S\n]+(?:[-–—|][^\S\n]+)?)?  # a time stamp: "[00:12:40] "
     (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
@@ -109,6 +109,27 @@ def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
     return candidates
 
 
+def as_markdown_renders(candidates: list[Candidate]) -> list[Candidate]:
+    """Markdown renders an ordered list printed `1.` `1.` `1.` as 1, 2, 3: three or more items of one
+    style in a row, every one printed with the same number, are numbered as they render."""
+    by_style: dict[tuple, list[int]] = {}
+    for position, candidate in enumerate(candidates):
+        by_style.setdefault(candidate.style, []).append(position)
+    renumbered = list(candidates)
+    for positions in by_style.values():
+        start = 0
+        while start < len(positions):
+            first = candidates[positions[start]]
+            end = start
+            while end + 1 < len(positions) and candidates[positions[end + 1]].rank == first.rank:
+                end += 1
+            if end - start >= 2 and not first.rank_only:
+                for offset, position in enumerate(positions[start:end + 1]):
+                    renumbered[position] = replace(candidates[position], rank=first.rank + offset)
+            start = end + 1
+    return renumbered
+
+
 def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     """Read a rank and what follows it from one line, or None when it is no entry line."""
     if text.lstrip().startswith("|"):
@@ -177,6 +198,7 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         not title_clean,
         numeral + (match.group("suffix") or "").lstrip(".").strip()[:1],
         bool(match.group("stamp")),  # behind a time stamp: a transcript's or a video's chapters
+        len(match.group("indent").expandtabs(4)) >= 4,  # nested in another list
     )
     start = match.start("prefix") if prefix else match.start("tie") if match.group("tie") else match.start("rank")
     end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if match.group("suffix") else 0,

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .cells import Cell, Plain, cell_before, content_end, is_name, reads_as_prose, shape_of, start_of
+from .cells import NAME_WORD_RE, Cell, Plain, cell_before, content_end, is_name, reads_as_prose, shape_of, start_of
 from .labels import CREATOR_ROLE, HEADLINE_NOUNS, PLATFORM_CODES, STREAMING_SERVICES
 
 DATA_SHAPES = ("year", "percent", "score", "stars", "price", "number")
@@ -30,6 +30,8 @@ LEAD_SEPARATORS = (" – ", " — ", " - ", " by ")
 SERVICES = frozenset(service.lower() for service in STREAMING_SERVICES)
 WORD_RE = re.compile(r"[^\W\d_]+")
 MAX_COLUMNS = 6
+NAME_JOINERS = frozenset({"and", "&", "und", "y", "e", "et"})
+INITIAL_RE = re.compile(r"^(?:[A-Z]\.){1,3}$")  # "R.", "J.K."
 # Separators a text column may look past other separators for, and those it may not swallow.
 SEARCHED = {"colon": (": ",), "dash": (": ", " - ", " – ", " — "), "pipe": (": ", " | ")}
 
@@ -71,6 +73,7 @@ class EntrySplit:
     start: int
     end: int
     extras: list[tuple[str, str, int, int, str]] = field(default_factory=list)
+    rest: tuple[int, int] | None = None  # what the head prints after its creator's name: the entry's own
 
 
 def headline_kind(headline: str | None) -> str | None:
@@ -105,6 +108,10 @@ def split_entry(head: Plain, template: Template) -> EntrySplit:
             return _comma_credit(head, split, end, lead.label)  # "Title, Author" in a "Title by Author" list
         if position > 0:
             left, right = (0, position), (position + len(lead.sep), end)
+            if lead.sep == " by ":
+                name = name_prefix(head.text[right[0]:end])
+                right = (right[0], right[0] + len(name))
+                split.rest = (right[1], end)
             title, other = (left, right) if lead.title_side == "left" else (right, left)
             split.start, split.end = title
             split.extras.insert(0, (lead.label, head.text[other[0]:other[1]].strip(), *other, "name"))
@@ -237,6 +244,24 @@ def _fits(cell: Cell, sep: str, shape: str) -> bool:
     return not _is_data(cell.shape)
 
 
+def name_prefix(text: str) -> str:
+    """The person's name a text starts with ("R. F. Kuang - 5/5. Dark academia" → "R. F. Kuang")."""
+    words: list[str] = []
+    for word in text.split():
+        bare = word.rstrip(",;:.")
+        if words and word in NAME_JOINERS and words[-1] not in NAME_JOINERS:
+            words.append(word)  # "Amal El-Mohtar and Max Gladstone"
+            continue
+        if not (NAME_WORD_RE.match(bare) or INITIAL_RE.match(word)) or len(words) == 8:
+            break
+        words.append(word if INITIAL_RE.match(word) else bare)
+        if bare != word and not INITIAL_RE.match(word):
+            break
+    while words and (not words[-1][:1].isupper() or words[-1] in NAME_JOINERS):
+        words.pop()
+    return " ".join(words)
+
+
 def _comma_credit(head: Plain, split: EntrySplit, end: int, label: str) -> EntrySplit:
     """`Spinning Silver, Naomi Novik (2018)`: a head that names its creator after a comma, not "by"."""
     text = head.text[:end]
@@ -305,15 +330,17 @@ def _lead_split(heads: list[Plain], remaining: list[str], kind: str | None, reas
         sides = [(remaining[position][:remaining[position].find(sep)].strip(),
                   remaining[position][remaining[position].find(sep) + len(sep):].strip(), position)
                  for position in holding]
+        if sep == " by ":  # the creator is the name right after "by"; what follows it is the entry's own
+            sides = [(left, name_prefix(right), position) for left, right, position in sides]
         if sum(1 for left, right, _ in sides if _short(left) and _short(right)) < 0.7 * len(sides):
             reasons.append(f"'{sep.strip()}' in {len(holding)} of {total} heads, before a description: "
                            "not a column")
-            return None
+            continue
         decision = _work_side(sides, heads, sep, kind)
         if decision is None:
             reasons.append(f"'{sep.strip()}' in {len(holding)} of {total} heads, but nothing says which side "
                            "is the title: kept whole")
-            return None
+            continue
         side, label, why = decision
         reasons.append(f"'{sep.strip()}' in {len(holding)} of {total} heads: the {side} side is the title, "
                        f"the other {label!r} ({why})")

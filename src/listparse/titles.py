@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .labels import KIND_WORDS, MEDIA_FORMAT_WORDS, STREAMING_SERVICES
 
+WIKI_LINK_RE = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")  # [[Page]], [[Page|shown]]
 LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 # Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
 EMPHASIS_RE = re.compile(r"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
@@ -33,9 +34,13 @@ PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
-QUOTED_RE = re.compile(r"^([\"“„«])(?P<inner>[^\"“”„«»]{1,200})([\"”“»])")  # "Title" or “Title”
+QUOTED_RE = re.compile(r"^([\"“„«»《「『])(?P<inner>[^\"“”„«»《》「」『』]{1,200})([\"”“»«》」』])")  # "T", «T», 《T》
 PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
+LEADING_YEAR_RE = re.compile(r"^((?:1[89]|20)\d\d)(?!\d)[\s,/]*")
 NUMBER_RE = re.compile(r"^\d{1,6}$")
+ROMAN_NUMBER_RE = re.compile(r"^(?:I{1,3}|IV|V|VI{0,3}|IX|X)$")
+TRAILING_BRACKET_RE = re.compile(r"\s*\[([^\[\]]{1,12})\]\s*$")
+FOOTNOTE_RE = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|\*|†|pdf|video|audio|paywall|pay|free|nsfw)$", re.IGNORECASE)
 VERSION_WORDS = frozenset("part season chapter volume vol episode book edition version cut remastered extended "
                           "uncut director's special deluxe trilogy collection series".split())
 OTHER_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI",
@@ -65,16 +70,20 @@ class TitleParts:
     description: str = ""
 
 
-def split_title(part: str, continues: bool = False) -> TitleParts:
+def split_title(part: str, continues: bool = False, colon_may_end: bool = True) -> TitleParts:
     """Split the text after a rank into title, extras and leading description.
 
     `continues` says the line runs on into a wrapped paragraph, a sign that a
-    colon in it ends the title rather than belonging to it.
+    colon in it ends the title rather than belonging to it; `colon_may_end`
+    False says the list is one of sentences, where a colon is part of one.
     """
     lead = _leading_markup_span(part)
     if lead:
         start, end, inner = lead
-        parts = TitleParts(clean_markup(inner, entities=False), start, end)
+        inside: list[tuple[str, str, str]] = []
+        if part.lstrip().startswith("["):  # a link often holds the whole head: "[Title (2019)](url)"
+            inner = _strip_trailing_extras(inner, inside)
+        parts = TitleParts(clean_markup(inner, entities=False), start, end, inside)
         _read_remainder(part[end:], parts)
         return parts
     body = part.rstrip()
@@ -84,7 +93,7 @@ def split_title(part: str, continues: bool = False) -> TitleParts:
     body = stripped
     extras: list[tuple[str, str, str]] = []
     body, lead_in = _split_lead_in(body)
-    body, description = _split_prose(body, continues)
+    body, description = _split_prose(body, continues) if colon_may_end else (body, "")
     description = " ".join(part for part in (description, lead_in) if part)
     body = _strip_trailing_extras(body, extras)
     title = clean_markup(body, entities=False)
@@ -94,6 +103,8 @@ def split_title(part: str, continues: bool = False) -> TitleParts:
 def clean_markup(text: str, entities: bool = True) -> str:
     """Remove Markdown/HTML inline markup (and decode entities), keeping the words as printed."""
     if "[" in text:
+        if "[[" in text:
+            text = WIKI_LINK_RE.sub(lambda m: m.group(2) or m.group(1), text)
         text = LINK_RE.sub(r"\1", text)
     if "<" in text:
         text = HTML_TAG_RE.sub("", CODE_TAG_RE.sub("`", text))
@@ -128,7 +139,7 @@ def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
     text = part.lstrip()
     offset = len(part) - len(text)
     quoted = QUOTED_RE.match(text)
-    if quoted and text[quoted.end():].strip()[:1] in ("-", "–", "—", "(", "|", ",", ":", "b"):
+    if quoted and (text[0] in "《「『" or text[quoted.end():].strip()[:1] in ("-", "–", "—", "(", "|", ",", ":", "b")):
         # '"Bohemian Rhapsody" – Queen', '"Title" (1975)', '"Title" by Artist': the quotes delimit the title.
         return offset + quoted.start(), offset + quoted.end(), quoted.group("inner")
     match = LINK_RE.match(text) or EMPHASIS_RE.match(text)
@@ -138,7 +149,8 @@ def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
     if (not rest or rest.strip("*_") == "") and LINK_RE.match(text) is None:
         return None  # "*Title*" alone: the general path strips it
     inner = match.group(1) if match.re is LINK_RE else match.group(2)
-    if match.re is EMPHASIS_RE and match.group(1) in ("**", "__") and rest[:1].isalnum():
+    if match.re is EMPHASIS_RE and match.group(1) in ("**", "__") and rest[:1].isalnum() and not rest.startswith(
+            ("by ", "von ", "de ", "di ", "par ", "por ")):
         return None  # "**Title** more title" is bold emphasis, not a title boundary
     return offset + match.start(), offset + match.end(), inner
 
@@ -146,6 +158,10 @@ def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
 def _read_remainder(rest: str, parts: TitleParts) -> None:
     """Extras after a marked-up title: "by Author", "(note)", "| rating", then prose."""
     rest = rest.strip()
+    year = LEADING_YEAR_RE.match(rest)
+    if year:  # 《霸王别姬》1993
+        parts.extras.append(("year", year.group(1), year.group(1)))
+        rest = rest[year.end():].strip()
     by = BY_AUTHOR_RE.match(rest)
     if by:
         author = clean_markup(by.group(1))
@@ -213,16 +229,24 @@ def _strip_trailing_extras(body: str, extras: list[tuple[str, str, str]]) -> str
             peeled.append(("streaming", service.group(1), service.group(1)))
             body = body[:service.start()]
             continue
-        paren = TRAILING_PAREN_RE.search(body)
+        paren = TRAILING_PAREN_RE.search(body) or TRAILING_BRACKET_RE.search(body)
         if not paren or paren.start() == 0:
             break
-        extra = _paren_extra(paren.group(1).strip())
+        extra = _paren_extra(paren.group(1).strip()) if paren.re is TRAILING_PAREN_RE else _bracket_extra(
+            paren.group(1).strip())
         if not extra:
             break
         peeled.append(extra)
         body = body[:paren.start()]
     extras.extend(reversed(peeled))
     return body.rstrip(" -–—:,")
+
+
+def _bracket_extra(inner: str) -> tuple[str, str, str] | None:
+    """`[a]`, `[12]`, `[pdf]`: a footnote mark or a format note after a title, never part of it."""
+    if FOOTNOTE_RE.match(inner):
+        return ("note", f"[{inner}]", inner)
+    return None
 
 
 def _paren_extra(inner: str) -> tuple[str, str, str] | None:
@@ -245,6 +269,8 @@ def _paren_extra(inner: str) -> tuple[str, str, str] | None:
         return ("comment", raw, inner)
     if NUMBER_RE.match(inner):
         return ("number", raw, inner)  # "Georgia (52)": first-place votes, a count, a seed
+    if ROMAN_NUMBER_RE.match(inner):
+        return ("disambiguation", raw, inner)  # "Widows (I)": the first of several works of that name
     if _reads_as_other_name(inner):
         return ("alternative title", raw, inner)
     return None
