@@ -84,6 +84,13 @@ def test_prose_is_not_metadata(line):
     assert read_line(1, 0, line) == ()
 
 
+@pytest.mark.parametrize("line", ["Nothing is lost: the reflog remembers where HEAD has been.",
+                                  "The catch was simple: the sequel never came."])
+def test_a_clause_before_a_colon_is_prose(line):
+    """A 'label' with a verb of its own, before a sentence, is prose, not a field."""
+    assert _fields(line) == {}
+
+
 def test_several_labelled_pairs_on_one_line():
     """`Players: 3-4 · Playing time: 60-120 minutes` gives both fields, each with its own span."""
     fields = read_line(1, 100, "Players: 3-4 · Playing time: 60-120 minutes")

@@ -27,7 +27,7 @@ from .titles import clean_markup, split_title
 HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 # A line that starts a block of its own, never the continuation of a wrapped title.
-BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,4}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
+BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
 MAX_WRAPPED = 8  # lines one title may run over

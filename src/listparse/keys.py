@@ -28,4 +28,7 @@ def title_tokens(title: str, roman_as_digits: bool = True) -> list[str]:
         folded = unicodedata.normalize("NFKD", folded)
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     tokens = TOKEN_RE.findall(folded.replace("'", "").replace("’", ""))
+    if not tokens:
+        # A title of symbols alone ("÷", "×", an emoji) is its own key: its marks, word by word.
+        tokens = folded.split()
     return [ROMAN_NUMERALS.get(token, token) for token in tokens] if roman_as_digits else tokens

@@ -146,7 +146,12 @@ def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = Non
 def slugify(text: str) -> str:
     """A lower-case ASCII slug ("Steins;Gate" → "steins-gate")."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return SLUG_RE.sub("-", ascii_text.lower()).strip("-") or "untitled"
+    slug = SLUG_RE.sub("-", ascii_text.lower()).strip("-")
+    if not slug and text.strip() and not any(ch.isalnum() for ch in text):
+        # Symbols alone ("÷", "🎉") are named by their Unicode names: "division-sign", "party-popper".
+        names = (unicodedata.name(ch, f"u{ord(ch):04x}") for ch in text if not ch.isspace())
+        slug = SLUG_RE.sub("-", " ".join(names).lower()).strip("-")
+    return slug or "untitled"
 
 
 def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None) -> Work:

@@ -51,6 +51,8 @@ COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s
 LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
 CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
 MAX_LABEL_WORDS = 4
+# A label never has a finite verb of its own ("Where to Stream", "Best for"; not "Nothing is lost").
+CLAUSE_VERBS = frozenset("is are was were has have had does did can will would".split())
 LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
 # The first medium named, longest spellings first ("light novel" before "novel").
 SOURCE_MEDIUM_RE = re.compile(r"\b(" + "|".join(re.escape(m) for m in SOURCE_MEDIA) + r")\b")
@@ -100,7 +102,8 @@ def _read_line(number: int, offset: int, text: str) -> list[MetaField]:
     labelled = LABEL_LINE_RE.match(stripped)
     if labelled and _looks_like_label(labelled.group("label")):
         label, value = labelled.group("label").strip(), clean_markup(labelled.group("value"))
-        if any(ch.isalnum() for ch in value) and (_is_known(label) or not _reads_as_prose(value)):
+        if any(ch.isalnum() for ch in value) and (_is_known(label) or not (_reads_as_prose(value)
+                                                                         or _is_a_clause(label, value))):
             return [make_field(label, value, _span(number, offset, text, stripped))]
     return _trailing_datum(number, offset, text) if _reads_as_prose(stripped) else []
 
@@ -150,6 +153,11 @@ def _reads_as_prose(value: str) -> bool:
     """"Puffy tacos done right: crisp, airy and … The filling is classic." is prose, not a field."""
     words = value.split()
     return len(words) > 8 and (value.endswith((".", "!", "?")) or SENTENCE_BREAK_RE.search(value) is not None)
+
+
+def _is_a_clause(label: str, value: str) -> bool:
+    """"Nothing is lost: the reflog remembers …": a label with a verb, before a sentence, is prose."""
+    return value.endswith((".", "!", "?")) and any(word in CLAUSE_VERBS for word in label.lower().split())
 
 
 def make_field(label: str, raw: str, span: Span) -> MetaField:

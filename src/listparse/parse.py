@@ -183,7 +183,7 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
         value, line = front["title"]
         return _at_line(value, line, "front matter")
     headings = [(line, len(heading.group(1)), clean_markup(heading.group(2))) for line in text.lines[skip:]
-                if (heading := HEADING_RE.match(line.text))]
+                if not line.literal and (heading := HEADING_RE.match(line.text))]
     page_title = (text.head.get("og_title") or text.head.get("title") or ("", ""))[0]
     if page_title and headings:
         # A blog's or site's name may be the <h1>: the heading the page's title names is the headline.

@@ -33,13 +33,13 @@ RANK_LINE_RE = re.compile(
     (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
        (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+  # ("Common Mistake #3"), ≤ 4 words,
-       (?=\#|(?:No|Nr|Number|Rank)\b|\d{1,4}[^\S\n]*[:：]))?  # only before "#", "No." or "N:"
+       (?=\#|(?:No|Nr|Number|Rank)\b|\d{1,6}[^\S\n]*[:：]))?  # only before "#", "No." or "N:"
     (?P<prefix>\#[^\S\n]?                               # "#1"
       |(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\.?[^\S\n]*  # "No. 1", "Platz 1"
-      |\((?=\d{1,4}\))                                  # "(1)"
+      |\((?=\d{1,6}\))                                  # "(1)"
       |第)?                                             # "第1位"
     (?P<tie>=|T-?(?=\d))?                               # a tie: "=85", "T-5"
-    (?P<rank>\d{1,4}(?![\d,])                           # 1, １, ١: any script's digits
+    (?P<rank>\d{1,6}(?![\d,])                           # 1, １, ١: any script's digits
       |[IVXLC]{1,7}(?=\\?[.)])                          # IV. (only with its separator)
       |[""" + GLYPH_DIGITS + KEYCAP_TEN + r"""])         # ①, ❶, ⒈, 🔟
     (?P<keycap>\ufe0f?\u20e3)?                          # 1️⃣
@@ -57,11 +57,11 @@ TRAILING_RANK_RE = re.compile(
     r"""^(?P<heading>\#{1,6}[^\S\n]+)?
         (?P<title>[^\s#].{0,150}?)                      # the title first
         [^\S\n]*[-–—|:,(]?[^\S\n]*                      # a separator, or an opening parenthesis
-        (?P<prefix>\#|No\.[^\S\n]?)(?P<rank>\d{1,4})\)?[^\S\n]*$  # "… #3", "… (No. 3)" """,
+        (?P<prefix>\#|No\.[^\S\n]?)(?P<rank>\d{1,6})\)?[^\S\n]*$  # "… #3", "… (No. 3)" """,
     re.VERBOSE,
 )
 TABLE_ROW_RE = re.compile(
-    r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<tie>=|T-?(?=\d))?(?P<rank>\d{1,4})[.)]?\s*   # | 1 |   a rank in the first cell
+    r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<tie>=|T-?(?=\d))?(?P<rank>\d{1,6})[.)]?\s*   # | 1 |   a rank in the first cell
         \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
     re.VERBOSE,
 )
@@ -100,8 +100,9 @@ def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
     candidates = []
     hint = RANK_HINT_RE.search
     for index in range(skip, len(lines)):
-        text = lines[index].text
-        if not hint(text, 0, 80) and "#" not in text and "No." not in text:
+        line = lines[index]
+        text = line.text
+        if line.literal or (not hint(text, 0, 80) and "#" not in text and "No." not in text):
             continue
         candidate = match_rank_line(text, index)
         if candidate:

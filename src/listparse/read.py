@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ReadError
+from .hidden import visible_lines
 from .html_text import render_html
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -42,6 +44,7 @@ class Line:
     start: int  # offset of the line in Text.content
     text: str
     group: int | None = None  # HTML only: the enclosing <li>/<article>/<section>, if any
+    literal: bool = False  # code (a fenced block): shown as it is, never an entry or a heading
 
 
 @dataclass(slots=True)
@@ -91,13 +94,26 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
         page = render_html(text, whole_page)
-        return Text(source, fmt, encoding, sha256, _place(page.lines), page.head, warnings + page.warnings,
-                    page.item_list)
+        lines = _place((number, line_text, group, False) for number, line_text, group in page.lines)
+        return Text(source, fmt, encoding, sha256, lines, page.head, warnings + page.warnings, page.item_list)
     return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
 
 
 def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
-    """Bytes to text: BOMs, UTF-16 without BOM, UTF-8, then cp1252; binary is refused."""
+    """Bytes to text: BOMs, UTF-16 without BOM, UTF-8, then cp1252; binary is refused.
+
+    Byte-order marks inside the text (files concatenated with theirs) are removed with a warning: one
+    before "2. Title" would hide the rank and fold the entry into the one above.
+    """
+    text, encoding, warnings = _decode(data, source, is_html)
+    inner_boms = text.count("\ufeff")
+    if inner_boms:
+        text = text.replace("\ufeff", "")
+        warnings = [*warnings, f"{inner_boms} byte-order mark(s) inside the text removed"]
+    return text, encoding, warnings
+
+
+def _decode(data: bytes, source: str, is_html: bool) -> tuple[str, str, list[str]]:
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                           (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
@@ -164,32 +180,32 @@ def sniff_format(text: str) -> str:
 
 
 def markdown_lines(text: str) -> list[Line]:
-    """Split text or Markdown into lines; raw HTML blocks inside it are rendered."""
+    """Split text or Markdown into lines; raw HTML blocks inside it are rendered, hidden parts blanked."""
     raw_lines = text.split("\n")
-    lines: list[Line] = []
+    shown = visible_lines(raw_lines) if "<" in text or "```" in text or "~~~" in text else None
+    lines: list[tuple[int, str, int | None, bool]] = []
     index = 0
     while index < len(raw_lines):
-        raw = raw_lines[index]
-        if MD_HTML_BLOCK_RE.match(raw):
+        raw, literal = shown[index] if shown is not None else (raw_lines[index], False)
+        if not literal and MD_HTML_BLOCK_RE.match(raw):
             end = index
-            while end < len(raw_lines) and raw_lines[end].strip():
+            while end < len(raw_lines) and raw_lines[end].strip() and not (shown and shown[end][1]):
                 end += 1
             block = render_html("\n".join(raw_lines[index:end]))
-            lines.extend(Line(index + number, 0, line_text, group)
-                         for number, line_text, group in block.lines)
+            lines.extend((index + number, line_text, group, False) for number, line_text, group in block.lines)
             index = end
             continue
-        lines.append(Line(index + 1, 0, raw))
+        lines.append((index + 1, raw, None, literal))
         index += 1
-    return _place([(line.number, line.text, line.group) for line in lines])
+    return _place(lines)
 
 
-def _place(rendered: list[tuple[int, str, int | None]]) -> list[Line]:
+def _place(rendered: Iterable[tuple[int, str, int | None, bool]]) -> list[Line]:
     """Give each rendered line its offset in the joined content."""
     lines = []
     offset = 0
-    for number, line_text, group in rendered:
-        lines.append(Line(number, offset, line_text, group))
+    for number, line_text, group, literal in rendered:
+        lines.append(Line(number, offset, line_text, group, literal))
         offset += len(line_text) + 1
     return lines
 
