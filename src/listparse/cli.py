@@ -99,6 +99,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     with _run_reporting_errors(run, paths, settings, show_bar) as result:
+        _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
         if stream:
             files = output_files(result, ("jsonl",))
             for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
@@ -282,6 +283,17 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     except KeyboardInterrupt:
         click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _require_something_read(result, kept: str) -> None:
+    """A batch that read no document writes nothing: exit 2, saying what was kept."""
+    from .errors import NothingReadError
+
+    try:
+        result.require_something_read()
+    except NothingReadError as error:
+        click.echo(f"listparse: {error}; {kept}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _summary(result, seconds: float, destination: str) -> None:
