@@ -2,9 +2,11 @@
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
 parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work); 3 the output, or the temporary store
-under TMPDIR, could not be written; 130 interrupted (Ctrl-C or SIGTERM), the
-previous output left as it was.
+catalogue or aliases file, unknown work, no document read, an output directory
+another run is writing or that holds files listparse did not write); 3 the
+output, or the temporary store under TMPDIR, could not be written; 128 + the
+signal's number when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the
+message saying whether the previous or the new output is in place.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
@@ -40,11 +43,26 @@ def main(verbose: int) -> None:
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="listparse: %(message)s", stream=sys.stderr, force=True)
     signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _interrupt)
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, unwinding like Ctrl-C; the exit code is 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _interrupt(signum, frame) -> None:
-    """SIGTERM unwinds like Ctrl-C, so that half-written outputs are cleaned away."""
-    raise KeyboardInterrupt
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so that half-written outputs are cleaned away."""
+    raise _Interrupted(signum)
+
+
+def _interrupted_exit_code(interruption: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP."""
+    return 128 + getattr(interruption, "signum", signal.SIGINT)
 
 
 def _knowledge_options(command):
@@ -98,23 +116,15 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
-    with _run_reporting_errors(run, paths, settings, show_bar) as result:
+    with _claimed(None if stream else Path(out)) as directory, \
+            _run_reporting_errors(run, paths, settings, show_bar) as result:
         _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
-        if stream:
+        if directory is None:
             files = output_files(result, ("jsonl",))
             for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
                 click.echo(chunk, nl=False)
         else:
-            from .export import write_outputs
-
-            try:
-                write_outputs(output_files(result, settings.formats), Path(out))
-            except KeyboardInterrupt:
-                click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
-                sys.exit(EXIT_INTERRUPTED)
-            except OSError as error:
-                click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
-                sys.exit(EXIT_WRITE_FAILED)
+            _write(directory, output_files(result, settings.formats))
     for document in result.failed:
         click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
     if not quiet:
@@ -280,9 +290,53 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     except ListparseError as error:
         click.echo(f"listparse: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(_interrupted_exit_code(interruption))
+
+
+@contextmanager
+def _claimed(out: Path | None):
+    """The output directory, locked for this run before any parsing: a directory another run is writing,
+    or one holding files listparse did not write, fails at once (exit 2). None for --out -."""
+    if out is None:
+        yield None
+        return
+    from .errors import OutputError
+    from .outdir import OutputDirectory
+
+    directory = OutputDirectory(out)
+    try:
+        directory.claim()
+    except OutputError as error:
+        click.echo(f"listparse: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        _cannot_write(out, error)
+    try:
+        yield directory
+    finally:
+        directory.release()
+
+
+def _write(directory, files) -> None:
+    """Write and swap in the new output; an interruption says which output a reader now sees."""
+    try:
+        directory.write(files)
+    except KeyboardInterrupt as interruption:
+        if directory.committed:
+            kept = f"the new output in {directory.out} is complete"
+        else:
+            kept = "the previous output was left as it was" if directory.existed else "nothing was written"
+        click.echo(f"\nlistparse: interrupted; {kept}", err=True)
+        sys.exit(_interrupted_exit_code(interruption))
+    except OSError as error:
+        _cannot_write(directory.out, error)
+
+
+def _cannot_write(out: Path, error: OSError) -> None:
+    click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
+    sys.exit(EXIT_WRITE_FAILED)
 
 
 def _require_something_read(result, kept: str) -> None:
