@@ -303,3 +303,31 @@ def _wait_for_store(root, process) -> None:
 def _sources(out) -> list[str]:
     with open(out / "documents.csv", encoding="utf-8", newline="") as stream:
         return [row["source"] for row in csv.DictReader(stream)]
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(in_tmp):
+    """Titles, headlines, field values and source names starting with = + - @ get a leading quote in every
+    CSV (OWASP); plain numbers like -5 stay numbers; JSON keeps the exact values."""
+    (in_tmp / "=evil.txt").write_text('@everyone Best games\n\n1. =HYPERLINK("http://evil","click")\n\nYear: 2019\n\n'
+                                      "2. +SUM\n\n3. -2+3\n\n4. @Midnight\n\nScore: -5\n\n5. Plain\n\nScore: -5+A1\n")
+    assert _run("ingest", "=evil.txt", "--out", "out", "-q").exit_code == 0
+    with open(in_tmp / "out" / "entries.csv", encoding="utf-8", newline="") as stream:
+        entries = list(csv.DictReader(stream))
+    assert [row["title"] for row in entries] == [
+        """'=HYPERLINK("http://evil","click")""", "'+SUM", "'-2+3", "'@Midnight", "Plain"]
+    assert {row["source"] for row in entries} == {"'=evil.txt"}
+    assert [row["score"] for row in entries] == ["", "", "", "-5", "'-5+A1"]
+    assert [row["year"] for row in entries][0] == "2019"
+    documents = (in_tmp / "out" / "documents.csv").read_text(encoding="utf-8")
+    assert "'=evil.txt," in documents and ",'@everyone Best games," in documents
+    works = (in_tmp / "out" / "works.csv").read_text(encoding="utf-8")
+    assert "midnight,'@Midnight,,1,'=evil.txt,0,,,-5,\n" in works
+    exact = (in_tmp / "out" / "works.json").read_text(encoding="utf-8")
+    assert '"value": "@Midnight"' in exact and '"source": "=evil.txt"' in exact
+
+
+def test_csv_header_names_are_neutralised_too():
+    """An unknown label names a column: a header cell is neutralised like any other."""
+    from listparse.export import _csv
+
+    assert "".join(_csv(["=cmd", "rank"], [{"=cmd": "@x", "rank": -5}])) == "'=cmd,rank\n'@x,-5\n"

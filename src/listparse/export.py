@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -162,13 +163,32 @@ def _put(row: dict, column: str, value: str) -> None:
     row[column] = f"{row[column]} | {value}" if row.get(column) else value
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), and a plain number, which
+# it never runs as one: "-5" stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+
+
+def neutralised(text: str) -> str:
+    """A cell a spreadsheet would run as a formula, with a single quote in front, as OWASP advises.
+
+    >>> [neutralised(cell) for cell in ("=1+2", "@SUM(A1)", "-2+3", "-5", "+1.5", "Plain")]
+    ["'=1+2", "'@SUM(A1)", "'-2+3", '-5', '+1.5', 'Plain']
+    """
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text):
+        return "'" + text
+    return text
+
+
 def _csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 1000) -> Iterator[str]:
-    """CSV text in chunks of rows, so a large table is never one string."""
+    """CSV text in chunks of rows, so a large table is never one string; every text cell (the header too:
+    unknown labels name columns) neutralised against formula injection."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
+    writer.writerow({column: neutralised(column) for column in columns})
     for count, row in enumerate(rows, 1):
-        writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
+        writer.writerow({key: "" if value is None else neutralised(value) if isinstance(value, str) else value
+                         for key, value in row.items()})
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)
