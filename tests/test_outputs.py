@@ -331,3 +331,34 @@ def test_csv_header_names_are_neutralised_too():
     from listparse.export import _csv
 
     assert "".join(_csv(["=cmd", "rank"], [{"=cmd": "@x", "rank": -5}])) == "'=cmd,rank\n'@x,-5\n"
+
+
+EVIL_NAME = "evil\nlistparse: all good\x1b[2J.txt"
+EVIL_LIST = "Best\n\n1. Evil\x1b[31m red\u202e title\n\nYear: 2019\n\n2. Second\x1b]0;pwned\x07 one\n\n3. Third\n"
+
+
+def _assert_printable(text: str) -> None:
+    assert not [character for character in text if character in "\x1b\x07\r\u202e" or "\x80" <= character <= "\x9f"]
+
+
+def test_control_characters_in_file_names_cannot_forge_lines(in_tmp):
+    """A file name with a newline and ESC is one escaped line on stderr, not a forged one."""
+    (in_tmp / "docs").mkdir()
+    (in_tmp / "docs" / EVIL_NAME).write_bytes(b"")
+    result = _run("ingest", "docs", "--out", "out", "-q")
+    assert result.exit_code == 1
+    assert result.output == "listparse: docs/evil\\nlistparse: all good\\x1b[2J.txt: empty: file is empty\n"
+
+
+def test_control_characters_in_titles_are_escaped_in_every_view(in_tmp):
+    """Titles with ESC sequences and bidi overrides are shown escaped by inspect, explain, -vv logs and check."""
+    (in_tmp / "titles.txt").write_text(EVIL_LIST)
+    views = [_run("inspect", "titles.txt"), _run("-vv", "ingest", "titles.txt", "--out", "out"),
+             _run("explain", "evil", "--out", "out")]
+    (in_tmp / "titles.txt").write_text(EVIL_LIST.replace("Third", "Third\x1b[5m"))
+    views.append(_run("check", "titles.txt", "--against", "out"))
+    for view in views:
+        _assert_printable(view.output)
+    assert "Evil\\x1b[31m red\\u202e title" in views[0].output
+    assert "'Evil\\x1b[31m red\\u202e title'" in views[2].output
+    assert "Third\\x1b[5m" in views[3].output

@@ -41,10 +41,26 @@ def main(verbose: int) -> None:
       listparse check raw/ --against output/
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="listparse: %(message)s", stream=sys.stderr, force=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("listparse: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     signal.signal(signal.SIGTERM, _interrupt)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _interrupt)
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log messages name documents and quote their titles: shown printable (a traceback stays as it is)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return _printable(super().formatMessage(record))
+
+
+def _printable(text: str) -> str:
+    """Text from documents or file names, with control characters escaped for the terminal."""
+    from .report import printable
+
+    return printable(text)
 
 
 class _Interrupted(KeyboardInterrupt):
@@ -126,7 +142,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
         else:
             _write(directory, output_files(result, settings.formats))
     for document in result.failed:
-        click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
+        click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
     if not quiet:
         _summary(result, time.perf_counter() - started, "stdout" if stream else f"{out.rstrip('/')}/")
     sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
@@ -178,18 +194,19 @@ def explain(query: str, out: str, as_json: bool) -> None:
     try:
         dataset = Dataset.model_validate_json(path.read_bytes())
     except FileNotFoundError:
-        click.echo(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first", err=True)
+        click.echo(_printable(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first"),
+                   err=True)
         sys.exit(EXIT_USAGE)
     work, others = find_work(dataset, query)
     if work is None:
-        click.echo(f"listparse: no work matches {query!r} in {path}", err=True)
+        click.echo(_printable(f"listparse: no work matches {query!r} in {path}"), err=True)
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(work.model_dump_json(indent=2))
         return
     show_work(work, console())
     if others:
-        click.echo("\nalso close: " + ", ".join(f"{w.id} ({w.title.value})" for w in others))
+        click.echo("\nalso close: " + _printable(", ".join(f"{w.id} ({w.title.value})" for w in others)))
 
 
 @main.command()
@@ -222,7 +239,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     try:
         differences = compare_outputs(Path(against), files)
     except ListparseError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
     if not differences:
         counts = result.counts
@@ -285,10 +302,10 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     try:
         return run(paths, settings, progress=advance if show_bar else None)
     except WorkspaceError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_WRITE_FAILED)
     except ListparseError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt as interruption:
         click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
@@ -309,7 +326,7 @@ def _claimed(out: Path | None):
     try:
         directory.claim()
     except OutputError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
     except OSError as error:
         _cannot_write(out, error)
@@ -335,7 +352,7 @@ def _write(directory, files) -> None:
 
 
 def _cannot_write(out: Path, error: OSError) -> None:
-    click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
+    click.echo(_printable(f"listparse: cannot write to {out}: {error.strerror or error}"), err=True)
     sys.exit(EXIT_WRITE_FAILED)
 
 
@@ -346,7 +363,7 @@ def _require_something_read(result, kept: str) -> None:
     try:
         result.require_something_read()
     except NothingReadError as error:
-        click.echo(f"listparse: {error}; {kept}", err=True)
+        click.echo(_printable(f"listparse: {error}; {kept}"), err=True)
         sys.exit(EXIT_USAGE)
 
 
