@@ -362,3 +362,18 @@ def test_control_characters_in_titles_are_escaped_in_every_view(in_tmp):
     assert "Evil\\x1b[31m red\\u202e title" in views[0].output
     assert "'Evil\\x1b[31m red\\u202e title'" in views[2].output
     assert "Third\\x1b[5m" in views[3].output
+
+
+@pytest.mark.parametrize("command", [["ingest", "long.txt", "--out", "-", "--no-cache"], ["inspect", "long.txt"],
+                                     ["inspect", "long.txt", "--json"]], ids=["ingest-out-dash", "inspect", "json"])
+def test_a_closed_pipe_ends_quietly_with_exit_0(in_tmp, command):
+    """`listparse … | head -1`: the reader leaves after one line; listparse stops with exit 0, nothing on stderr."""
+    (in_tmp / "long.txt").write_text("Long list\n\n" + "".join(f"{rank}. Thing number {rank}\n\nYear: 2001\n\n"
+                                                               for rank in range(1, 3001)))
+    process = subprocess.Popen([sys.executable, "-m", "listparse", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout.readline()
+    process.stdout.close()  # what `head -1` does after its line
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert stderr == b""

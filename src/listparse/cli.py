@@ -11,11 +11,12 @@ message saying whether the previous or the new output is in place.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import cast
 
@@ -27,7 +28,21 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 
 FORMATS = ("json", "jsonl", "csv")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a reader that stops early (`| head`) ends a command quietly with exit 0."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at devnull, so
+            # that flushing it at exit cannot fail a second time.
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file (a test runner)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="listparse")
 @click.option("-v", "--verbose", count=True, help="Log the parser's decisions to stderr (-vv for more).")
 def main(verbose: int) -> None:
@@ -312,7 +327,7 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
         sys.exit(_interrupted_exit_code(interruption))
 
 
-@contextmanager
+@contextlib.contextmanager
 def _claimed(out: Path | None):
     """The output directory, locked for this run before any parsing: a directory another run is writing,
     or one holding files listparse did not write, fails at once (exit 2). None for --out -."""

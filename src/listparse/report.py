@@ -39,10 +39,16 @@ def _e(value) -> str:
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console; it writes plain text when not attached to a terminal."""
+    """A rich console; it writes plain text when not attached to a terminal, and leaves a closed pipe to
+    the command line (which ends quietly with exit 0; rich itself would exit 1)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class PipeFriendlyConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeFriendlyConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def show_document(document: Document, out: Console) -> None:
