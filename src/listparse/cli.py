@@ -386,4 +386,4 @@ def _summary(result, seconds: float, destination: str) -> None:
     counts = result.counts
     click.echo(f"listparse: {counts['documents']} document(s), {counts['failed']} failed, "
                f"{counts['entries']} entries, {counts['works']} works, {counts['conflicts']} conflicts, "
-               f"{counts['warnings']} warnings in {seconds:.2f}s → {destination}", err=True)
+               f"{counts['warnings']} warnings in {seconds:.2f}s → {_printable(destination)}", err=True)
