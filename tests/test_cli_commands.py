@@ -120,7 +120,7 @@ def test_formats(raw_copy, formats, files):
     """--format chooses which files are written."""
     result = _run("ingest", "raw", "--out", "fmt", *formats)
     assert result.exit_code == 0
-    assert sorted(p.name for p in (raw_copy / "fmt").iterdir()) == files
+    assert sorted(p.name for p in (raw_copy / "fmt").iterdir()) == [".listparse-manifest.json", *files]
 
 
 def test_out_dash_streams_json_lines(raw_copy):

@@ -145,7 +145,7 @@ def test_a_crash_in_one_document_does_not_sink_the_batch(tmp_path, monkeypatch):
 
 def test_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
     """If writing fails half-way, the old files are intact and no temporary file is left."""
-    from listparse import export
+    from listparse import outdir
 
     (tmp_path / "a.txt").write_text("L\n\n1. A\n\n2. B\n")
     out = tmp_path / "out"
@@ -159,14 +159,14 @@ def test_interrupted_write_keeps_the_previous_output(tmp_path, monkeypatch):
         if len(calls) == 3:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(export.os, "fsync", interrupted_fsync)
+    monkeypatch.setattr(outdir.os, "fsync", interrupted_fsync)
     with pytest.raises(KeyboardInterrupt):
         ingest([tmp_path / "a.txt"], out=out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_sigterm_leaves_the_previous_output_intact(tmp_path):
-    """SIGTERM during a long run: exit 130 with a message, the old output untouched, no temporary files."""
+    """SIGTERM during a long run: exit 143 (128 + SIGTERM), a message, the old output untouched, no temporaries."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "a.txt").write_text("L\n\n1. A\n\n2. B\n")
@@ -183,6 +183,6 @@ def test_sigterm_leaves_the_previous_output_intact(tmp_path):
     assert process.poll() is None, "the run ended before it could be interrupted"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == 143
     assert "interrupted; the previous output was left as it was" in stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,21 +29,35 @@ class Difference:
 
 def compare_outputs(old_dir: Path, new_files: dict[str, str]) -> list[Difference]:
     """Differences between the files in `old_dir` and freshly produced `new_files` (name → text)."""
+    old = _read(old_dir, ("documents.csv", "documents.json", "works.json"))
     pairs = [
-        ("document", _rows(_read(old_dir, "documents.csv")), _rows(new_files["documents.csv"])),
-        ("entry", _entries(_read(old_dir, "documents.json")), _entries(new_files["documents.json"])),
-        ("work", _works(_read(old_dir, "works.json")), _works(new_files["works.json"])),
+        ("document", _rows(old["documents.csv"]), _rows(new_files["documents.csv"])),
+        ("entry", _entries(old["documents.json"]), _entries(new_files["documents.json"])),
+        ("work", _works(old["works.json"]), _works(new_files["works.json"])),
     ]
     return [difference for kind, old, new in pairs for difference in _compare(kind, old, new)]
 
 
-def _read(directory: Path, name: str) -> str:
-    path = directory / name
+def _read(directory: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """The files' texts, all opened through one handle on the directory before any is read: a run
+    swapping in a new output meanwhile cannot make them a mix of two runs."""
+    streams = {}
+    handle = None
     try:
-        return path.read_text(encoding="utf-8")
+        handle = os.open(directory, os.O_RDONLY)
+        for name in names:
+            streams[name] = open(name, encoding="utf-8",  # noqa: SIM115 - closed below
+                                 opener=lambda path, flags: os.open(path, flags, dir_fd=handle))
+        return {name: stream.read() for name, stream in streams.items()}
     except FileNotFoundError:
-        raise ListparseError(f"{path} does not exist: write it first with "
+        missing = directory / next((name for name in names if name not in streams), "")
+        raise ListparseError(f"{missing} does not exist: write it first with "
                              f"`listparse ingest PATHS --out {directory}`") from None
+    finally:
+        for stream in streams.values():
+            stream.close()
+        if handle is not None:
+            os.close(handle)
 
 
 def _compare(kind: str, old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Difference]:

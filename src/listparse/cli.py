@@ -2,14 +2,18 @@
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
 parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work); 3 the output, or the temporary store
-under TMPDIR, could not be written; 130 interrupted (Ctrl-C or SIGTERM), the
-previous output left as it was.
+catalogue or aliases file, unknown work, no document read, an output directory
+another run is writing or that holds files listparse did not write); 3 the
+output, or the temporary store under TMPDIR, could not be written; 128 + the
+signal's number when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the
+message saying whether the previous or the new output is in place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import signal
 import sys
 import time
@@ -24,7 +28,21 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 
 FORMATS = ("json", "jsonl", "csv")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; a reader that stops early (`| head`) ends a command quietly with exit 0."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at devnull, so
+            # that flushing it at exit cannot fail a second time.
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # not a real file (a test runner)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OK)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="listparse")
 @click.option("-v", "--verbose", count=True, help="Log the parser's decisions to stderr (-vv for more).")
 def main(verbose: int) -> None:
@@ -38,13 +56,44 @@ def main(verbose: int) -> None:
       listparse check raw/ --against output/
     """
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="listparse: %(message)s", stream=sys.stderr, force=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("listparse: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     signal.signal(signal.SIGTERM, _interrupt)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, _interrupt)
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log messages name documents and quote their titles: shown printable (a traceback stays as it is)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return _printable(super().formatMessage(record))
+
+
+def _printable(text: str) -> str:
+    """Text from documents or file names, with control characters escaped for the terminal."""
+    from .report import printable
+
+    return printable(text)
+
+
+class _Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, unwinding like Ctrl-C; the exit code is 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _interrupt(signum, frame) -> None:
-    """SIGTERM unwinds like Ctrl-C, so that half-written outputs are cleaned away."""
-    raise KeyboardInterrupt
+    """SIGTERM and SIGHUP unwind like Ctrl-C, so that half-written outputs are cleaned away."""
+    raise _Interrupted(signum)
+
+
+def _interrupted_exit_code(interruption: KeyboardInterrupt) -> int:
+    """128 + the signal's number, as a shell reports it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP."""
+    return 128 + getattr(interruption, "signum", signal.SIGINT)
 
 
 def _knowledge_options(command):
@@ -98,24 +147,17 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
-    with _run_reporting_errors(run, paths, settings, show_bar) as result:
-        if stream:
+    with _claimed(None if stream else Path(out)) as directory, \
+            _run_reporting_errors(run, paths, settings, show_bar) as result:
+        _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
+        if directory is None:
             files = output_files(result, ("jsonl",))
             for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
                 click.echo(chunk, nl=False)
         else:
-            from .export import write_outputs
-
-            try:
-                write_outputs(output_files(result, settings.formats), Path(out))
-            except KeyboardInterrupt:
-                click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
-                sys.exit(EXIT_INTERRUPTED)
-            except OSError as error:
-                click.echo(f"listparse: cannot write to {out}: {error.strerror or error}", err=True)
-                sys.exit(EXIT_WRITE_FAILED)
+            _write(directory, output_files(result, settings.formats))
     for document in result.failed:
-        click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
+        click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
     if not quiet:
         _summary(result, time.perf_counter() - started, "stdout" if stream else f"{out.rstrip('/')}/")
     sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
@@ -167,18 +209,19 @@ def explain(query: str, out: str, as_json: bool) -> None:
     try:
         dataset = Dataset.model_validate_json(path.read_bytes())
     except FileNotFoundError:
-        click.echo(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first", err=True)
+        click.echo(_printable(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first"),
+                   err=True)
         sys.exit(EXIT_USAGE)
     work, others = find_work(dataset, query)
     if work is None:
-        click.echo(f"listparse: no work matches {query!r} in {path}", err=True)
+        click.echo(_printable(f"listparse: no work matches {query!r} in {path}"), err=True)
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(work.model_dump_json(indent=2))
         return
     show_work(work, console())
     if others:
-        click.echo("\nalso close: " + ", ".join(f"{w.id} ({w.title.value})" for w in others))
+        click.echo("\nalso close: " + _printable(", ".join(f"{w.id} ({w.title.value})" for w in others)))
 
 
 @main.command()
@@ -211,7 +254,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     try:
         differences = compare_outputs(Path(against), files)
     except ListparseError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
     if not differences:
         counts = result.counts
@@ -274,18 +317,73 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     try:
         return run(paths, settings, progress=advance if show_bar else None)
     except WorkspaceError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_WRITE_FAILED)
     except ListparseError as error:
-        click.echo(f"listparse: {error}", err=True)
+        click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interruption:
         click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(_interrupted_exit_code(interruption))
+
+
+@contextlib.contextmanager
+def _claimed(out: Path | None):
+    """The output directory, locked for this run before any parsing: a directory another run is writing,
+    or one holding files listparse did not write, fails at once (exit 2). None for --out -."""
+    if out is None:
+        yield None
+        return
+    from .errors import OutputError
+    from .outdir import OutputDirectory
+
+    directory = OutputDirectory(out)
+    try:
+        directory.claim()
+    except OutputError as error:
+        click.echo(_printable(f"listparse: {error}"), err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        _cannot_write(out, error)
+    try:
+        yield directory
+    finally:
+        directory.release()
+
+
+def _write(directory, files) -> None:
+    """Write and swap in the new output; an interruption says which output a reader now sees."""
+    try:
+        directory.write(files)
+    except KeyboardInterrupt as interruption:
+        if directory.committed:
+            kept = f"the new output in {directory.out} is complete"
+        else:
+            kept = "the previous output was left as it was" if directory.existed else "nothing was written"
+        click.echo(f"\nlistparse: interrupted; {kept}", err=True)
+        sys.exit(_interrupted_exit_code(interruption))
+    except OSError as error:
+        _cannot_write(directory.out, error)
+
+
+def _cannot_write(out: Path, error: OSError) -> None:
+    click.echo(_printable(f"listparse: cannot write to {out}: {error.strerror or error}"), err=True)
+    sys.exit(EXIT_WRITE_FAILED)
+
+
+def _require_something_read(result, kept: str) -> None:
+    """A batch that read no document writes nothing: exit 2, saying what was kept."""
+    from .errors import NothingReadError
+
+    try:
+        result.require_something_read()
+    except NothingReadError as error:
+        click.echo(_printable(f"listparse: {error}; {kept}"), err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _summary(result, seconds: float, destination: str) -> None:
     counts = result.counts
     click.echo(f"listparse: {counts['documents']} document(s), {counts['failed']} failed, "
                f"{counts['entries']} entries, {counts['works']} works, {counts['conflicts']} conflicts, "
-               f"{counts['warnings']} warnings in {seconds:.2f}s → {destination}", err=True)
+               f"{counts['warnings']} warnings in {seconds:.2f}s → {_printable(destination)}", err=True)

@@ -22,3 +22,13 @@ class ReadError(ListparseError):
 
 class WorkspaceError(ListparseError):
     """The temporary store a batch passes through could not be written (a full or read-only TMPDIR)."""
+
+
+class NothingReadError(ListparseError):
+    """Not one source could be read (none found, or every one missing or unreadable): nothing is written,
+    so that a mistyped path or a glob the shell passed through unexpanded never replaces an output."""
+
+
+class OutputError(ListparseError):
+    """The output directory cannot be claimed: another run is writing it, or it holds files listparse
+    did not write."""

@@ -1,9 +1,9 @@
 """Documents and works → files: entries.csv, documents.csv, documents.json, works.json, works.csv.
 
 Output is deterministic (documents sorted by source, no timestamps, no
-absolute paths) and written atomically: every file goes to a temporary name
-in the output directory first and is renamed over the old one only when all
-of them are complete, so an interrupted run leaves the previous output intact.
+absolute paths) and written atomically as a set: the whole directory is
+written beside the old one and swapped in as one step (`outdir.py`), so an
+interrupted or concurrent run never leaves a mix of two runs.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,35 +29,12 @@ WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts",
 
 
 def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
-    """Write all `files` (name → text, or chunks of it) to temporaries in `out`, then rename them into place."""
-    out.mkdir(parents=True, exist_ok=True)
-    mode = 0o666 & ~_umask()  # what open() would give; mkstemp makes files only the owner can read
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, content in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((temporary, out / name))
-            os.fchmod(handle, mode)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                if isinstance(content, str):
-                    stream.write(content)
-                else:
-                    stream.writelines(content)  # streamed: a large dataset is never one string
-                stream.flush()
-                os.fsync(stream.fileno())
-        for temporary, final in staged:
-            os.replace(temporary, final)
-    finally:
-        for temporary, _ in staged:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    return [final for _, final in staged]
+    """Write all `files` (name → text, or chunks of it) as the whole of directory `out`: staged beside it,
+    then swapped in as one step, under a lock (see `outdir`)."""
+    from .outdir import OutputDirectory
 
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    with OutputDirectory(out) as directory:
+        return directory.write(files)
 
 
 def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
@@ -187,13 +163,32 @@ def _put(row: dict, column: str, value: str) -> None:
     row[column] = f"{row[column]} | {value}" if row.get(column) else value
 
 
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), and a plain number, which
+# it never runs as one: "-5" stays a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+
+
+def neutralised(text: str) -> str:
+    """A cell a spreadsheet would run as a formula, with a single quote in front, as OWASP advises.
+
+    >>> [neutralised(cell) for cell in ("=1+2", "@SUM(A1)", "-2+3", "-5", "+1.5", "Plain")]
+    ["'=1+2", "'@SUM(A1)", "'-2+3", '-5', '+1.5', 'Plain']
+    """
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text):
+        return "'" + text
+    return text
+
+
 def _csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 1000) -> Iterator[str]:
-    """CSV text in chunks of rows, so a large table is never one string."""
+    """CSV text in chunks of rows, so a large table is never one string; every text cell (the header too:
+    unknown labels name columns) neutralised against formula injection."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writeheader()
+    writer.writerow({column: neutralised(column) for column in columns})
     for count, row in enumerate(rows, 1):
-        writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
+        writer.writerow({key: "" if value is None else neutralised(value) if isinstance(value, str) else value
+                         for key, value in row.items()})
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)

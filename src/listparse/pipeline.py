@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import ListparseError, ReadError, WorkspaceError
+from .errors import ListparseError, NothingReadError, ReadError, WorkspaceError
 from .merge import Merged, merge_store
 from .models import Dataset, Document, Work
 from .normalize import normalize_document
@@ -34,6 +34,7 @@ from .store import Parsed, Store
 log = logging.getLogger(__name__)
 
 STDIN = "-"
+UNREAD = ("missing", "unreadable")  # statuses of a source whose bytes never arrived
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,26 @@ class Result:
                 "works": len(self.merged.work_ids), "conflicts": self.merged.conflicts,
                 "warnings": store.warnings}
 
+    def require_something_read(self) -> None:
+        """Raise `NothingReadError` unless at least one document was read: a batch whose sources were all
+        missing or unreadable (or that had none) has nothing to replace an output with.
+
+        A document that was read but holds no list (empty, binary, no-list) counts as read: its row in
+        documents.csv is a real result.
+        """
+        store = self.merged.store
+        unread = [document for document in self.failed if document.status in UNREAD]
+        if len(unread) < store.documents:
+            return
+        if not unread:
+            raise NothingReadError("no document was read: no file with a known suffix "
+                                   f"({', '.join(sorted(TEXT_SUFFIXES))}) under the given paths")
+        named = "; ".join(f"{document.source}: {document.message}" for document in unread[:3])
+        more = f"; and {len(unread) - 3} more" if len(unread) > 3 else ""
+        glob = any(character in document.source for document in unread for character in "*?[")
+        hint = "; the shell passes a pattern that matches no file through unexpanded" if glob else ""
+        raise NothingReadError(f"no document was read ({named}{more}{hint})")
+
     def close(self) -> None:
         self.merged.store.close()
 
@@ -141,6 +162,7 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
         if settings.out is not None:
             from .export import write_outputs
 
+            result.require_something_read()
             write_outputs(output_files(result, settings.formats), settings.out)
     except BaseException:
         store.close()

@@ -6,36 +6,57 @@ line chooses between these views and `--json`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
-
-from .models import Dataset, Document, Evidence, Work, WorkField
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .check import Difference
+    from .models import Dataset, Document, Evidence, Work, WorkField
+
+# What must never reach a terminal as it is: C0 and C1 controls (newline, carriage return, ESC, DEL…),
+# lone surrogates (undecodable file-name bytes), line and paragraph separators, bidirectional overrides.
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f"
+                            "\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from a document or a file name, safe to show on a terminal: every control character shown as
+    its Python escape, so that a title or name cannot forge lines or send escape sequences.
+
+    >>> print(printable("Title\\nlistparse: done\\x1b[2J \\u202eevil\\udcff"))
+    Title\\nlistparse: done\\x1b[2J \\u202eevil\\udcff
+    """
+    return UNPRINTABLE_RE.sub(lambda found: found[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def _e(value) -> str:
-    """Text from a document, escaped so that rich never reads it as markup."""
+    """Text from a document, made printable and escaped so that rich never reads it as markup."""
     from rich.markup import escape
 
-    return escape(str(value))
+    return escape(printable(str(value)))
 
 
 def console(stderr: bool = False) -> Console:
-    """A rich console; it writes plain text when not attached to a terminal."""
+    """A rich console; it writes plain text when not attached to a terminal, and leaves a closed pipe to
+    the command line (which ends quietly with exit 0; rich itself would exit 1)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class PipeFriendlyConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return PipeFriendlyConsole(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def show_document(document: Document, out: Console) -> None:
     """Headline, facts, and every entry with its title (raw → normalized), fields and line."""
     from rich.table import Table
 
-    out.print(f"[bold]{_e(document.source)}[/bold]  ({document.format or '?'}, {document.encoding or '?'}, "
-              f"status: {document.status})")
+    out.print(f"[bold]{_e(document.source)}[/bold]  ({_e(document.format or '?')}, "
+              f"{_e(document.encoding or '?')}, status: {document.status})")
     if document.message:
         out.print(f"  {_e(document.message)}")
     for label in ("headline", "author", "url", "date"):
@@ -140,8 +161,8 @@ def _where(evidence: Evidence) -> str:
         line = f":{evidence.span.line}" if evidence.span else ""
         rank = f" #{evidence.rank}" if evidence.rank is not None else ""
         place = f"{evidence.source}{line}{rank}"
-    rules = "".join(f"\n        {rule.rule}: {rule.before!r} → {rule.after!r}" for rule in evidence.rules)
-    return _e(f"{place}  {evidence.raw!r}{rules}")
+    rules = "".join(f"\n        {_e(f'{rule.rule}: {rule.before!r} → {rule.after!r}')}" for rule in evidence.rules)
+    return _e(f"{place}  {evidence.raw!r}") + rules
 
 
 def _value(value) -> str:

@@ -11,6 +11,9 @@ writers read back one document or work at a time.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -62,14 +65,24 @@ def field_columns_of(entries: Iterable[Entry]) -> set[str]:
             for name in (field.name, f"{field.name}_extra" if field.extra else "") if name}
 
 
-class Store:
-    """Parsed documents in SQLite: in a temporary file (under TMPDIR) when `on_disk`, else in memory.
+STORE_PREFIX = "listparse-store-"
+STORE_RE = re.compile(rf"{STORE_PREFIX}(\d+)-\w+\Z")  # listparse-store-<pid of its owner>-<random>
 
-    Close it when done; closing removes the file.
+
+class Store:
+    """Parsed documents in SQLite: in a temporary directory (under TMPDIR) when `on_disk`, else in memory.
+
+    Close it when done; closing removes the directory. The directory's name holds the owner's pid and the
+    owner keeps a `flock` on its `lock` file, so the next store can remove one whose owner was killed.
     """
 
     def __init__(self, on_disk: bool = False) -> None:
-        self._directory = tempfile.mkdtemp(prefix="listparse-") if on_disk else None
+        self._directory = self._lock = None
+        if on_disk:
+            remove_stale_stores()
+            self._directory = tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-")
+            with contextlib.suppress(OSError, ImportError):  # no flock (Windows, some network file systems)
+                self._lock = _locked(Path(self._directory) / "lock")
         self._db = sqlite3.connect(Path(self._directory) / "batch.sqlite" if self._directory else ":memory:")
         for pragma in PRAGMAS:
             self._db.execute(pragma)
@@ -147,9 +160,54 @@ class Store:
         self._db.close()
         if self._directory:
             shutil.rmtree(self._directory, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def remove_stale_stores() -> None:
+    """Remove the stores of killed runs from TMPDIR: those whose owner's process is gone and whose lock
+    nobody holds (the pid alone could be another container's, the lock alone is not there yet at birth)."""
+    root = Path(tempfile.gettempdir())
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        found = STORE_RE.match(name)
+        if found is None or _running(int(found[1])):
+            continue
+        try:
+            lock = _locked(root / name / "lock")
+        except (OSError, ImportError):  # locked by a live owner, or not a store directory after all
+            continue
+        shutil.rmtree(root / name, ignore_errors=True)
+        lock.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def _locked(path: Path):
+    """The file at `path`, opened and exclusively flock'ed; BlockingIOError when another process holds it."""
+    import fcntl
+
+    lock = open(path, "a")  # noqa: SIM115 - held open while the store lives
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise
+    return lock
