@@ -99,8 +99,9 @@ class Result:
         self.close()
 
 
-def ingest(paths: Iterable[str | Path], **options) -> Dataset:
-    """Parse, normalize and merge every source under `paths`; write outputs when `out` is given.
+def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
+    """Parse, normalize and merge every source under `paths` (one path, or several); write outputs when
+    `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
     `formats`, `jobs`, `cache_dir`). The whole result is returned in memory;
@@ -112,7 +113,7 @@ def ingest(paths: Iterable[str | Path], **options) -> Dataset:
     return dataset
 
 
-def run(paths: Iterable[str | Path], settings: IngestOptions,
+def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         progress: Callable[[int, int], None] | None = None) -> Result:
     """The whole flow; `progress(done, total)` is called after each document is parsed.
 
@@ -200,12 +201,16 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Expand files, directories (searched for known suffixes) and "-" into sources, once each."""
+def find_sources(paths: Iterable[str | Path] | str | Path) -> list[Source]:
+    """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
+
+    One path given alone (a str or path-like) is that path, never its characters."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(str(given)):
+        for source in _expand(os.fsdecode(given)):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
