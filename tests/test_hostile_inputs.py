@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,45 @@ def test_ingest_takes_one_path_as_a_path_not_its_characters(in_tmp, given):
     (in_tmp / "raw" / "a.txt").write_text(LIST)
     dataset = ingest(given("raw"))
     assert [document.source for document in dataset.parsed_documents] == ["raw/a.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_written_escaped(in_tmp):
+    """`bad\\xff\\xfe.txt` does not sink the batch: its name is written with `\\xff` escapes, reversibly."""
+    import csv
+    import json
+    import os
+
+    (in_tmp / "docs").mkdir()
+    (in_tmp / "docs" / "good.txt").write_text(LIST)
+    with open(os.fsencode(in_tmp / "docs") + b"/bad\xff\xfe.txt", "w") as stream:
+        stream.write("Other things\n\n1. Gamma\n\n2. Delta\n")
+    finished = subprocess.run([sys.executable, "-m", "listparse", "ingest", "docs", "--out", "out"],
+                              cwd=in_tmp, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr
+    with open(in_tmp / "out" / "documents.csv", encoding="utf-8", newline="") as stream:
+        sources = [row["source"] for row in csv.DictReader(stream)]
+    assert sources == ["docs/bad\\xff\\xfe.txt", "docs/good.txt"]
+    works = json.loads((in_tmp / "out" / "works.json").read_text(encoding="utf-8"))
+    assert [document["source"] for document in works["documents"]] == sources
+    from listparse.source_names import unescape_name
+
+    assert os.fsencode(unescape_name(sources[0])) == b"docs/bad\xff\xfe.txt"
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"plain.txt", id="plain"),
+    pytest.param(b"bad\xff\xfe.txt", id="not-utf8"),
+    pytest.param(b"back\\slash\\xff.txt", id="backslash"),
+    pytest.param("caf\u00e9 \u2013 \u00fcber.md".encode(), id="utf8"),
+])
+def test_escaped_names_round_trip(raw):
+    """Escaping a name and unescaping it gives back the very bytes; a UTF-8 name without `\\` is unchanged."""
+    import os
+
+    from listparse.source_names import escape_name, unescape_name
+
+    name = os.fsdecode(raw)
+    escaped = escape_name(name)
+    escaped.encode("utf-8")  # writable as UTF-8
+    assert os.fsencode(unescape_name(escaped)) == raw
+    assert (escaped == name) == (b"\\" not in raw and raw.decode("utf-8", "replace") == name)

@@ -29,6 +29,7 @@ from .models import Dataset, Document, Work
 from .normalize import normalize_document
 from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
+from .source_names import escape_name
 from .store import Parsed, Store
 
 log = logging.getLogger(__name__)
@@ -279,12 +280,13 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
 
 
 def display_name(path: Path) -> str:
-    """The name a path gets in the output: relative to the working directory, with forward slashes."""
+    """The name a path gets in the output: relative to the working directory, with forward slashes, bytes
+    that are not UTF-8 escaped (see `source_names`)."""
     try:
         name = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         name = str(path)
-    return name.replace(os.sep, "/")
+    return escape_name(name.replace(os.sep, "/"))
 
 
 def _expand(given: str) -> Iterator[Source]:
