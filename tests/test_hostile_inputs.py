@@ -62,3 +62,30 @@ def test_escaped_names_round_trip(raw):
     escaped.encode("utf-8")  # writable as UTF-8
     assert os.fsencode(unescape_name(escaped)) == raw
     assert (escaped == name) == (b"\\" not in raw and raw.decode("utf-8", "replace") == name)
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from listparse.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    pytest.param("--catalogue", "name,year\nSteins;Gate,2011\n",
+                 "listparse: catalogue config.csv has no title column (columns found: name, year)\n", id="csv"),
+    pytest.param("--catalogue", '[{"title": "Steins;Gate"}, 3]',
+                 "listparse: catalogue config.json: entry 2 is not an object with a title\n", id="json-array"),
+    pytest.param("--aliases", '[[work]]\ntitle = "Anohana"\nalias = ["Ano Hi"]\n',
+                 'listparse: aliases file config.toml: [[work]] number 1 has an unknown key "alias" '
+                 '(valid keys: aliases, title)\n', id="aliases"),
+])
+def test_a_bad_configuration_file_is_one_line_and_exit_2(in_tmp, name, content, message):
+    """A catalogue or aliases file listparse cannot use: one line naming the file and the fix, exit 2."""
+    suffix = {"--catalogue": ".json" if content.startswith("[") else ".csv", "--aliases": ".toml"}[name]
+    (in_tmp / f"config{suffix}").write_text(content)
+    (in_tmp / "a.txt").write_text(LIST)
+    result = _cli("ingest", "a.txt", "--out", "out", name, f"config{suffix}")
+    assert (result.exit_code, result.output) == (2, message)
+    assert not (in_tmp / "out").exists()
