@@ -50,3 +50,31 @@ def test_a_broken_catalogue_says_what_is_wrong(tmp_path):
     path.write_text("{not json\n")
     with pytest.raises(ListparseError, match="bad.jsonl"):
         load_catalogue(path)
+
+
+def test_a_json_array_is_a_list_of_works(tmp_path):
+    """A catalogue that is one JSON array of records reads like JSON Lines, entries numbered from 1."""
+    path = tmp_path / "works.json"
+    path.write_text('[{"title": "Steins;Gate", "year": 2011}, {"title": "Clannad"}]')
+    catalogue = load_catalogue(path)
+    assert [(entry.title, entry.year, entry.line) for entry in catalogue.entries] == [
+        ("Steins;Gate", 2011, 1), ("Clannad", None, 2)]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    pytest.param("works.csv", "name,year\nSteins;Gate,2011\n",
+                 "catalogue works.csv has no title column (columns found: name, year)", id="csv-without-title"),
+    pytest.param("works.csv", "", "catalogue works.csv has no title column (columns found: none)", id="csv-empty"),
+    pytest.param("works.jsonl", '{"title": "A"}\n{"name": "B"}\n',
+                 "catalogue works.jsonl: entry 2 has no title", id="jsonl-without-title"),
+    pytest.param("works.json", '[{"title": "A"}, "B"]',
+                 "catalogue works.json: entry 2 is not an object with a title", id="array-of-strings"),
+    pytest.param("works.jsonl", '{"title": "A", "year": "soon"}\n',
+                 "catalogue works.jsonl: entry 1: year 'soon' is not a number", id="bad-year"),
+])
+def test_a_catalogue_without_titles_says_what_is_wrong(in_tmp, name, content, message):
+    """A catalogue whose entries have no title names the file, the entry or the columns found."""
+    (in_tmp / name).write_text(content)
+    with pytest.raises(ListparseError) as caught:
+        load_catalogue(name)
+    assert str(caught.value) == message

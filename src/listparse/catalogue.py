@@ -1,7 +1,7 @@
 """Catalogues of known works that titles can be linked to.
 
-Three formats are read: JSON Lines and CSV with the columns `title`,
-`aliases`, `kind`, `year` and `ids`, and the published JSON of
+Four formats are read: JSON Lines, a JSON array of the same records, and CSV,
+with the fields `title` (required), `aliases`, `kind`, `year` and `ids`; and the published JSON of
 anime-offline-database (a top-level `data` list whose entries have `title`,
 `synonyms`, `type`, `episodes`, `animeSeason{season, year}` and `sources`).
 """
@@ -68,15 +68,23 @@ def load_catalogue(path: str | Path) -> Catalogue:
         raise ListparseError(f"cannot read catalogue {path}: {error.strerror or error}") from None
     try:
         if path.suffix.lower() == ".csv":
-            entries = _from_csv(text)
+            entries = _from_csv(text, path)
         elif text.lstrip().startswith("{") and '"data"' in text[:100000] and path.suffix.lower() == ".json":
             entries = _from_anime_offline_database(json.loads(text))
+        elif text.lstrip().startswith("["):
+            entries = [_entry(record, number) for number, record in enumerate(json.loads(text), start=1)]
         else:
             entries = _from_json_lines(text)
+    except BadEntry as error:
+        raise ListparseError(f"catalogue {path}: {error}") from None
     except (ValueError, KeyError, TypeError) as error:
         raise ListparseError(f"catalogue {path} is not valid JSON Lines, CSV or anime-offline-database "
                              f"JSON ({error})") from None
     return Catalogue(path.name, entries)
+
+
+class BadEntry(ValueError):
+    """One entry of a catalogue that cannot be read, and why."""
 
 
 def _from_json_lines(text: str) -> list[CatalogueEntry]:
@@ -87,8 +95,11 @@ def _from_json_lines(text: str) -> list[CatalogueEntry]:
     return entries
 
 
-def _from_csv(text: str) -> list[CatalogueEntry]:
+def _from_csv(text: str, path: Path) -> list[CatalogueEntry]:
     rows = csv.DictReader(io.StringIO(text))
+    if "title" not in (rows.fieldnames or ()):
+        found = ", ".join(rows.fieldnames or ()) or "none"
+        raise ListparseError(f"catalogue {path} has no title column (columns found: {found})")
     entries = []
     for number, row in enumerate(rows, start=2):
         record = dict(row)
@@ -99,17 +110,30 @@ def _from_csv(text: str) -> list[CatalogueEntry]:
     return entries
 
 
-def _entry(record: dict, number: int) -> CatalogueEntry:
-    year = record.get("year")
+def _entry(record: object, number: int) -> CatalogueEntry:
+    if not isinstance(record, dict):
+        raise BadEntry(f"entry {number} is not an object with a title")
+    if record.get("title") in (None, ""):
+        raise BadEntry(f"entry {number} has no title")
     return CatalogueEntry(
         title=str(record["title"]).strip(),
         aliases=tuple(str(a) for a in record.get("aliases") or ()),
         kind=record.get("kind") or None,
-        year=int(year) if year not in (None, "") else None,
-        episodes=int(record["episodes"]) if record.get("episodes") not in (None, "") else None,
+        year=_number(record, "year", number),
+        episodes=_number(record, "episodes", number),
         ids=tuple(sorted((str(k), str(v)) for k, v in (record.get("ids") or {}).items())),
         line=number,
     )
+
+
+def _number(record: dict, name: str, number: int) -> int | None:
+    value = record.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadEntry(f"entry {number}: {name} {value!r} is not a number") from None
 
 
 def _from_anime_offline_database(data: dict) -> list[CatalogueEntry]:

@@ -29,6 +29,7 @@ from .models import Dataset, Document, Work
 from .normalize import normalize_document
 from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
+from .source_names import escape_name
 from .store import Parsed, Store
 
 log = logging.getLogger(__name__)
@@ -120,8 +121,9 @@ class Result:
         self.close()
 
 
-def ingest(paths: Iterable[str | Path], **options) -> Dataset:
-    """Parse, normalize and merge every source under `paths`; write outputs when `out` is given.
+def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
+    """Parse, normalize and merge every source under `paths` (one path, or several); write outputs when
+    `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
     `formats`, `jobs`, `cache_dir`). The whole result is returned in memory;
@@ -133,7 +135,7 @@ def ingest(paths: Iterable[str | Path], **options) -> Dataset:
     return dataset
 
 
-def run(paths: Iterable[str | Path], settings: IngestOptions,
+def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         progress: Callable[[int, int], None] | None = None) -> Result:
     """The whole flow; `progress(done, total)` is called after each document is parsed.
 
@@ -222,12 +224,16 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Expand files, directories (searched for known suffixes) and "-" into sources, once each."""
+def find_sources(paths: Iterable[str | Path] | str | Path) -> list[Source]:
+    """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
+
+    One path given alone (a str or path-like) is that path, never its characters."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(str(given)):
+        for source in _expand(os.fsdecode(given)):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
@@ -296,12 +302,13 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
 
 
 def display_name(path: Path) -> str:
-    """The name a path gets in the output: relative to the working directory, with forward slashes."""
+    """The name a path gets in the output: relative to the working directory, with forward slashes, bytes
+    that are not UTF-8 escaped (see `source_names`)."""
     try:
         name = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         name = str(path)
-    return name.replace(os.sep, "/")
+    return escape_name(name.replace(os.sep, "/"))
 
 
 def _expand(given: str) -> Iterator[Source]:
