@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .cells import Plain, plain_text, reads_as_prose, shape_of
 from .metadata import make_field, read_fields
 from .models import Entry, MetaField, Span
-from .people import find_names
+from .people import DocumentWords, find_names, without_title_pieces
 from .ranks import Candidate, match_rank_line
 from .read import Line, Text
 from .slots import SlotLine, find_slots, parts_of
@@ -65,8 +65,14 @@ def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> t
     sentences = _a_list_of_sentences(plains)
     if sentences:
         template.reasons.append("the entries are sentences: a colon inside one is part of it")
-    entries = [_entry(lines, candidate, head, plain, template, end, slot, not sentences)
+    words = DocumentWords(text.content)
+    entries = [_entry(lines, candidate, head, plain, template, end, slot, words, not sentences)
                for candidate, head, plain, end, slot in zip(chain, heads, plains, ends, slots, strict=True)]
+    titles = [entry.title for entry in entries] + [headline or ""]
+    for position, entry in enumerate(entries):
+        names = without_title_pieces(entry.names, titles)
+        if len(names) < len(entry.names):
+            entries[position] = entry.model_copy(update={"names": names})
     return entries, template
 
 
@@ -167,7 +173,7 @@ def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[i
 
 
 def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, template: Template,
-           end: int, slots: list[SlotLine], colon_may_end: bool = True) -> Entry:
+           end: int, slots: list[SlotLine], words: DocumentWords, colon_may_end: bool = True) -> Entry:
     split = split_entry(plain, template)
     positions, raw_title = plain.raw_slice(head.raw, split.start, split.end)
     parts = split_title(raw_title, "\n" in raw_title, colon_may_end)  # a title running over lines is prose
@@ -207,7 +213,7 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
         text=description,
         fields=fields,
         names=find_names(sorted(prose_lines + [(lines[slot.index].number, lines[slot.index].start,
-                                                lines[slot.index].text) for slot in slots]), parts.title),
+                                                lines[slot.index].text) for slot in slots]), parts.title, words),
     )
 
 

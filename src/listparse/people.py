@@ -39,8 +39,46 @@ NOT_NAME_WORDS = frozenset("""
 """.split())
 
 
-def find_names(lines: list[tuple[int, int, str]], title: str) -> list[Located]:
-    """Runs of two or three capitalized words in (source line, offset, text) lines, title words excluded."""
+# Determiners and pronouns of other languages the corpus is in: "Das Ganze", "Eine Auszeit" are no names.
+NOT_NAME_WORDS |= frozenset("""
+    Der Die Das Den Dem Des Ein Eine Einen Einem Einer Kein Keine Sein Seine Ihr Ihre Mein Meine Unser Unsere
+    Dieser Diese Dieses Jeder Jede Jedes Wer Was Wie Wenn Auch Aber Und Oder Mit Nach Bei Auf Für Im Am Zum Zur
+    El Los Las Una Uno Este Esta Estos Sus Os Um Uma Seu Sua Nas Les Une Cette Ces Gli
+""".split())
+# The last word of an organisation, a place or a thing, never of a person's name.
+NOT_NAME_ENDINGS = frozenset("""
+    Entertainment Publishing Productions Pictures Studios Records Games Software Interactive Media Network
+    Channel Central Club Company Corporation Inc Ltd Group Kingdom States Republic City Town County Island
+    Islands Street Road Avenue School University College Academy Museum Hotel Restaurant Bar Cafe Shack
+    Kitchen House Houses Center Centre Festival Awards Magazine Times News Guide Proposal Game Games Story Zone
+    Show Series Edition Collection Online Festival Musicals Theatre Theater Stadium Airport Station
+""".split())
+
+
+class DocumentWords:
+    """What one document tells about its capitalized runs: the words it also writes in lower case
+    ("Spicy Mushroom" beside "spicy" and "mushroom" is a dish)."""
+
+    def __init__(self, text: str) -> None:
+        self.lower_words = set(LOWER_WORD_RE.findall(text))
+
+    def names_a_thing(self, words: list[str]) -> bool:
+        return all(word.casefold() in self.lower_words for word in words)
+
+
+def without_title_pieces(names: list[Located], titles: list[str]) -> list[Located]:
+    """The names that are no piece of a title of the document ("Centimeters Per Second" is the end of
+    "5 Centimeters per Second"), once every entry's title is known."""
+    phrases = " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
+    return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in phrases]
+
+
+LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
+
+
+def find_names(lines: list[tuple[int, int, str]], title: str, document: DocumentWords | None = None) -> list[Located]:
+    """Runs of two or three capitalized words in (source line, offset, text) lines that name a person:
+    not title words, nor an organisation, a place or a thing (see `DocumentWords`)."""
     title_words = set(title.split())
     names = []
     for number, offset, text in lines:
@@ -53,6 +91,8 @@ def find_names(lines: list[tuple[int, int, str]], title: str) -> list[Located]:
             while words and words[-1] in NOT_NAME_WORDS:
                 words.pop()
             if len(words) < 2 or any(word in NOT_NAME_WORDS for word in words) or set(words) <= title_words:
+                continue
+            if words[-1] in NOT_NAME_ENDINGS or (document is not None and document.names_a_thing(words)):
                 continue
             name = " ".join(words)
             start = offset + match.start(1) + match.group(1).index(words[0])

@@ -1,0 +1,46 @@
+"""Names of people in descriptions: persons, not places, firms, dishes or pieces of titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from listparse.people import DocumentWords, find_names, without_title_pieces
+
+
+def _names(text: str, title: str = "Some Title", titles: tuple[str, ...] = (), document: str = "") -> list[str]:
+    found = find_names([(1, 0, text)], title, DocumentWords(document or text))
+    return [located.value for located in without_title_pieces(found, [title, *titles])]
+
+
+def test_people_are_found():
+    assert _names("Directed by Makoto Shinkai and scored by Tenmon, it stars Ryunosuke Kamiki.") == [
+        "Makoto Shinkai", "Ryunosuke Kamiki"]
+
+
+@pytest.mark.parametrize("text", ["Produced by Tiger Aspect Productions for the BBC.",
+                                  "It ran on Comedy Central for five years.",
+                                  "Shot in Long Island City over one summer.",
+                                  "Released in the United Kingdom first."])
+def test_organisations_and_places_are_not_people(text):
+    assert _names(text) == []
+
+
+def test_a_piece_of_another_title_is_not_a_person():
+    """"Centimeters Per Second" is the end of the title "5 Centimeters per Second"."""
+    assert _names("Shinkai followed it with Centimeters Per Second.",
+                  titles=("5 Centimeters per Second",)) == []
+
+
+def test_words_the_document_writes_in_lower_case_are_things():
+    """"Spicy Mushroom" is a dish where the review also says "spicy" and "mushroom"."""
+    text = "Order the Spicy Mushroom with extra noodles."
+    assert _names(text, document=text + " The broth is spicy and the mushroom topping generous.") == []
+
+
+@pytest.mark.parametrize("text", ["Das Ganze wirkt wie ein Traum.", "Seine Auftritte sind legendär."])
+def test_german_determiners_start_no_name(text):
+    assert _names(text) == []
+
+
+def test_a_surname_like_a_place_word_stays_a_name():
+    assert _names("It stars Randall Park as the father.") == ["Randall Park"]
