@@ -1,8 +1,9 @@
 """The command line: arguments → pipeline → messages and exit code. Only this module imports click.
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
-parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work); 3 the output, or the temporary store
+parsed, or `check` found differences; 2 usage or configuration error (bad
+option, a catalogue or aliases file that cannot be read or holds a mistake, a
+cache directory that is a file, unknown work); 3 the output, or the temporary store
 under TMPDIR, could not be written; 130 interrupted (Ctrl-C or SIGTERM), the
 previous output left as it was.
 """
@@ -48,7 +49,10 @@ def _interrupt(signum, frame) -> None:
 
 
 def _knowledge_options(command):
-    """--catalogue, --aliases, --jobs and the cache switches, shared by ingest and check."""
+    """--catalogue, --aliases, --jobs, the cache switches and --follow-symlinks, shared by ingest and check."""
+    command = click.option("--follow-symlinks", is_flag=True,
+                           help="Read links found in a directory that point out of it (a link named in "
+                                "PATHS is always read).")(command)
     command = click.option("--cache-dir", metavar="DIR", type=click.Path(file_okay=False),
                            help="Where parsed documents are cached [default: $LISTPARSE_CACHE_DIR, "
                                 "else ~/.cache/listparse].")(command)
@@ -74,8 +78,8 @@ def _knowledge_options(command):
               "[default: on when stderr is a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
-           aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, progress: bool | None,
-           quiet: bool) -> None:
+           aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
+           progress: bool | None, quiet: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
@@ -96,7 +100,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     stream = out == "-"
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
-                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
+                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     with _run_reporting_errors(run, paths, settings, show_bar) as result:
         if stream:
@@ -187,7 +191,7 @@ def explain(query: str, out: str, as_json: bool) -> None:
               help="An output directory written before by `listparse ingest`.")
 @_knowledge_options
 def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None, jobs: int,
-          no_cache: bool, cache_dir: str | None) -> None:
+          no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
@@ -203,7 +207,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     from .report import console, show_differences
 
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
-                             cache_dir=_cache_dir(no_cache, cache_dir))
+                             cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
     with _run_reporting_errors(run, paths, settings, False) as result:
         files = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
     from .errors import ListparseError

@@ -46,6 +46,7 @@ class Source:
 
     path: Path | None  # None for standard input
     name: str
+    skipped: str | None = None  # why it is not read (a link out of the directory it was found in)
 
 
 Formats = tuple[Literal["json", "jsonl", "csv"], ...]
@@ -62,6 +63,7 @@ class IngestOptions(BaseModel):
     formats: Formats = ("json", "csv")
     jobs: int = 1  # worker processes for parsing; 0 means one per core
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
+    follow_symlinks: bool = False  # read links in a directory that point out of it
 
 
 class Result:
@@ -108,7 +110,7 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
     `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
-    `formats`, `jobs`, `cache_dir`). The whole result is returned in memory;
+    `formats`, `jobs`, `cache_dir`, `follow_symlinks`). The whole result is returned in memory;
     the parsed documents are on `Dataset.parsed_documents`.
     """
     with run(paths, IngestOptions(**options)) as result:
@@ -133,7 +135,7 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
-    sources = find_sources(paths)
+    sources = find_sources(paths, settings.follow_symlinks)
     cache_dir = None
     if settings.cache_dir is not None:
         from .cache import prepare_cache
@@ -210,16 +212,18 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path] | str | Path) -> list[Source]:
+def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool = False) -> list[Source]:
     """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
 
-    One path given alone (a str or path-like) is that path, never its characters."""
+    One path given alone (a str or path-like) is that path, never its characters.
+    A link found in a directory that points out of it is a source marked
+    skipped, unless `follow_symlinks`; a link given by name is followed."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(os.fsdecode(given)):
+        for source in _expand(os.fsdecode(given), follow_symlinks):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
@@ -337,6 +341,8 @@ def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Do
 
 
 def _read(source: Source) -> bytes:
+    if source.skipped:
+        raise ReadError(source.name, "skipped", source.skipped)
     return sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
 
 
@@ -350,15 +356,21 @@ def display_name(path: Path) -> str:
     return escape_name(name.replace(os.sep, "/"))
 
 
-def _expand(given: str) -> Iterator[Source]:
+def _expand(given: str, follow_symlinks: bool) -> Iterator[Source]:
     if given == STDIN:
         yield Source(None, "stdin")
         return
     path = Path(given)
-    if path.is_dir():
-        yield from (Source(found, display_name(found)) for found in _walk(path))
-    else:
+    if not path.is_dir():
         yield Source(path, display_name(path))
+        return
+    root = os.path.realpath(path)
+    for found in _walk(path):
+        target = os.path.realpath(found)
+        outside = os.path.commonpath([root, target]) != root
+        skipped = (f"symbolic link to a file outside {display_name(path)} ({escape_name(target)}); "
+                   "not read (use --follow-symlinks to read it)") if outside and not follow_symlinks else None
+        yield Source(found, display_name(found), skipped)
 
 
 def _walk(directory: Path) -> list[Path]:
@@ -370,4 +382,3 @@ def _walk(directory: Path) -> list[Path]:
             if Path(name).suffix.lower() in TEXT_SUFFIXES:
                 found.append(Path(root) / name)
     return sorted(found)
-
