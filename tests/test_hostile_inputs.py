@@ -89,3 +89,48 @@ def test_a_bad_configuration_file_is_one_line_and_exit_2(in_tmp, name, content, 
     result = _cli("ingest", "a.txt", "--out", "out", name, f"config{suffix}")
     assert (result.exit_code, result.output) == (2, message)
     assert not (in_tmp / "out").exists()
+
+
+def _statuses(out: Path) -> dict[str, tuple[str, str]]:
+    import csv
+
+    with open(out / "documents.csv", encoding="utf-8", newline="") as stream:
+        return {row["source"]: (row["status"], row["message"]) for row in csv.DictReader(stream)}
+
+
+@pytest.fixture
+def linked_tree(in_tmp) -> Path:
+    """docs/ with a file, a link to a file inside docs/ and a link to a file outside it."""
+    (in_tmp / "docs").mkdir()
+    (in_tmp / "docs" / "good.txt").write_text(LIST)
+    (in_tmp / "secret.txt").write_text("Secrets\n\n1. Password\n\n2. Pin\n")
+    (in_tmp / "docs" / "inside.txt").symlink_to(in_tmp / "docs" / "good.txt")
+    (in_tmp / "docs" / "outside.txt").symlink_to(in_tmp / "secret.txt")
+    return in_tmp
+
+
+def test_a_link_out_of_the_directory_is_skipped_and_said(linked_tree):
+    """A directory's link to a file outside it is not read: one stderr line, a `skipped` row, exit 1."""
+    result = _cli("ingest", "docs", "--out", "out")
+    assert result.exit_code == 1
+    statuses = _statuses(linked_tree / "out")
+    assert statuses["docs/good.txt"][0] == statuses["docs/inside.txt"][0] == "ok"
+    message = (f"symbolic link to a file outside docs ({linked_tree / 'secret.txt'}); "
+               "not read (use --follow-symlinks to read it)")
+    assert statuses["docs/outside.txt"] == ("skipped", message)
+    assert f"listparse: docs/outside.txt: skipped: {message}\n" in result.output
+    assert "Password" not in (linked_tree / "out" / "entries.csv").read_text()
+
+
+def test_follow_symlinks_reads_links_out_of_the_directory(linked_tree):
+    """--follow-symlinks reads what the link points to, under the link's name."""
+    result = _cli("ingest", "docs", "--out", "out", "--follow-symlinks")
+    assert result.exit_code == 0
+    assert _statuses(linked_tree / "out")["docs/outside.txt"] == ("ok", "")
+
+
+def test_a_link_named_on_the_command_line_is_followed(linked_tree):
+    """A link the user names is read wherever it points: they chose it."""
+    result = _cli("ingest", "docs/outside.txt", "--out", "out")
+    assert result.exit_code == 0
+    assert _statuses(linked_tree / "out") == {"docs/outside.txt": ("ok", "")}

@@ -1,25 +1,63 @@
-"""A cache of parsed documents keyed by content hash and parser fingerprint.
+"""A cache of parsed documents: one SQLite file per parser version, shared safely by concurrent runs.
 
 Re-running on a batch where a few files changed re-parses only those. The
+cache lives in `<cache dir>/documents-<fingerprint>.sqlite`, where the
 fingerprint hashes listparse's own source files, so any change to the parser
-(or its label tables) invalidates every entry; the key never depends on a
-file's name or time, and a cached document is the same model a fresh parse
-gives, so cached and fresh runs write byte-identical output.
+(or its label tables) starts a new file. Within it a document is found by
+`cache_key`: the sha256 of its bytes, the format its name implies (the same
+bytes parse differently as `.txt` and as `.html`) and the parse settings.
+The key never depends on a file's name otherwise, nor on time; an entry is
+used only when it holds the parse of those very bytes (its sha256 is checked).
+
+What is stored are the pieces of a `store.Parsed` record (the document's head
+as JSON, each entry's JSON and title facts), so a hit becomes the record the
+store takes without building or serialising a single model: cached and fresh
+runs write byte-identical output.
+
+Several runs use the same file at once: WAL mode (readers never wait), a
+busy timeout, `INSERT OR IGNORE` (a key always holds the same parse), and one
+connection per process, opened in that process: a run's worker processes
+read through their own, and the run's parent writes the fresh parses in
+batches.
+
+The layout before this one (a directory per fingerprint holding one JSON file
+per document) is removed when a cache directory is first used; so are the
+files of other parser versions that no run has touched for `STALE_DAYS`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+import logging
 import os
-import tempfile
+import re
+import shutil
+import sqlite3
+import time
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic_core import to_json
 
-from .models import Document
+from .errors import ListparseError
+from .read import TEXT_SUFFIXES
+from .store import Parsed
+
+log = logging.getLogger(__name__)
 
 CACHE_DIR_ENV = "LISTPARSE_CACHE_DIR"
+STALE_DAYS = 7
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status TEXT NOT NULL,
+                                      warnings INTEGER NOT NULL, columns TEXT NOT NULL,
+                                      entries INTEGER NOT NULL, head BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (key TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
+                                    year INTEGER, kind TEXT, body BLOB NOT NULL,
+                                    PRIMARY KEY (key, position)) WITHOUT ROWID;
+"""
+OLD_LAYOUT_RE = re.compile(r"[0-9a-f]{16}")  # a fingerprint directory of the one-file-per-document layout
+ANONYMOUS = ""  # the source name a head is stored under; a hit gets the name of the file it is for
 
 
 def default_cache_dir() -> Path:
@@ -33,6 +71,8 @@ def default_cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def parser_fingerprint() -> str:
     """A hash of every module of the package: the parser's version, exactly."""
+    import hashlib
+
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.glob("*.py")):
@@ -41,34 +81,164 @@ def parser_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def cache_key(sha256: str, source: str, settings: str = "") -> str:
+    """What a parse depends on besides the parser: the bytes, the format the name implies, and `settings`
+    (any option that changes the parse, as text).
+
+    >>> cache_key("ab12", "raw/a.txt") == cache_key("ab12", "other/b.TXT")
+    True
+    >>> cache_key("ab12", "a.txt") == cache_key("ab12", "a.html")
+    False
+    """
+    implied = TEXT_SUFFIXES.get(Path(source).suffix.lower(), "sniffed")
+    return f"{sha256}:{implied}:{settings}"
+
+
+def prepare_cache(directory: Path) -> Path | None:
+    """Check the cache directory before a run: create it and its database, and clear stale layouts.
+
+    A path that is a file (or under one) is a configuration mistake and raises
+    ListparseError; a cache that cannot be used for another reason (no
+    permission, a broken database) logs a warning and gives None: the run
+    parses everything afresh.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise ListparseError(f"cache directory {directory} is a file: point --cache-dir or {CACHE_DIR_ENV} "
+                             "at a directory, or use --no-cache")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ListparseError(f"cache directory {directory} is under a file: point --cache-dir or "
+                             f"{CACHE_DIR_ENV} at a directory, or use --no-cache") from None
+    except OSError as error:
+        log.warning("cannot use the cache in %s: %s; parsing every document afresh", directory,
+                    error.strerror or error)
+        return None
+    cache = Cache.open(directory)
+    if cache is None:
+        return None
+    cache.close()
+    _remove_stale(directory)
+    return directory
+
+
 class Cache:
-    """Parsed documents on disk, one JSON file per (content, parser) pair."""
+    """Parsed records in one SQLite file; open one per process with `Cache.open`."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory) / parser_fingerprint()
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
 
-    def get(self, sha256: str, source: str) -> Document | None:
-        """The cached parse of content `sha256`, renamed to `source`; None on a miss."""
-        path = self._path(sha256)
+    @classmethod
+    def open(cls, directory: Path) -> Cache | None:
+        """The cache in `directory` (created if needed); None, with a warning, when it cannot be used."""
+        path = Path(directory) / f"documents-{parser_fingerprint()}.sqlite"
         try:
-            document = Document.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError, ValueError):
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: safe from corruption, no fsync per write
+            db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("cannot use the cache %s: %s; parsing every document afresh", path,
+                        getattr(error, "strerror", None) or error)
             return None
-        return document.model_copy(update={"source": source})
+        return cls(db)
 
-    def put(self, document: Document) -> None:
-        """Store a parsed document (atomically; a failure to write is not an error)."""
-        if document.sha256 is None:
-            return
-        path = self._path(document.sha256)
+    def get(self, key: str, sha256: str, source: str) -> Parsed | None:
+        """The cached parse under `key`, named `source`; None on a miss, or when the entry is not the parse
+        of content `sha256` (it is then removed)."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(document.model_copy(update={"source": ""}).model_dump_json().encode())
-            os.replace(temporary, path)
-        except OSError:
-            pass
+            row = self._db.execute("SELECT sha256, status, warnings, columns, entries, head FROM documents "
+                                   "WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            stored_sha256, status, warnings, columns, count, head = row
+            entries = tuple(self._db.execute("SELECT title, year, kind, body FROM entries WHERE key = ? "
+                                             "ORDER BY position", (key,)))
+        except sqlite3.Error as error:
+            log.debug("cache read failed for %s: %s", source, error)
+            return None
+        if stored_sha256 != sha256 or not _holds(head, sha256) or len(entries) != count:
+            log.warning("%s: the cache held another document under its key; parsing it afresh", source)
+            self._forget(key)
+            return None
+        return Parsed(source, sha256, status, warnings, _renamed(head, ANONYMOUS, source), entries,
+                      frozenset(json.loads(columns)))
 
-    def _path(self, sha256: str) -> Path:
-        return self.directory / sha256[:2] / f"{sha256}.json"
+    def put(self, key: str, parsed: Parsed) -> None:
+        """Store a parsed record under `key`."""
+        self.put_many([(key, parsed)])
+
+    def put_many(self, records: list[tuple[str, Parsed]]) -> None:
+        """Store parsed records under their keys, in one transaction (a failure to write is not an error:
+        it is only a cache). A key already stored keeps its record: it is the same parse."""
+        documents, entries = [], []
+        for key, parsed in records:
+            if parsed.sha256 is None:
+                continue
+            documents.append((key, parsed.sha256, parsed.status, parsed.warnings,
+                              json.dumps(sorted(parsed.columns)), len(parsed.entries),
+                              _renamed(parsed.head, parsed.source, ANONYMOUS)))
+            entries += [(key, position, *entry) for position, entry in enumerate(parsed.entries)]
+        if not documents:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?)", documents)
+                self._db.executemany("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?)", entries)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            log.debug("cache write of %d document(s) failed: %s", len(documents), error)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _forget(self, key: str) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM documents WHERE key = ?", (key,))
+            self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            log.debug("cache cleanup failed: %s", error)
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+
+
+def _holds(head: bytes, sha256: str) -> bool:
+    """Whether a stored head is the parse of content `sha256` (pydantic writes the field exactly so)."""
+    return f'"sha256":"{sha256}"'.encode() in head
+
+
+def _renamed(head: bytes, old: str, new: str) -> bytes:
+    """The head JSON with its `source` (always its first field) changed from `old` to `new`."""
+    prefix = b'{"source":' + to_json(old)
+    if not head.startswith(prefix):
+        raise ValueError("a document head does not start with its source")
+    return b'{"source":' + to_json(new) + head[len(prefix):]
+
+
+def _remove_stale(directory: Path) -> None:
+    """Remove the old one-file-per-document layout, and other parser versions' files unused for a while."""
+    cutoff = time.time() - STALE_DAYS * 86400
+    for path in directory.iterdir():
+        try:
+            if path.is_dir() and OLD_LAYOUT_RE.fullmatch(path.name) and _is_old_layout(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith("documents-") and path.suffix == ".sqlite" and \
+                    path.name != f"documents-{parser_fingerprint()}.sqlite":
+                files = [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))]
+                if max(file.stat().st_mtime for file in files if file.exists()) < cutoff:
+                    for file in files:
+                        file.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _is_old_layout(path: Path) -> bool:
+    """A directory of two-hex-digit folders, as the one-file-per-document cache wrote (nothing else)."""
+    return all(child.is_dir() and re.fullmatch(r"[0-9a-f]{2}", child.name) for child in path.iterdir())

@@ -1,11 +1,12 @@
 """The command line: arguments → pipeline → messages and exit code. Only this module imports click.
 
 Exit codes: 0 success (for `check`: no difference); 1 some inputs could not be
-parsed, or `check` found differences; 2 usage error (bad option, unreadable
-catalogue or aliases file, unknown work, no document read, an output directory
-another run is writing or that holds files listparse did not write); 3 the
-output, or the temporary store under TMPDIR, could not be written; 128 + the
-signal's number when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the
+parsed, or `check` found differences; 2 usage or configuration error (bad
+option, a catalogue or aliases file that cannot be read or holds a mistake, a
+cache directory that is a file, unknown work, no document read, an output
+directory another run is writing or that holds files listparse did not write);
+3 the output, or the temporary store under TMPDIR, could not be written; 128 +
+the signal's number when interrupted (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), the
 message saying whether the previous or the new output is in place.
 """
 
@@ -97,7 +98,10 @@ def _interrupted_exit_code(interruption: KeyboardInterrupt) -> int:
 
 
 def _knowledge_options(command):
-    """--catalogue, --aliases, --jobs and the cache switches, shared by ingest and check."""
+    """--catalogue, --aliases, --jobs, the cache switches and --follow-symlinks, shared by ingest and check."""
+    command = click.option("--follow-symlinks", is_flag=True,
+                           help="Read links found in a directory that point out of it (a link named in "
+                                "PATHS is always read).")(command)
     command = click.option("--cache-dir", metavar="DIR", type=click.Path(file_okay=False),
                            help="Where parsed documents are cached [default: $LISTPARSE_CACHE_DIR, "
                                 "else ~/.cache/listparse].")(command)
@@ -123,8 +127,8 @@ def _knowledge_options(command):
               "[default: on when stderr is a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
-           aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, progress: bool | None,
-           quiet: bool) -> None:
+           aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
+           progress: bool | None, quiet: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
@@ -145,7 +149,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     stream = out == "-"
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
-                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
+                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     with _claimed(None if stream else Path(out)) as directory, \
             _run_reporting_errors(run, paths, settings, show_bar) as result:
@@ -230,7 +234,7 @@ def explain(query: str, out: str, as_json: bool) -> None:
               help="An output directory written before by `listparse ingest`.")
 @_knowledge_options
 def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None, jobs: int,
-          no_cache: bool, cache_dir: str | None) -> None:
+          no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
@@ -246,7 +250,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     from .report import console, show_differences
 
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
-                             cache_dir=_cache_dir(no_cache, cache_dir))
+                             cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
     with _run_reporting_errors(run, paths, settings, False) as result:
         files = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
     from .errors import ListparseError

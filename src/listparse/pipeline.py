@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +31,9 @@ from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
 from .source_names import escape_name
 from .store import Parsed, Store
+
+if TYPE_CHECKING:
+    from .cache import Cache
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class Source:
 
     path: Path | None  # None for standard input
     name: str
+    skipped: str | None = None  # why it is not read (a link out of the directory it was found in)
 
 
 Formats = tuple[Literal["json", "jsonl", "csv"], ...]
@@ -60,6 +64,7 @@ class IngestOptions(BaseModel):
     formats: Formats = ("json", "csv")
     jobs: int = 1  # worker processes for parsing; 0 means one per core
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
+    follow_symlinks: bool = False  # read links in a directory that point out of it
 
 
 class Result:
@@ -126,7 +131,7 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
     `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
-    `formats`, `jobs`, `cache_dir`). The whole result is returned in memory;
+    `formats`, `jobs`, `cache_dir`, `follow_symlinks`). The whole result is returned in memory;
     the parsed documents are on `Dataset.parsed_documents`.
     """
     with run(paths, IngestOptions(**options)) as result:
@@ -151,12 +156,17 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
-    sources = find_sources(paths)
+    sources = find_sources(paths, settings.follow_symlinks)
+    cache_dir = None
+    if settings.cache_dir is not None:
+        from .cache import prepare_cache
+
+        cache_dir = prepare_cache(settings.cache_dir)
     with _workspace(OSError):
         store = Store(on_disk=True)
     try:
         with _collector_paused(), _workspace():
-            for done, parsed in enumerate(parse_sources(sources, settings.jobs, settings.cache_dir), 1):
+            for done, parsed in enumerate(parse_sources(sources, settings.jobs, cache_dir), 1):
                 store.add(parsed)
                 if progress is not None:
                     progress(done, len(sources))
@@ -224,16 +234,18 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path] | str | Path) -> list[Source]:
+def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool = False) -> list[Source]:
     """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
 
-    One path given alone (a str or path-like) is that path, never its characters."""
+    One path given alone (a str or path-like) is that path, never its characters.
+    A link found in a directory that points out of it is a source marked
+    skipped, unless `follow_symlinks`; a link given by name is followed."""
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(os.fsdecode(given)):
+        for source in _expand(os.fsdecode(given), follow_symlinks):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
@@ -243,52 +255,101 @@ def find_sources(paths: Iterable[str | Path] | str | Path) -> list[Source]:
 MIN_PER_WORKER = 32  # below this many documents per worker, processes cost more than they save
 
 
+CACHE_BATCH = 64  # fresh parses written to the cache in one transaction
+
+
 def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Parsed]:
     """Parse sources in order, in `jobs` worker processes (0: one per core) when the batch is big enough.
 
-    Each document comes back as a `Parsed` record: JSON made in the worker,
-    which the parent stores without rebuilding the models.
+    Each document comes back as a `Parsed` record: JSON made in the worker (or
+    read from the cache), which the parent stores without rebuilding the models.
+    Workers only read the cache; the parent writes the fresh parses to it, a
+    batch at a time, so the workers never wait for each other's writes.
     """
     workers = min(jobs or os.cpu_count() or 1, max(1, len(sources) // MIN_PER_WORKER))
     stdin = [source for source in sources if source.path is None]
     if workers <= 1 or stdin:
-        yield from (Parsed.of(parse_source(source, cache_dir)) for source in sources)
+        cache = _open_cache(cache_dir)
+        yield from _cache_fresh(cache, (parse_record(source, cache) for source in sources))
         return
     import multiprocessing
-    from functools import partial
 
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-        yield from pool.imap(partial(_parse_record, cache_dir=cache_dir), sources, chunksize=16)
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker,
+                                                  initargs=(cache_dir,)) as pool:
+        results = pool.imap(_parse_in_worker, sources, chunksize=16)
+        yield from _cache_fresh(_open_cache(cache_dir), results)  # opened after the fork: its own connection
 
 
-def _quiet_worker() -> None:
+def _cache_fresh(cache: Cache | None, results: Iterable[tuple[Parsed, str | None]]) -> Iterator[Parsed]:
+    """Pass the records on, writing those parsed afresh to `cache` under their keys."""
+    fresh: list[tuple[str, Parsed]] = []
+    try:
+        for parsed, key in results:
+            if cache is not None and key is not None:
+                fresh.append((key, parsed))
+                if len(fresh) >= CACHE_BATCH:
+                    cache.put_many(fresh)
+                    fresh.clear()
+            yield parsed
+    finally:
+        if cache is not None:
+            cache.put_many(fresh)
+            cache.close()
+
+
+_worker_cache: Cache | None = None  # a worker process's own connection to the cache, opened after the fork
+
+
+def _start_worker(cache_dir: Path | None) -> None:
     """Workers leave interruption to the parent: Ctrl-C is ignored, SIGTERM (the pool's own way to stop
     them) just ends them, without the parent's handlers and their tracebacks."""
+    global _worker_cache
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker_cache = _open_cache(cache_dir)
 
 
-def _parse_record(source: Source, cache_dir: Path | None) -> Parsed:
-    return Parsed.of(parse_source(source, cache_dir))
+def _parse_in_worker(source: Source) -> tuple[Parsed, str | None]:
+    return parse_record(source, _worker_cache)
 
 
-def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
-    """Read, parse and normalize one source; any failure becomes the document's status and message."""
+def _open_cache(cache_dir: Path | None) -> Cache | None:
+    if cache_dir is None:
+        return None
+    from .cache import Cache
+
+    return Cache.open(cache_dir)
+
+
+def parse_record(source: Source, cache: Cache | None = None) -> tuple[Parsed, str | None]:
+    """Read, parse and normalize one source into the record the store takes, from `cache` when it holds
+    it; with the cache key to store the record under when it was parsed afresh (else None)."""
+    if cache is None:
+        return Parsed.of(parse_source(source)), None
+    from .cache import cache_key
+
     try:
-        data = sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
-        if cache_dir is None:
-            return normalize_document(parse_bytes(data, source.name))
-        from .cache import Cache
+        data = _read(source)
+    except ReadError as error:
+        return Parsed.of(Document(source=source.name, status=error.status, message=error.reason)), None
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = cache_key(sha256, source.name)
+    cached = cache.get(key, sha256, source.name)
+    if cached is not None:
+        log.debug("%s: parsed before (cache)", source.name)
+        return cached, None
+    return Parsed.of(parse_source(source, (data, sha256))), key
 
-        cache = Cache(cache_dir)
-        sha256 = hashlib.sha256(data).hexdigest()
-        cached = cache.get(sha256, source.name)
-        if cached is not None:
-            log.debug("%s: parsed before (cache)", source.name)
-            return cached
-        document = normalize_document(parse_bytes(data, source.name, sha256))
-        cache.put(document)
-        return document
+
+def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Document:
+    """Read, parse and normalize one source; any failure becomes the document's status and message.
+
+    `content`: the source's bytes and their sha256, when they were read already."""
+    try:
+        if content is None:
+            return normalize_document(parse_bytes(_read(source), source.name))
+        data, sha256 = content
+        return normalize_document(parse_bytes(data, source.name, sha256))
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above
@@ -301,6 +362,12 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
                         message=f"internal error ({type(error).__name__}: {error}); please report it")
 
 
+def _read(source: Source) -> bytes:
+    if source.skipped:
+        raise ReadError(source.name, "skipped", source.skipped)
+    return sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
+
+
 def display_name(path: Path) -> str:
     """The name a path gets in the output: relative to the working directory, with forward slashes, bytes
     that are not UTF-8 escaped (see `source_names`)."""
@@ -311,15 +378,21 @@ def display_name(path: Path) -> str:
     return escape_name(name.replace(os.sep, "/"))
 
 
-def _expand(given: str) -> Iterator[Source]:
+def _expand(given: str, follow_symlinks: bool) -> Iterator[Source]:
     if given == STDIN:
         yield Source(None, "stdin")
         return
     path = Path(given)
-    if path.is_dir():
-        yield from (Source(found, display_name(found)) for found in _walk(path))
-    else:
+    if not path.is_dir():
         yield Source(path, display_name(path))
+        return
+    root = os.path.realpath(path)
+    for found in _walk(path):
+        target = os.path.realpath(found)
+        outside = os.path.commonpath([root, target]) != root
+        skipped = (f"symbolic link to a file outside {display_name(path)} ({escape_name(target)}); "
+                   "not read (use --follow-symlinks to read it)") if outside and not follow_symlinks else None
+        yield Source(found, display_name(found), skipped)
 
 
 def _walk(directory: Path) -> list[Path]:
@@ -331,4 +404,3 @@ def _walk(directory: Path) -> list[Path]:
             if Path(name).suffix.lower() in TEXT_SUFFIXES:
                 found.append(Path(root) / name)
     return sorted(found)
-
