@@ -75,6 +75,22 @@ def test_explain_unknown_work_exits_2(raw_copy):
     assert "no work matches 'zzzzzzzz qqqq'" in result.output
 
 
+def test_explain_lists_every_work_an_ambiguous_title_names(in_tmp):
+    """Two films of one title: both are listed, with their years, and the exit code is 1."""
+    (in_tmp / "in").mkdir()
+    (in_tmp / "in" / "a.txt").write_text("Zombie films\n\n1. Dawn of the Dead (1978)\n\n2. Day of the Dead (1985)\n")
+    (in_tmp / "in" / "b.txt").write_text("Remakes\n\n1. Dawn of the Dead (2004)\n\n2. Evil Dead (2013)\n")
+    assert _run("ingest", "in", "--out", "output", "-q").exit_code == 0
+    result = _run("explain", "Dawn of the Dead")
+    assert result.exit_code == 1
+    assert "'Dawn of the Dead' matches 2 works" in result.output
+    assert "dawn-of-the-dead-1978 (Dawn of the Dead, 1978)" in result.output
+    assert "dawn-of-the-dead-2004 (Dawn of the Dead, 2004)" in result.output
+    listed = json.loads(_run("explain", "dawn of the dead", "--json").output)
+    assert [work["id"] for work in listed] == ["dawn-of-the-dead-1978", "dawn-of-the-dead-2004"]
+    assert _run("explain", "dawn-of-the-dead-2004").exit_code == 0
+
+
 def test_explain_without_output_says_what_to_do(in_tmp):
     """A missing works.json tells the user to ingest first."""
     result = _run("explain", "anything", "--out", "nowhere")
@@ -154,6 +170,34 @@ def test_verbose_logs_decisions(raw_copy):
     """-vv logs how the list was chosen."""
     result = _run("-vv", "ingest", "raw", "--out", "o", "-q", "--no-cache")
     assert "numbered line(s)" in result.output
+
+
+def test_one_v_logs_each_phase_and_works_after_the_command(raw_copy):
+    """-v (before or after the command name) logs parsing, merging and their times at INFO."""
+    for args in (["-v", "ingest", "raw", "--out", "o", "-q"], ["ingest", "raw", "--out", "o", "-q", "-v"]):
+        result = _run(*args)
+        assert "parsed 2 document(s), 0 failed, 30 entries in" in result.output
+        assert "merged into 22 works in" in result.output
+        assert "wrote o in" in result.output
+        assert "numbered line(s)" not in result.output  # the parser's decisions are -vv
+    assert "numbered line(s)" in _run("ingest", "raw", "--out", "o", "-q", "--no-cache", "-vv").output
+
+
+def test_progress_names_the_merge_and_write_phases(raw_copy):
+    """After the parsing bar, the merge and the write each say they have begun."""
+    output = _run("ingest", "raw", "--out", "o", "--progress").output
+    assert output.index("parsing") < output.index("merging 30 entries…") < output.index("writing o…")
+
+
+def test_piped_human_output_is_not_hard_wrapped(raw_copy):
+    """inspect into a pipe keeps each logical line whole (rich would wrap at 80 columns)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "listparse", "inspect", SAD]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    why = next(line for line in output.splitlines() if "why list:" in line)
+    assert why.rstrip().endswith("as many entries as the headline promises (10)")
 
 
 def test_bad_catalogue_is_a_usage_error(raw_copy):

@@ -45,7 +45,8 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="listparse")
-@click.option("-v", "--verbose", count=True, help="Log the parser's decisions to stderr (-vv for more).")
+@click.option("-v", "--verbose", count=True, help="Log each phase and its time to stderr (-vv: the parser's "
+              "decisions too). Also accepted after the command name.")
 def main(verbose: int) -> None:
     """Turn scraped "top N" listicles into clean, traceable data.
 
@@ -63,6 +64,17 @@ def main(verbose: int) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, _interrupt)
+
+
+def _verbosity(command):
+    """-v/--verbose after the command name too (`listparse ingest raw/ -v`), adding to any before it."""
+    def raise_level(ctx: click.Context, param: click.Parameter, count: int) -> None:
+        if count:
+            total = count + (ctx.parent.params.get("verbose", 0) if ctx.parent else 0)
+            logging.getLogger().setLevel(logging.INFO if total == 1 else logging.DEBUG)
+
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=raise_level,
+                        help="Log each phase and its time to stderr (-vv: the parser's decisions too).")(command)
 
 
 class _PrintableFormatter(logging.Formatter):
@@ -117,6 +129,7 @@ def _knowledge_options(command):
 
 
 @main.command()
+@_verbosity
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
               help="Output directory, or - to stream JSON Lines (entries, then works) to stdout.")
@@ -159,6 +172,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
             for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
                 click.echo(chunk, nl=False)
         else:
+            if show_bar:
+                click.echo(f"listparse: writing {_printable(out)}…", err=True)
             _write(directory, output_files(result, settings.formats))
     for document in result.failed:
         click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
@@ -168,6 +183,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
 
 
 @main.command()
+@_verbosity
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the parse as JSON instead of a table.")
 def inspect(file: str, as_json: bool) -> None:
@@ -193,6 +209,7 @@ def inspect(file: str, as_json: bool) -> None:
 
 
 @main.command()
+@_verbosity
 @click.argument("query")
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
               help="The output directory to look in (its works.json).")
@@ -200,14 +217,19 @@ def inspect(file: str, as_json: bool) -> None:
 def explain(query: str, out: str, as_json: bool) -> None:
     """Find a work by id or title (fuzzy) and show where every value came from.
 
+    When the query names several works equally well (two films of one title),
+    they are listed, and the exit code is 1: ask again by id.
+
     \b
     Examples:
       listparse explain your-lie-in-april
       listparse explain "steins gate" --out data/
       listparse explain anohana --json | jq .title.evidence
     """
+    import json
+
     from .models import Dataset
-    from .report import console, find_work, show_work
+    from .report import console, describe_work, find_works, show_work
 
     path = Path(out) / "works.json"
     try:
@@ -216,19 +238,28 @@ def explain(query: str, out: str, as_json: bool) -> None:
         click.echo(_printable(f"listparse: {path} does not exist: run `listparse ingest PATHS --out {out}` first"),
                    err=True)
         sys.exit(EXIT_USAGE)
-    work, others = find_work(dataset, query)
-    if work is None:
+    works, others = find_works(dataset, query)
+    if not works:
         click.echo(_printable(f"listparse: no work matches {query!r} in {path}"), err=True)
         sys.exit(EXIT_USAGE)
+    if len(works) > 1:
+        if as_json:
+            click.echo(json.dumps([{"id": work.id, "title": work.title.value} for work in works], indent=2))
+        else:
+            click.echo(_printable(f"{query!r} matches {len(works)} works; give one id:"))
+            for work in works:
+                click.echo(_printable(f"  {describe_work(work)}"))
+        sys.exit(EXIT_SOME_FAILED)
     if as_json:
-        click.echo(work.model_dump_json(indent=2))
+        click.echo(works[0].model_dump_json(indent=2))
         return
-    show_work(work, console())
+    show_work(works[0], console())
     if others:
-        click.echo("\nalso close: " + _printable(", ".join(f"{w.id} ({w.title.value})" for w in others)))
+        click.echo("\nalso close: " + _printable(", ".join(describe_work(work) for work in others)))
 
 
 @main.command()
+@_verbosity
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--against", required=True, metavar="DIR", type=click.Path(file_okay=False),
               help="An output directory written before by `listparse ingest`.")
@@ -271,6 +302,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
 
 
 @main.command()
+@_verbosity
 def schema() -> None:
     """Print the JSON Schema of works.json, generated from the models.
 
@@ -318,8 +350,11 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
         if done == total:
             bars[0].__exit__(None, None, None)
 
+    def announce(what: str) -> None:
+        click.echo(f"listparse: {_printable(what)}…", err=True)
+
     try:
-        return run(paths, settings, progress=advance if show_bar else None)
+        return run(paths, settings, progress=advance if show_bar else None, phase=announce if show_bar else None)
     except WorkspaceError as error:
         click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_WRITE_FAILED)
@@ -357,8 +392,10 @@ def _claimed(out: Path | None):
 
 def _write(directory, files) -> None:
     """Write and swap in the new output; an interruption says which output a reader now sees."""
+    started = time.perf_counter()
     try:
         directory.write(files)
+        logging.getLogger("listparse").info("wrote %s in %.2fs", directory.out, time.perf_counter() - started)
     except KeyboardInterrupt as interruption:
         if directory.committed:
             kept = f"the new output in {directory.out} is complete"

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,8 +142,10 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
 
 
 def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
-        progress: Callable[[int, int], None] | None = None) -> Result:
-    """The whole flow; `progress(done, total)` is called after each document is parsed.
+        progress: Callable[[int, int], None] | None = None,
+        phase: Callable[[str], None] | None = None) -> Result:
+    """The whole flow; `progress(done, total)` is called after each document is parsed, and
+    `phase(what)` as merging and writing begin (each phase is also logged at INFO with its time).
 
     Parsed documents go to a temporary file (under TMPDIR) that the returned
     `Result` removes when it is closed.
@@ -164,18 +167,28 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         cache_dir = prepare_cache(settings.cache_dir)
     with _workspace(OSError):
         store = Store(on_disk=True)
+    announce = phase or (lambda what: None)
     try:
         with _collector_paused(), _workspace():
+            started = time.perf_counter()
             for done, parsed in enumerate(parse_sources(sources, settings.jobs, cache_dir), 1):
                 store.add(parsed)
                 if progress is not None:
                     progress(done, len(sources))
+            log.info("parsed %d document(s), %d failed, %d entries in %.2fs", store.documents,
+                     len(store.failed), store.entries, time.perf_counter() - started)
+            announce(f"merging {store.entries} entries")
+            started = time.perf_counter()
             result = Result(merge_store(store, catalogue, aliases))
+            log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs
 
             result.require_something_read()
+            announce(f"writing {settings.out}")
+            started = time.perf_counter()
             write_outputs(output_files(result, settings.formats), settings.out)
+            log.info("wrote %s in %.2fs", settings.out, time.perf_counter() - started)
     except BaseException:
         store.close()
         raise

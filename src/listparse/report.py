@@ -7,6 +7,7 @@ line chooses between these views and `--json`.
 from __future__ import annotations
 
 import re
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ def _e(value) -> str:
     return escape(printable(str(value)))
 
 
+PIPED_WIDTH = 4096  # columns rich may use when not on a terminal: no line is ever wrapped for a pipe
+
+
 def console(stderr: bool = False) -> Console:
     """A rich console; it writes plain text when not attached to a terminal, and leaves a closed pipe to
     the command line (which ends quietly with exit 0; rich itself would exit 1)."""
@@ -48,7 +52,11 @@ def console(stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    return PipeFriendlyConsole(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty():
+        return PipeFriendlyConsole(stderr=stderr, highlight=False, soft_wrap=False)
+    # Piped or redirected: one line per line of output, however long, for grep and friends.
+    return PipeFriendlyConsole(stderr=stderr, highlight=False, soft_wrap=True, width=PIPED_WIDTH)
 
 
 def show_document(document: Document, out: Console) -> None:
@@ -88,25 +96,36 @@ def show_document(document: Document, out: Console) -> None:
         out.print(f"  [yellow]warning[/yellow] {_e(warning)}")
 
 
-def find_work(dataset: Dataset, query: str) -> tuple[Work | None, list[Work]]:
-    """The work with this id, or the one whose title or alias best matches; and the runners-up."""
+def find_works(dataset: Dataset, query: str) -> tuple[list[Work], list[Work]]:
+    """The works a query names, and the runners-up: the work with that id; else every work whose title
+    or alias matches best (several when they tie: two films of one title), then the close ones."""
     by_id = {work.id: work for work in dataset.works}
     if query in by_id:
-        return by_id[query], []
+        return [by_id[query]], []
     from rapidfuzz import fuzz, process
 
     from .keys import title_key
 
-    names: dict[str, Work] = {}
+    names: dict[str, list[Work]] = {}
     for work in dataset.works:
-        for name in [str(work.title.value), *(str(alias.value) for alias in work.aliases)]:
-            names.setdefault(title_key(name), work)
-    matches = process.extract(title_key(query), list(names), scorer=fuzz.WRatio, limit=4, score_cutoff=60)
-    ranked = []
-    for name, _score, _ in matches:
-        if names[name] not in ranked:
-            ranked.append(names[name])
-    return (ranked[0], ranked[1:]) if ranked else (None, [])
+        for name in {title_key(str(work.title.value)), *(title_key(str(alias.value)) for alias in work.aliases)}:
+            names.setdefault(name, []).append(work)
+    matches = process.extract(title_key(query), list(names), scorer=fuzz.WRatio, limit=6, score_cutoff=60)
+    best: list[Work] = []
+    others: list[Work] = []
+    top = matches[0][1] if matches else None
+    for name, score, _ in matches:
+        for work in names[name]:
+            chosen = best if score == top else others
+            if work not in best and work not in others:
+                chosen.append(work)
+    return best, others[:3]
+
+
+def describe_work(work: Work) -> str:
+    """One line naming a work: its id, title, and year or kind when it has them."""
+    facts = [str(work.fields[name].value) for name in ("year", "kind") if name in work.fields]
+    return f"{work.id} ({work.title.value}{', ' + ', '.join(facts) if facts else ''})"
 
 
 def show_work(work: Work, out: Console) -> None:
