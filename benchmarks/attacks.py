@@ -180,6 +180,13 @@ def _config_error(flag: str, name: str, data: str, env_file: bool = False) -> Ca
     return attack
 
 
+def catalogue_as_json_array(run: Runner, work: Path) -> str | None:
+    _write(work / "in", "good.txt", LIST)
+    _write(work, "catalogue.json", '[{"title": "Alpha"}]')
+    outcome = run("ingest", "in", "--out", "out", "-q", "--no-cache", "--catalogue", "catalogue.json", cwd=work)
+    return _finished(outcome, (0,))
+
+
 def cache_keyed_on_format(run: Runner, work: Path) -> str | None:
     listing = "Top three\n\n1. One\n2. Two\n3. Three\n"  # a list as text, one paragraph as HTML
     _write(work / "in", "page.html", listing)
@@ -288,7 +295,7 @@ ATTACKS: dict[str, Callable] = {
                                                  + "x y " * 5_000_000 + '">One</li><li>Two</li></ol></body></html>'),
     "SIGTERM obeyed within 1 s": sigterm_while_parsing,
     "file name not UTF-8": non_utf8_name,
-    "catalogue: a JSON array": _config_error("--catalogue", "catalogue.json", '[{"title": "Steins;Gate"}]'),
+    "catalogue: a JSON array (read as works)": catalogue_as_json_array,
     "catalogue: CSV without title": _config_error("--catalogue", "catalogue.csv", "name,year\nSteins;Gate,2011\n"),
     "aliases: typo key 'alias='": _config_error("--aliases", "aliases.toml",
                                                 '[[merge]]\nalias = ["Steins;Gate", "Steins Gate"]\n'),
