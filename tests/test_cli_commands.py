@@ -117,6 +117,23 @@ def test_check_changed_file_exits_1_naming_the_entry(raw_copy):
     assert "+ work banana-fishes added" in result.output
 
 
+def test_check_json(raw_copy):
+    """--json gives the same differences as data on stdout, with the same exit codes."""
+    same = _run("check", "raw", "--against", "output", "--json")
+    assert same.exit_code == 0 and json.loads(same.stdout)["differences"] == []
+    path = raw_copy / SAD
+    path.write_text(path.read_text(encoding="utf-8").replace(" 7  Banana Fish", " 7  Banana Fishes"),
+                    encoding="utf-8")
+    changed = _run("check", "raw", "--against", "output", "--json")
+    assert changed.exit_code == 1
+    report = json.loads(changed.stdout)
+    entry = next(d for d in report["differences"] if d["key"] == f"{SAD}#7")
+    assert entry["status"] == "changed"
+    assert {"field": "title", "old": "Banana Fish", "new": "Banana Fishes"} in entry["changes"]
+    added = next(d for d in report["differences"] if d["key"] == "banana-fishes")
+    assert (added["kind"], added["status"]) == ("work", "added")
+
+
 def test_check_against_missing_directory_exits_2(raw_copy):
     """Comparing with a directory that holds no output is a usage error."""
     result = _run("check", "raw", "--against", "empty-dir")
@@ -198,6 +215,30 @@ def test_piped_human_output_is_not_hard_wrapped(raw_copy):
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     why = next(line for line in output.splitlines() if "why list:" in line)
     assert why.rstrip().endswith("as many entries as the headline promises (10)")
+
+
+def test_limit_reads_only_the_first_documents(raw_copy):
+    """--limit 1 reads the first document found and no other."""
+    result = _run("ingest", "raw", "--out", "o", "--limit", "1")
+    assert result.exit_code == 0
+    assert "1 document(s), 0 failed, 10 entries" in result.output
+    assert "raw/003" not in (raw_copy / "o" / "documents.csv").read_text(encoding="utf-8")
+
+
+def test_shell_completion_script(raw_copy):
+    """The README's completion line gives a bash script that completes listparse's commands."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "_LISTPARSE_COMPLETE": "bash_source"}
+    script = subprocess.run([sys.executable, "-m", "listparse"], env=environment, capture_output=True,
+                            text=True).stdout
+    assert "complete -o nosort -F _listparse_completion listparse" in script
+    environment |= {"_LISTPARSE_COMPLETE": "bash_complete", "COMP_WORDS": "listparse ex", "COMP_CWORD": "1"}
+    completed = subprocess.run([sys.executable, "-m", "listparse"], env=environment, capture_output=True,
+                               text=True).stdout
+    assert "plain,explain" in completed
 
 
 def test_bad_catalogue_is_a_usage_error(raw_copy):

@@ -139,9 +139,11 @@ def _knowledge_options(command):
 @click.option("--progress/--no-progress", default=None, help="Force the progress bar on or off "
               "[default: on when stderr is a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="Read only the first N documents found (to try a big corpus).")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
            aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
-           progress: bool | None, quiet: bool) -> None:
+           progress: bool | None, quiet: bool, limit: int | None) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
@@ -154,6 +156,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest corpus/ --out out/ --format jsonl
       listparse ingest corpus/ --catalogue anime-offline-database.json --aliases fixes.toml
       listparse ingest corpus/ --jobs 4 --no-cache
+      listparse ingest crawl/ --limit 100 --out /tmp/try
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
     """
     from .pipeline import Formats, IngestOptions, output_files, run
@@ -162,7 +165,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     stream = out == "-"
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
-                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
+                             jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
+                             limit=limit)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
     with _claimed(None if stream else Path(out)) as directory, \
             _run_reporting_errors(run, paths, settings, show_bar) as result:
@@ -263,9 +267,10 @@ def explain(query: str, out: str, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--against", required=True, metavar="DIR", type=click.Path(file_okay=False),
               help="An output directory written before by `listparse ingest`.")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON (on stdout) instead of a list.")
 @_knowledge_options
-def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: str | None, jobs: int,
-          no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
+def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | None, aliases: str | None,
+          jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
@@ -275,6 +280,7 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     Examples:
       listparse check raw/ --against output/
       listparse check corpus/ --against expected/ --catalogue works.jsonl
+      listparse check raw/ --against output/ --json | jq '.differences[].key'
     """
     from .check import compare_outputs
     from .pipeline import IngestOptions, output_files, run
@@ -291,6 +297,16 @@ def check(paths: tuple[str, ...], against: str, catalogue: str | None, aliases: 
     except ListparseError as error:
         click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_USAGE)
+    if as_json:
+        import json
+
+        counts = result.counts
+        report = {"against": against, "documents": counts["documents"], "works": counts["works"],
+                  "differences": [{"kind": d.kind, "key": d.key, "status": d.status,
+                                   "changes": [{"field": name, "old": old, "new": new}
+                                               for name, old, new in d.changes]} for d in differences]}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        sys.exit(EXIT_SOME_FAILED if differences else EXIT_OK)
     if not differences:
         counts = result.counts
         click.echo(f"listparse: no differences with {against.rstrip('/')}/ "

@@ -65,6 +65,7 @@ class IngestOptions(BaseModel):
     formats: Formats = ("json", "csv")
     jobs: int = 1  # worker processes for parsing; 0 means one per core
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
+    limit: int | None = None  # read only the first `limit` sources found
     follow_symlinks: bool = False  # read links in a directory that point out of it
 
 
@@ -160,6 +161,8 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
 
         aliases = load_aliases(settings.aliases)
     sources = find_sources(paths, settings.follow_symlinks)
+    if settings.limit is not None:
+        sources = sources[:settings.limit]
     cache_dir = None
     if settings.cache_dir is not None:
         from .cache import prepare_cache
