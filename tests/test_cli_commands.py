@@ -241,6 +241,15 @@ def test_shell_completion_script(raw_copy):
     assert "plain,explain" in completed
 
 
+def test_a_web_address_says_how_to_fetch_it(raw_copy):
+    """ingest URL is not 'missing': it points to curl and stdin, exit 2, and writes nothing."""
+    result = _run("ingest", "https://example.com/top-10", "--out", "o")
+    assert result.exit_code == 2
+    assert "is a web address" in result.output and "curl -sL 'https://example.com/top-10' | listparse ingest -" \
+        in result.output
+    assert not (raw_copy / "o").exists()
+
+
 def test_bad_catalogue_is_a_usage_error(raw_copy):
     """An unreadable catalogue exits 2 with the file named."""
     result = _run("ingest", "raw", "--catalogue", "missing.jsonl")

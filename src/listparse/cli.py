@@ -161,6 +161,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     """
     from .pipeline import Formats, IngestOptions, output_files, run
 
+    _refuse_urls(paths)
     started = time.perf_counter()
     stream = out == "-"
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
@@ -332,6 +333,16 @@ def schema() -> None:
     from .models import Dataset
 
     click.echo(json.dumps(Dataset.model_json_schema(), indent=2, sort_keys=True))
+
+
+def _refuse_urls(paths: tuple[str, ...]) -> None:
+    """A web address is not a file: say how to fetch it, instead of reporting it missing."""
+    for given in paths:
+        if given.lower().startswith(("http://", "https://")):
+            click.echo(_printable(f"listparse: {given} is a web address; listparse reads files. Fetch the page "
+                                  f"first: curl -sL '{given}' | listparse ingest - (or save it and give the file)"),
+                       err=True)
+            sys.exit(EXIT_USAGE)
 
 
 def _aliases_file(aliases: str | None) -> str | None:
