@@ -143,10 +143,10 @@ def test_check_against_missing_directory_exits_2(raw_copy):
 @pytest.mark.parametrize(
     ("formats", "files"),
     [
-        (["--format", "jsonl"], ["entries.jsonl", "works.jsonl"]),
+        (["--format", "jsonl"], ["documents.jsonl", "entries.jsonl", "works.jsonl"]),
         (["--format", "csv"], ["documents.csv", "entries.csv", "works.csv"]),
         (["--format", "json", "--format", "jsonl"],
-         ["documents.json", "entries.jsonl", "works.json", "works.jsonl"]),
+         ["documents.json", "documents.jsonl", "entries.jsonl", "works.json", "works.jsonl"]),
     ],
 )
 def test_formats(raw_copy, formats, files):
@@ -154,6 +154,23 @@ def test_formats(raw_copy, formats, files):
     result = _run("ingest", "raw", "--out", "fmt", *formats)
     assert result.exit_code == 0
     assert sorted(p.name for p in (raw_copy / "fmt").iterdir()) == [".listparse-manifest.json", *files]
+
+
+def test_json_lines_files_read_one_record_a_line(raw_copy):
+    """documents.jsonl holds each document whole (as in documents.json), one per line."""
+    assert _run("ingest", "raw", "--out", "fmt", "--format", "jsonl", "--format", "json").exit_code == 0
+    lines = (raw_copy / "fmt" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    whole = json.loads((raw_copy / "fmt" / "documents.json").read_text(encoding="utf-8"))["documents"]
+    assert [{k: v for k, v in record.items() if k != "type"} for record in records] == whole
+    assert {record["type"] for record in records} == {"document"}
+
+
+def test_out_dash_refuses_other_formats(raw_copy):
+    """--out - with --format csv is refused (exit 2), not silently streamed as JSON Lines."""
+    result = _run("ingest", "raw", "--out", "-", "--format", "csv")
+    assert result.exit_code == 2
+    assert "--format json or csv needs an output directory" in result.output
 
 
 def test_out_dash_streams_json_lines(raw_copy):

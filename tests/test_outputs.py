@@ -87,7 +87,8 @@ def test_library_ingest_that_read_nothing_raises(tmp_path):
 def test_an_output_directory_holds_exactly_one_run(written):
     """After a default ingest, --format jsonl leaves only its own files: no stale works.json to explain from."""
     assert _run("ingest", "raw", "--out", "out", "--format", "jsonl", "-q").exit_code == 0
-    assert sorted(_snapshot(written / "out")) == [".listparse-manifest.json", "entries.jsonl", "works.jsonl"]
+    assert sorted(_snapshot(written / "out")) == [".listparse-manifest.json", "documents.jsonl", "entries.jsonl",
+                                                  "works.jsonl"]
     explained = _run("explain", "your lie in april", "--out", "out")
     assert explained.exit_code == 2
     assert "out/works.json does not exist" in explained.output

@@ -164,6 +164,9 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     _refuse_urls(paths)
     started = time.perf_counter()
     stream = out == "-"
+    if stream and set(formats) - {"jsonl"}:
+        raise click.UsageError("--out - streams JSON Lines (entries, then works); "
+                               "--format json or csv needs an output directory")
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,

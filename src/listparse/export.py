@@ -89,6 +89,12 @@ def entries_jsonl(documents: Iterable[Document]) -> Iterator[str]:
             yield head + entry.model_dump_json()[1:] + "\n"
 
 
+def documents_jsonl(documents: Iterable[Document]) -> Iterator[str]:
+    """One JSON object per line per document, as in documents.json (entries, spans, warnings)."""
+    for document in documents:
+        yield '{"type":"document",' + document.model_dump_json()[1:] + "\n"
+
+
 def works_jsonl(works: Iterable[Work]) -> Iterator[str]:
     """One JSON object per line per work, provenance included."""
     for work in works:

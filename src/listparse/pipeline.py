@@ -245,7 +245,8 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
         files |= {"documents.json": export.documents_json(merged.documents()),
                   "works.json": export.works_json(merged.references(), merged.works())}
     if "jsonl" in formats:
-        files |= {"entries.jsonl": export.entries_jsonl(merged.documents()),
+        files |= {"documents.jsonl": export.documents_jsonl(merged.documents()),
+                  "entries.jsonl": export.entries_jsonl(merged.documents()),
                   "works.jsonl": export.works_jsonl(merged.works())}
     return files
 
