@@ -78,3 +78,16 @@ def test_code_stays_in_the_description(tmp_path):
     document = parse_source(Source(source, "tips.md"))
     assert [entry.title for entry in document.entries] == ["Stash", "Bisect"]
     assert "1. git stash" in document.entries[0].text
+
+
+def test_labels_printed_in_two_cases_share_one_column(tmp_path):
+    """'Honorable Mention' in one file and 'HONORABLE MENTION' in another are one entries.csv column."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Top\n\n1. Akira\nHonorable Mention: Paprika\n\n2. Ran\n")
+    (folder / "b.txt").write_text("Top\n\n1. Heat\nHONORABLE MENTION: Ronin\n\n2. Thief\n")
+    ingest(folder, out=tmp_path / "out", formats=("csv",))
+    with open(tmp_path / "out" / "entries.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert [column for column in rows[0] if "mention" in column.casefold()] == ["honorable_mention"]
+    assert [row["honorable_mention"] for row in rows if row["rank"] == "1"] == ["Paprika", "Ronin"]

@@ -67,8 +67,8 @@ def test_labelled_lines(line, name, value):
 
 
 def test_unknown_label_is_kept_under_its_own_name():
-    """A label the table does not know is kept, marked unknown."""
-    assert _fields("Mood: bleak") == {"Mood": ("bleak", None, None, False)}
+    """A label the table does not know is kept (under its folded name), marked unknown."""
+    assert _fields("Mood: bleak") == {"mood": ("bleak", None, None, False)}
 
 
 @pytest.mark.parametrize(
@@ -89,6 +89,14 @@ def test_prose_is_not_metadata(line):
 def test_a_clause_before_a_colon_is_prose(line):
     """A 'label' with a verb of its own, before a sentence, is prose, not a field."""
     assert _fields(line) == {}
+
+
+@pytest.mark.parametrize("line", ["Honorable Mention: Paprika", "Honorable mention: Paprika",
+                                  "HONORABLE  MENTION: Paprika"])
+def test_an_unknown_label_has_one_name_however_it_is_printed(line):
+    """Unknown labels fold to one column-safe name; the label keeps its printed spelling."""
+    (field,) = read_line(1, 0, line)
+    assert (field.name, field.label.casefold().split()) == ("honorable_mention", ["honorable", "mention"])
 
 
 def test_several_labelled_pairs_on_one_line():

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from .chains import Chain
+from .labels import FIELDS, field_name
 from .models import Entry
 from .template import Template
 
@@ -78,8 +79,9 @@ def _lead_misfits(template: Template, entries: list[Entry]) -> int:
     lead = template.lead
     if lead is None:
         return 0
+    name = field_name(lead.label) if lead.label not in FIELDS else lead.label
     split = {field.name for entry in entries for field in entry.fields}
-    return sum(1 for entry in entries if lead.label in split and not any(f.name == lead.label for f in entry.fields))
+    return sum(1 for entry in entries if name in split and not any(f.name == name for f in entry.fields))
 
 
 def _missing_ranks(chain: Chain) -> int:

@@ -8,6 +8,9 @@ Types: "year" (an int), "count" (an int, the rest kept as extra), "list"
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 FIELDS: dict[str, str] = {
     "year": "year",
     "release_date": "text",
@@ -207,3 +210,13 @@ NETWORKS = (
     "Movistar+", "Globo", "TV Globo", "SBT", "NHK", "Fuji TV", "TV Tokyo", "tvN", "JTBC", "KBS", "MBC", "SBS",
     "Apple TV+", "Peacock", "Paramount+", "Amazon", "Prime Video", "Max",
 )
+
+
+NAME_SEPARATOR_RE = re.compile(r"[^\w]+")
+
+
+def field_name(label: str) -> str:
+    """The name a label the table does not know is kept under: one spelling for every way it is printed
+    ("Honorable Mention", "honorable mention:" → "honorable_mention"), safe as a column name."""
+    folded = NAME_SEPARATOR_RE.sub("_", unicodedata.normalize("NFKC", label).casefold()).strip("_")
+    return folded or label

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA
+from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA, field_name
 from .models import FieldValue, MetaField, Span
 from .titles import clean_markup
 
@@ -166,7 +166,7 @@ def make_field(label: str, raw: str, span: Span) -> MetaField:
     key = label.lower()
     name = LABELS.get(key) or (key if key in FIELDS else None)
     if name is None:
-        return MetaField(name=label, label=label, raw=raw, value=raw, known=False, span=span)
+        return MetaField(name=field_name(label), label=label, raw=raw, value=raw, known=False, span=span)
     value, extra, note = type_value(name, raw)
     return MetaField(name=name, label=label, raw=raw, value=value, extra=extra, note=note, span=span)
 

@@ -317,5 +317,5 @@ def _other_list_warnings(lines: list[Line], chains: list[Chain]) -> list[str]:
 
 
 def _unknown_label_warnings(entries: list[Entry]) -> list[str]:
-    return [f"line {field.span.line}: label {field.label!r} is not in the label table; kept under its own name"
+    return [f"line {field.span.line}: label {field.label!r} is not in the label table; kept as {field.name!r}"
             for entry in entries for field in entry.fields if not field.known]
