@@ -55,10 +55,13 @@ HIDDEN = {
 }
 
 
-@pytest.mark.parametrize("hidden", HIDDEN, ids=list(HIDDEN))
-@pytest.mark.parametrize("suffix", [".md", ".txt"])
+CASES = [*((name, ".md") for name in HIDDEN), *((name, ".txt") for name in HIDDEN if "fence" in name)]
+
+
+@pytest.mark.parametrize(("hidden", "suffix"), CASES)
 def test_a_list_hidden_from_the_reader_never_replaces_the_visible_one(tmp_path, hidden, suffix):
-    """Markdown comments, scripts, styles and code fences hold no entries; the visible list is the list."""
+    """Markdown comments, scripts, styles and code fences (in text too) hold no entries; the visible list is
+    the list."""
     visible = "1. Visible One\n2. Visible Two\n3. Visible Three\n"
     if HIDDEN[hidden] is None:
         text = "# Top 3\n\n" + visible + "\n<!-- 1. Draft A\n2. Draft B\n3. Draft C\n4. Draft D\n5. Draft E\n"
@@ -66,6 +69,14 @@ def test_a_list_hidden_from_the_reader_never_replaces_the_visible_one(tmp_path, 
         text = "# Top 3\n\n" + HIDDEN[hidden] + "\n" + visible
     rows = _entries(tmp_path, "hidden" + suffix, text)
     assert [row["title"] for row in rows] == ["Visible One", "Visible Two", "Visible Three"]
+
+
+def test_markup_in_plain_text_is_text(tmp_path):
+    """A plain text file shows `<script>` as it is: a title that reads so is kept, not blanked."""
+    rows = _entries(tmp_path, "titles.txt", "Top\n\n1. <script>alert(1)</script>\n\n2. <!-- a comment -->\n\n"
+                    "3. Plain\n")
+    assert [row["rank"] for row in rows] == ["1", "2", "3"]
+    assert "alert(1)" in rows[0]["title_raw"] and "a comment" in rows[1]["title_raw"]
 
 
 def test_code_stays_in_the_description(tmp_path):

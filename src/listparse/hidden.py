@@ -1,7 +1,7 @@
 """What a reader of a text or Markdown file never sees as part of its list.
 
-HTML comments, `<script>`, `<style>` and `<template>` are invisible when the
-Markdown is rendered: their text is blanked (with spaces, so every other
+HTML comments, `<script>`, `<style>` and `<template>` are invisible when
+Markdown is rendered (in plain text they are text like any other): their text is blanked (with spaces, so every other
 character keeps its offset and line). Code fences are shown, but as code: a
 numbered line inside one is part of an entry's description, never an entry,
 so those lines are marked literal. The HTML renderer (`html_text`) drops the
@@ -19,8 +19,9 @@ FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 HIDDEN_OPEN_RE = re.compile(r"<!--|<(script|style|template)\b", re.IGNORECASE)
 
 
-def visible_lines(raw_lines: list[str]) -> list[tuple[str, bool]]:
-    """Each line as a reader sees it: hidden parts blanked, and whether it is code (literal)."""
+def visible_lines(raw_lines: list[str], hide_markup: bool = True) -> list[tuple[str, bool]]:
+    """Each line as a reader sees it: hidden parts blanked (with `hide_markup`: Markdown, where they are
+    hidden; a plain text file shows them), and whether it is code (literal)."""
     result: list[tuple[str, bool]] = []
     fence: str | None = None  # the marker that closes the open code fence
     closing: str | None = None  # what ends the hidden part we are in ("-->", "</script>")
@@ -35,7 +36,7 @@ def visible_lines(raw_lines: list[str]) -> list[tuple[str, bool]]:
             fence = opened.group(1)
             result.append((line, True))
             continue
-        if closing is None and "<" not in line:
+        if not hide_markup or (closing is None and "<" not in line):
             result.append((line, False))
             continue
         line, closing = _blank_hidden(line, closing)

@@ -96,7 +96,7 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
         page = render_html(text, whole_page)
         lines = _place((number, line_text, group, False) for number, line_text, group in page.lines)
         return Text(source, fmt, encoding, sha256, lines, page.head, warnings + page.warnings, page.item_list)
-    return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
+    return Text(source, fmt, encoding, sha256, markdown_lines(text, fmt == "markdown"), {}, warnings)
 
 
 def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
@@ -179,10 +179,12 @@ def sniff_format(text: str) -> str:
     return "text"
 
 
-def markdown_lines(text: str) -> list[Line]:
-    """Split text or Markdown into lines; raw HTML blocks inside it are rendered, hidden parts blanked."""
+def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
+    """Split text or Markdown into lines; raw HTML blocks inside it are rendered; code fences are literal,
+    and in Markdown what a reader never sees (comments, scripts) is blanked. Plain text shows all of it."""
     raw_lines = text.split("\n")
-    shown = visible_lines(raw_lines) if "<" in text or "```" in text or "~~~" in text else None
+    marked = "```" in text or "~~~" in text or (is_markdown and "<" in text)
+    shown = visible_lines(raw_lines, hide_markup=is_markdown) if marked else None
     lines: list[tuple[int, str, int | None, bool]] = []
     index = 0
     while index < len(raw_lines):
