@@ -137,7 +137,7 @@ def document_page(source: str) -> str:
     """A document's page, relative to the site: its path as a slug, and a hash that keeps names apart.
 
     >>> document_page("raw/000_72c65715ee277755.txt")
-    'documents/raw-000-72c65715ee277755-txt-95f1b1a2.html'
+    'documents/raw-000-72c65715ee277755-txt-ce6c28f4.html'
     """
     return f"documents/{_page_name(source)}.html"
 
@@ -169,7 +169,7 @@ def _line_rows(document: Document, text: SourceText, marks: list[Mark]) -> list[
     first, last = _list_range(document)
     heads: dict[int, str] = {}
     for entry in document.entries:
-        heads.setdefault(entry.span.line, f"#{entry.rank_text or entry.rank}")
+        heads.setdefault(entry.span.line, f"#{entry.rank}")
     notes = line_notes(document)
     rows = []
     seen: set[int] = set()
