@@ -29,8 +29,18 @@ from typing import Any
 
 from .errors import ListparseError
 from .models import Document, Evidence, Work
-from .view_text import (Excerpt, Mark, SourceText, document_marks, excerpts, line_notes, linked_lines, marked_lines,
-                        read_source_text, span_anchor)
+from .view_text import (
+    Excerpt,
+    Mark,
+    SourceText,
+    document_marks,
+    excerpts,
+    line_notes,
+    linked_lines,
+    marked_lines,
+    read_source_text,
+    span_anchor,
+)
 
 VIEW_DIR = "view"
 STATIC_FILES = ("view.css", "view.js")
@@ -87,8 +97,8 @@ def write_view(out: Path, sources: Path | None = None) -> Path:
             _write(staging / work_page(work.id), environment.get_template("work.html").render(work=work, up="../"))
             site.works.append(_index_row(work))
         site.works.sort(key=lambda row: (-row["a"], row["t"].casefold(), row["p"]))
-        _write(staging / "index.html", environment.get_template("index.html").render(works=site.works, shown=LISTED_WORKS,
-                                                                                      up=""))
+        index = environment.get_template("index.html").render(works=site.works, shown=LISTED_WORKS, up="")
+        _write(staging / "index.html", index)
         _write(staging / "documents.html",
                environment.get_template("documents.html").render(documents=site.documents, up=""))
         for name in STATIC_FILES:
