@@ -298,3 +298,25 @@ def test_view_doctests():
 
     for module in (view_module, view_text):
         assert doctest.testmod(module).failed == 0
+
+
+def test_cli_view_serve_serves_the_site_on_localhost(site):
+    """`listparse view --serve --port 0` says where it listens, and answers there with index.html."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    command = [sys.executable, "-m", "listparse", "view", "--out", str(site.parent), "--sources",
+               str(site.parent.parent), "--serve", "--port", "0"]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        server.stderr.readline()  # "wrote …/index.html"
+        announced = server.stderr.readline()
+        url = re.search(r"serving (http://127\.0\.0\.1:\d+/index\.html)", announced).group(1)
+        with urllib.request.urlopen(url, timeout=20) as response:
+            assert response.status == 200
+            assert b'id="works-data"' in response.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
