@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ListparseError
-from .models import Document, Evidence, Work
+from .models import Document, Evidence, Span, Work
 from .view_text import (
     Excerpt,
     Mark,
@@ -60,13 +60,14 @@ class Site:
     works: list[dict[str, Any]] = field(default_factory=list)  # the search index
 
     def evidence_href(self, evidence: Evidence) -> str | None:
-        """The evidence's place on its document's page: the span's mark, else its line."""
-        if evidence.span is None:  # a catalogue's value
-            return None
-        span = evidence.span
-        known = (evidence.source, span.start, span.end) in self.excerpts
-        target = span_anchor(span.start, span.end) if known else f"L{span.line}"
-        return f"../{document_page(evidence.source)}#{target}"
+        """The evidence's place on its document's page (None for a catalogue's value)."""
+        return None if evidence.span is None else self.span_href(evidence.source, evidence.span)
+
+    def span_href(self, source: str, span: Span) -> str:
+        """A span's mark on its document's page; the page alone when the text could not be marked."""
+        page = f"../{document_page(source)}"
+        known = (source, span.start, span.end) in self.excerpts
+        return f"{page}#{span_anchor(span.start, span.end)}" if known else page
 
     def excerpt(self, evidence: Evidence) -> Excerpt | None:
         span = evidence.span
@@ -169,7 +170,8 @@ def _document_page(environment, site: Site, document: Document) -> str:
                            "entries": len(document.entries),
                            "headline": document.headline.value if document.headline else None})
     return environment.get_template("document.html").render(
-        document=document, lines=_line_rows(document, text, marks), text=text, up="../")
+        document=document, lines=_line_rows(document, text, marks), text=text,
+        shown_lines={line.number for line in text.lines}, up="../")
 
 
 def _line_rows(document: Document, text: SourceText, marks: list[Mark]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from .parse import WHOLE_PAGE_NOTE
 from .read import Line, read_bytes
 
 EXCERPT_CONTEXT = 80  # characters kept on each side of a span in a work page's excerpt
-LINE_REFERENCE_RE = re.compile(r"\blines? (\d+)(?:-(\d+))?")  # "line 97", "lines 47-278" in warnings
+# "line 97", "lines 47-278" in warnings and decisions; not the count in "a short line 1 line(s) before the title"
+LINE_REFERENCE_RE = re.compile(r"\blines? (\d+)(?:-(\d+))?(?!\d|\s+lines?\b)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,17 +189,23 @@ def line_notes(document: Document) -> dict[int, list[str]]:
     """Warnings that name one line ("line 97: numbered line … does not continue the list"), by line."""
     notes: dict[int, list[str]] = {}
     for warning in document.warnings:
-        found = LINE_REFERENCE_RE.search(warning)
+        found = LINE_REFERENCE_RE.match(warning)
         if found and found.group(2) is None:
             notes.setdefault(int(found.group(1)), []).append(warning[found.end():].lstrip(": "))
     return notes
 
 
-def linked_lines(text: str) -> Markup:
-    """A reason as HTML, each "line N" / "lines A-B" it names a link to that line of the page."""
+def linked_lines(text: str, shown: Container[int]) -> Markup:
+    """A reason as HTML, each "line N" / "lines A-B" it names a link to that line of the page, when `shown`.
+
+    >>> str(linked_lines("line 3: <b> left out; lines 5-9: another list", shown={3, 4}))
+    '<a href="#L3">line 3</a>: &lt;b&gt; left out; lines 5-9: another list'
+    """
     parts: list[str] = []
     position = 0
     for found in LINE_REFERENCE_RE.finditer(text):
+        if int(found.group(1)) not in shown:
+            continue
         parts.append(escape(text[position:found.start()]))
         parts.append(Markup('<a href="#L{}">{}</a>').format(found.group(1), found.group(0)))
         position = found.end()
