@@ -38,6 +38,7 @@ Another one.
 
 3. &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;
 Year Released 2003
+Mood: bleak
 
 The third.
 
@@ -202,12 +203,16 @@ def test_view_embedded_index_is_json_that_cannot_close_its_script(site):
 
 
 def test_view_document_page_marks_the_list_and_the_line_left_out(site):
-    """The document page shades the chosen list, and shows the numbered line that was left out with its reason."""
+    """The document page shades the chosen list, shows the numbered line left out with its reason, and notes the
+    line of an unknown label without calling it left out."""
     html = (site / document_page("docs/hostile.txt")).read_text(encoding="utf-8")
     assert re.search(r'<div class="line in-list head" id="L3">.*?#1', html)
-    left_out = re.search(r'<div class="line left-out" id="L18">(.*?)</div>', html).group(1)
+    left_out = re.search(r'<div class="line left-out" id="L19">(.*?)</div>', html).group(1)
     assert "9. A stray numbered line" in left_out and "does not continue the list" in _unescape(left_out)
     assert 'id="confidence">1.00' in html
+    assert re.search(r'<div class="line in-list" id="L14">', html), "the last entry's fields are in the list"
+    unknown_label = re.search(r'<div class="line in-list noted" id="L15">(.*?)</div>', html).group(1)
+    assert "Mood: bleak" in unknown_label and "not in the label table" in _unescape(unknown_label)
 
 
 def test_view_shows_conflicts_with_their_evidence(site):

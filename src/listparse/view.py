@@ -195,13 +195,18 @@ def _line_rows(document: Document, text: SourceText, marks: list[Mark]) -> list[
 
 
 def _list_range(document: Document) -> tuple[int, int]:
-    """The chosen list's first and last line, as its decision names them, else as its entries span."""
+    """The chosen list's first and last line: from the first line its decision names (else its first entry)
+    to the last line any of its entries' values were read from."""
+    lines = [span.line for entry in document.entries
+             for span in (entry.span, *(meta.span for meta in entry.fields),
+                          *(name.span for name in entry.names if name.span is not None))]
+    if not lines:
+        return 0, -1
     for decision in document.decisions:
         found = LIST_RANGE_RE.match(decision)
         if found:
-            return int(found.group(1)), int(found.group(2))
-    lines = [entry.span.line for entry in document.entries]
-    return (min(lines), max(lines)) if lines else (0, -1)
+            return int(found.group(1)), max(int(found.group(2)), *lines)
+    return min(lines), max(lines)
 
 
 def _index_row(work: Work) -> dict[str, Any]:

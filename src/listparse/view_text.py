@@ -185,13 +185,26 @@ def excerpts(lines: list[Line], marks: list[Mark]) -> dict[tuple[int, int], Exce
     return found
 
 
-def line_notes(document: Document) -> dict[int, list[str]]:
-    """Warnings that name one line ("line 97: numbered line … does not continue the list"), by line."""
-    notes: dict[int, list[str]] = {}
+@dataclass(frozen=True, slots=True)
+class LineNote:
+    """A warning shown beside the line it names; `left_out` when it says why a numbered line is not an entry."""
+
+    text: str
+    left_out: bool
+
+
+def line_notes(document: Document) -> dict[int, list[LineNote]]:
+    """Warnings that name a line, by line: "line 97: numbered line … does not continue the list's sequence",
+    "lines 47-278: another numbered list … was not used" (on its first line), "line 58: label …"."""
+    notes: dict[int, list[LineNote]] = {}
     for warning in document.warnings:
         found = LINE_REFERENCE_RE.match(warning)
-        if found and found.group(2) is None:
-            notes.setdefault(int(found.group(1)), []).append(warning[found.end():].lstrip(": "))
+        if found:
+            text = warning[found.end():].lstrip(": ")
+            if found.group(2) is not None:
+                text = f"{text} ({found.group(0)})"
+            left_out = text.startswith(("numbered line", "another numbered list"))
+            notes.setdefault(int(found.group(1)), []).append(LineNote(text, left_out))
     return notes
 
 
