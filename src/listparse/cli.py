@@ -323,6 +323,46 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | 
 
 @main.command()
 @_verbosity
+@click.option("--out", "out", default="output", show_default=True, metavar="DIR",
+              help="The output directory to show; the site is written into DIR/view/.")
+@click.option("--sources", metavar="DIR", type=click.Path(file_okay=False),
+              help="The directory the documents' paths are relative to [default: the working directory].")
+@click.option("--serve", is_flag=True, help="Then serve the site on localhost until Ctrl-C.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port for --serve (0: any free one).")
+def view(out: str, sources: str | None, serve: bool, port: int) -> None:
+    """Write a static HTML site of the works and their provenance into DIR/view/ (no server needed).
+
+    \b
+    Examples:
+      listparse view                      # then open output/view/index.html
+      listparse view --out data/ --serve --port 8123
+    """
+    from .errors import ListparseError
+    from .view import serve as serve_site
+    from .view import write_view
+
+    try:
+        site = write_view(Path(out), _path(sources))
+    except ListparseError as error:
+        click.echo(f"listparse: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        click.echo(f"listparse: cannot write the view into {out}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_WRITE_FAILED)
+    click.echo(f"listparse: wrote {site / 'index.html'}", err=True)
+    if serve:
+        try:
+            serve_site(site, port, lambda url: click.echo(f"listparse: serving {url} (Ctrl-C to stop)", err=True))
+        except KeyboardInterrupt:
+            pass
+        except OSError as error:
+            click.echo(f"listparse: cannot serve on port {port}: {error.strerror or error}", err=True)
+            sys.exit(EXIT_WRITE_FAILED)
+
+
+@main.command()
+@_verbosity
 def schema() -> None:
     """Print the JSON Schema of works.json, generated from the models.
 

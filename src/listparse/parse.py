@@ -56,6 +56,9 @@ MONTHS = frozenset("january february march april may june july august september 
                    "december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
+WHOLE_PAGE_NOTE = "no list among the article's text; found one with the page rendered whole"
+
+
 def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Document:
     """Read and parse one document's bytes. A page whose furniture rules hid its list is rendered
     whole and parsed again, rather than reported as having no list."""
@@ -65,7 +68,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Document
     whole = parse_text(read_bytes(data, source, sha256, whole_page=True))
     if not whole.entries:
         return document
-    note = "no list among the article's text; found one with the page rendered whole (furniture included)"
+    note = WHOLE_PAGE_NOTE + " (furniture included)"
     confidence, reasons = lowered(whole.confidence, 0.15, "the list was found only with the page rendered whole",
                                   whole.confidence_reasons)
     return whole.model_copy(update={"warnings": [note, *whole.warnings], "confidence": confidence,
