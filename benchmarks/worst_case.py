@@ -74,7 +74,7 @@ PATTERNS = [
             lambda n: "<html><body><div " + " ".join(f"a{i}=\"\"" for i in range(n)) + ">x</div>"
                       "<ol><li>Alpha</li><li>Beta</li></ol></body></html>"),
     Pattern("huge alt attribute", ".html", (2_500_000, 5_000_000, 10_000_000, 20_000_000), "bytes",
-            lambda n: "<html><body><img alt=\"" + "x" * n + "\"><ol><li>Alpha</li><li>Beta</li></ol>"
+            lambda n: "<html><body><ol><li><img alt=\"" + "x" * n + "\"></li><li>Beta</li><li>Gamma</li></ol>"
                       "</body></html>"),
 ]
 
