@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ListparseError, ReadError, WorkspaceError
+from .limits import check_titles, deadline
 from .merge import Merged, merge_store
 from .models import Dataset, Document, Work
 from .normalize import normalize_document
@@ -249,7 +250,7 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
     try:
         data = sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
         if cache_dir is None:
-            return normalize_document(parse_bytes(data, source.name))
+            return _parse_within_limits(data, source.name)
         from .cache import Cache
 
         cache = Cache(cache_dir)
@@ -258,7 +259,7 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
         if cached is not None:
             log.debug("%s: parsed before (cache)", source.name)
             return cached
-        document = normalize_document(parse_bytes(data, source.name, sha256))
+        document = _parse_within_limits(data, source.name, sha256)
         cache.put(document)
         return document
     except ReadError as error:
@@ -271,6 +272,14 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
         log.exception("unexpected error while parsing %s", source.name)
         return Document(source=source.name, status="error",
                         message=f"internal error ({type(error).__name__}: {error}); please report it")
+
+
+def _parse_within_limits(data: bytes, name: str, sha256: str | None = None) -> Document:
+    """Parse and normalize, within the per-document limits (`limits`): over one raises LimitError."""
+    with deadline(name):
+        document = normalize_document(parse_bytes(data, name, sha256))
+    check_titles(document)
+    return document
 
 
 def display_name(path: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import ReadError
 from .html_text import render_html
+from .limits import check_lines
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                  ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -93,9 +94,12 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
         page = render_html(text, whole_page)
+        check_lines(source, ((number, line_text) for number, line_text, _ in page.lines))
         return Text(source, fmt, encoding, sha256, _place(page.lines), page.head, warnings + page.warnings,
                     page.item_list)
-    return Text(source, fmt, encoding, sha256, markdown_lines(text), {}, warnings)
+    lines = markdown_lines(text)
+    check_lines(source, ((line.number, line.text) for line in lines))
+    return Text(source, fmt, encoding, sha256, lines, {}, warnings)
 
 
 def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
