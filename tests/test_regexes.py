@@ -68,7 +68,9 @@ class Scanner:
     def first_of(self, node) -> tuple[frozenset, bool]:
         op, value = node
         if op is sre.LITERAL:
-            return frozenset(c for c in SAMPLE if c == chr(value) or self.ignore_case and c.lower() == chr(value).lower()), False
+            literal = chr(value)
+            folded = literal.lower() if self.ignore_case else literal
+            return frozenset(c for c in SAMPLE if c == literal or self.ignore_case and c.lower() == folded), False
         if op is sre.NOT_LITERAL:
             return frozenset(c for c in SAMPLE if c != chr(value)), False
         if op is sre.ANY:

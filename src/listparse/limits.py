@@ -27,8 +27,8 @@ MAX_TITLE_CHARS = 1_000  # characters in one entry's title
 MAX_ATTRIBUTE_CHARS = 65_536  # characters of one attribute value, and of all the attributes of one tag
 
 # An attribute value, or a tag, longer than the limit (the class is linear: each run stops at its quote or ">").
-LONG_VALUE_RE = re.compile(r"""=[ \t\n]*(?:"[^"]{%d,}"|'[^']{%d,}')""" % (MAX_ATTRIBUTE_CHARS, MAX_ATTRIBUTE_CHARS))
-LONG_TAG_RE = re.compile(r"<([a-zA-Z][\w:-]{0,30})[^<>]{%d,}>" % MAX_ATTRIBUTE_CHARS)
+LONG_VALUE_RE = re.compile(rf"""=[ \t\n]*(?:"[^"]{{{MAX_ATTRIBUTE_CHARS},}}"|'[^']{{{MAX_ATTRIBUTE_CHARS},}}')""")
+LONG_TAG_RE = re.compile(rf"<([a-zA-Z][\w:-]{{0,30}})[^<>]{{{MAX_ATTRIBUTE_CHARS},}}>")
 
 
 class LimitError(ReadError):

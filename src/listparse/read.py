@@ -177,7 +177,8 @@ def looks_like_html(text: str) -> bool:
     >>> looks_like_html("<!-- -->\\n<!-- -->\\nA list")
     False
     """
-    position = XML_PROLOGUE_RE.match(text).end()
+    prologue = XML_PROLOGUE_RE.match(text)
+    position = prologue.end() if prologue else 0  # it always matches, if only the empty string
     while text.startswith("<!--", position):
         end = text.find("-->", position + 4)
         if end < 0:

@@ -22,7 +22,7 @@ WIKI_LINK_RE = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")  
 LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 # Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
 # The emphasised run is bounded: unbounded, "*a*a*a…" makes every opener scan to the end of the line.
-EMPHASIS_RE = re.compile(r"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.{1,%d}?)(?<=\S)\1(?!\w)" % MAX_EMPHASIS)
+EMPHASIS_RE = re.compile(rf"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.{{1,{MAX_EMPHASIS}}}?)(?<=\S)\1(?!\w)")
 STRAY_MARKUP_RE = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")
 CODE_SPAN_RE = re.compile(r"`([^`]*)`")
 CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
