@@ -22,9 +22,8 @@ from .ranks import Candidate, match_rank_line
 from .read import Line, Text
 from .slots import SlotLine, find_slots, parts_of
 from .template import Template, headline_kind, infer_template, split_entry
-from .titles import clean_markup, split_title
+from .titles import HEADING_RE, clean_markup, heading_text, split_title, without_heading_marker
 
-HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 # A line that starts a block of its own, never the continuation of a wrapped title.
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
@@ -128,7 +127,7 @@ def _head(lines: list[Line], candidate: Candidate, end: int, width: int) -> Head
             title_index = found
             line_text = lines[found].text
             heading = HEADING_RE.match(line_text)
-            start = line_text.find(heading.group(2)) if heading else len(line_text) - len(line_text.lstrip())
+            start = line_text.find(heading_text(heading)) if heading else len(line_text) - len(line_text.lstrip())
             body_start = found + 1  # a rank printed after its title: the body follows the title
     title_line = lines[title_index]
     raw = title_line.text[start:].rstrip() if candidate.style[0] != "table" else candidate.title_part
@@ -202,7 +201,7 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
     fields.extend(block_fields)
     field_starts = sorted(field.span.start for field in block_fields)
     prose_lines = [item for item in body if not _holds_any(item, field_starts)]
-    prose = [clean_markup(HEADING_RE.sub(r"\2", line_text)) for _, _, line_text in prose_lines]
+    prose = [clean_markup(without_heading_marker(line_text)) for _, _, line_text in prose_lines]
     description = "\n".join(part for part in [parts.description, *prose] if part)
     return Entry(
         rank=candidate.rank,

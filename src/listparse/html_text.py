@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from .limits import without_long_attributes
 from .structured import item_list_from_json_ld, item_list_from_microdata
 
 SKIPPED_TAGS = frozenset({
@@ -84,6 +85,8 @@ def render_html(markup: str, whole_page: bool = False) -> Rendered:
             warnings.append(f"{removed} server-side template block(s) (<% … %>, <?php … ?>) left out")
     if not markup.strip():
         return Rendered(warnings=warnings)
+    markup, removed_attributes = without_long_attributes(markup)
+    warnings.extend(removed_attributes)
     root = _parse(markup)
     if root is None:
         # libxml2 stops at 2048 levels of nesting and drops the rest: flatten the

@@ -38,6 +38,10 @@ SEQUEL_WORDS = frozenset(
     "resurrection brotherhood shippuden kai next prologue epilogue arc "
     "cut edition remastered remaster redux definitive".split())  # another version is another work
 MAX_BLOCK = 400  # a block this large is a common word, not evidence
+# Blocking keys grow with the square of a title's words (or of a word's letters): beyond these, a title is
+# not a typo's twin, nor a word an alias's spelling, and only its bounded keys are made.
+MAX_BLOCKING_WORDS = 24
+MAX_BLOCKING_WORD = 64
 YEAR_TOLERANCE = 1
 
 
@@ -302,13 +306,13 @@ def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
     def add(block: str, side: int) -> None:
         keys[block] = side if keys.get(block, side) == side else BOTH
 
-    if kind == "t" and len(tokens) > 1:
+    if kind == "t" and 1 < len(tokens) <= MAX_BLOCKING_WORDS:
         # Twins differ in one word (of a title of up to three) or two, and a misspelt word keeps its first
         # letter: they share the title with those words cut to their first letter.
         for slips in combinations(range(len(tokens)), 1 if len(tokens) <= 3 else 2):
             add("t:" + " ".join(word[0] + "*" if position in slips else word
                                 for position, word in enumerate(tokens)), BOTH)
-    elif kind == "1" and len(tokens) == 1 and len(tokens[0]) >= 7:
+    elif kind == "1" and len(tokens) == 1 and 7 <= len(tokens[0]) <= MAX_BLOCKING_WORD:
         # One slip in a long word (a letter changed, added, dropped or two swapped): the two words share
         # the word with one letter deleted (or one is the other with a letter deleted).
         word = tokens[0]
@@ -318,7 +322,7 @@ def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
     elif kind == "s" and len(tokens) >= 2:
         # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
         add("s:" + " ".join(tokens), LEFT)
-        for start in range(1, len(tokens) - 1):
+        for start in range(max(1, len(tokens) - MAX_BLOCKING_WORDS), len(tokens) - 1):
             add("s:" + " ".join(tokens[start:]), RIGHT)
     elif kind == "m" and group.main:
         add("m:" + " ".join(group.main), RIGHT if group.subtitle else LEFT)  # "X: Subtitle" and "X"
@@ -327,7 +331,7 @@ def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
             add(f"a:{tokens[0]}", RIGHT)  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
         if len(group.main) == 1 and len(group.main[0]) >= 6:
             alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
-            for size in range(2, len(alias) - 1):
+            for size in range(2, min(len(alias) - 1, MAX_BLOCKING_WORD)):
                 add(f"a:{alias[:size]}", LEFT)
     elif kind == "j" and sum(map(len, tokens)) >= 6:
         add("j:" + "".join(tokens), BOTH)  # "Power Monger" and "Powermonger"

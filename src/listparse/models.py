@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
-Status = Literal["ok", "no-list", "empty", "binary", "undecodable", "missing", "unreadable", "skipped", "error"]
+Status = Literal["ok", "no-list", "empty", "binary", "undecodable", "missing", "unreadable", "skipped", "too-large",
+                 "timeout", "error"]
 FieldValue = int | str | list[str] | None
 
 

@@ -20,20 +20,20 @@ from .models import Document, Entry, Located, Span
 from .ranks import Candidate, as_markdown_renders, find_candidates, match_rank_line
 from .read import Line, Text, read_bytes
 from .template import Template
-from .titles import clean_markup
+from .titles import HEADING_RE, clean_markup, heading_text, without_heading_marker
 
 log = logging.getLogger(__name__)
 
 FRONT_MATTER_FENCES = {"---": "---", "+++": "+++"}
 YAML_TAG_RE = re.compile(r"^!\s*")
 FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
-HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 AUTHOR_LINE_RE = re.compile(
     r"""^[>\s*_✍️]*                                       # quote, emphasis, a pen emoji
         (?:Author|Autor|Autora|Autorin|Auteur|Autrice|Autore|Verfasser|Words|Text|Texto|Texte|Written[ \t]+by
           |Posted[ \t]+by|Escrito[ \t]+por|Écrit[ \t]+par|By|Por|Par|Von|Door|Af
           |著者|作者|筆者|投稿者|執筆者|文|記者|글)(?![^\W\d_])  # a whole word
-        [*_]*[ \t]*[:：\-–]?[ \t]*[*_]*[ \t]*(?P<value>\S.{0,80}?)\s*$""",
+        [*_]*[ \t]*(?:[:：\-–][ \t]*)?(?:[*_]+[ \t]*)?  # emphasis, a colon: each run of spaces after a mark
+        (?P<value>\S.{0,80}?)\s*$""",
     re.IGNORECASE | re.VERBOSE)
 # "Posted to rec.humor by Gus Oyelaran", "Film Desk · by Marcus Grant · 11 min": a byline inside a line.
 BYLINE_RE = re.compile(r"(?:^|[\s·|—–(-])(?i:by|por|par|von|door)[ \t]+[*_\[]*(?P<value>[A-ZÀ-ÞĀ-Ž][^\n]{1,80})")
@@ -148,7 +148,7 @@ def _item_list_chain(text: Text, skip: int) -> Chain | None:
     found = []
     for index in range(skip, len(text.lines)):
         line = text.lines[index].text
-        key = title_key(clean_markup(HEADING_RE.sub(r"\2", line)).lstrip("-•* ").strip())
+        key = title_key(clean_markup(without_heading_marker(line)).lstrip("-•* ").strip())
         if key in wanted:
             position, name = wanted.pop(key)
             start = line.find(name) if name in line else len(line) - len(line.lstrip("#-*• "))
@@ -185,7 +185,7 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
     if "title" in front:
         value, line = front["title"]
         return _at_line(value, line, "front matter")
-    headings = [(line, len(heading.group(1)), clean_markup(heading.group(2))) for line in text.lines[skip:]
+    headings = [(line, len(heading.group(1)), clean_markup(heading_text(heading))) for line in text.lines[skip:]
                 if not line.literal and (heading := HEADING_RE.match(line.text))]
     page_title = (text.head.get("og_title") or text.head.get("title") or ("", ""))[0]
     if page_title and headings:
@@ -206,7 +206,7 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
         stripped = line.text.strip()
         if stripped:
             if len(stripped) <= 200 and not match_rank_line(stripped):
-                return _at_line(clean_markup(HEADING_RE.sub(r"\2", stripped)), line, "first line")
+                return _at_line(clean_markup(without_heading_marker(stripped)), line, "first line")
             break
     return None
 

@@ -84,7 +84,7 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
     for number, offset, text in lines:
         for match in NAME_RUN_RE.finditer(text):
             words = match.group(1).split()
-            if len(words) == 3 and SENTENCE_START_RE.search(text[:match.start(1)]):
+            if len(words) == 3 and _starts_sentence(text, match.start(1)):
                 words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
             while words and words[0] in NOT_NAME_WORDS:
                 words.pop(0)
@@ -99,6 +99,15 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
             names.append(Located(value=name, raw=name, span=Span(line=number, start=start, end=start + len(name)),
                                  origin="description"))
     return names
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """A sentence starts at `position`; only the characters just before it are looked at (searching the whole
+    text before every name made a line of many names quadratic)."""
+    return SENTENCE_START_RE.search(text, max(0, position - SENTENCE_REACH), position) is not None
+
+
+SENTENCE_REACH = 64
 
 
 def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> list[Person]:

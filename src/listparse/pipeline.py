@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ListparseError, NothingReadError, ReadError, WorkspaceError
+from .limits import check_titles, deadline
 from .merge import Merged, merge_store
 from .models import Dataset, Document, Work
 from .normalize import normalize_document
@@ -269,6 +270,7 @@ def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool
     return sources
 
 
+UNCACHED_STATUSES = frozenset({"timeout", "too-large", "error"})
 MIN_PER_WORKER = 32  # below this many documents per worker, processes cost more than they save
 
 
@@ -355,7 +357,10 @@ def parse_record(source: Source, cache: Cache | None = None) -> tuple[Parsed, st
     if cached is not None:
         log.debug("%s: parsed before (cache)", source.name)
         return cached, None
-    return Parsed.of(parse_source(source, (data, sha256))), key
+    document = parse_source(source, (data, sha256))
+    # A timeout depends on the machine's load, a limit or an internal error on settings and code: only a
+    # parse that finished on its own is kept.
+    return Parsed.of(document), key if document.status not in UNCACHED_STATUSES else None
 
 
 def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Document:
@@ -364,9 +369,9 @@ def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Do
     `content`: the source's bytes and their sha256, when they were read already."""
     try:
         if content is None:
-            return normalize_document(parse_bytes(_read(source), source.name))
+            return _parse_within_limits(_read(source), source.name)
         data, sha256 = content
-        return normalize_document(parse_bytes(data, source.name, sha256))
+        return _parse_within_limits(data, source.name, sha256)
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above
@@ -383,6 +388,14 @@ def _read(source: Source) -> bytes:
     if source.skipped:
         raise ReadError(source.name, "skipped", source.skipped)
     return sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
+
+
+def _parse_within_limits(data: bytes, name: str, sha256: str | None = None) -> Document:
+    """Parse and normalize, within the per-document limits (`limits`): over one raises LimitError."""
+    with deadline(name):
+        document = normalize_document(parse_bytes(data, name, sha256))
+    check_titles(document)
+    return document
 
 
 def display_name(path: Path) -> str:

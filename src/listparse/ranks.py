@@ -56,7 +56,7 @@ RANK_LINE_RE = re.compile(
 TRAILING_RANK_RE = re.compile(
     r"""^(?P<heading>\#{1,6}[^\S\n]+)?
         (?P<title>[^\s#].{0,150}?)                      # the title first
-        [^\S\n]*[-–—|:,(]?[^\S\n]*                      # a separator, or an opening parenthesis
+        [^\S\n]*(?:[-–—|:,(][^\S\n]*)?                  # a separator, or an opening parenthesis
         (?P<prefix>\#|No\.[^\S\n]?)(?P<rank>\d{1,6})\)?[^\S\n]*$  # "… #3", "… (No. 3)" """,
     re.VERBOSE,
 )

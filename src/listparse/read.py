@@ -19,13 +19,16 @@ from pathlib import Path
 from .errors import ReadError
 from .hidden import visible_lines
 from .html_text import render_html
+from .limits import check_lines
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                  ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 NEWLINE_RE = re.compile(r"\r\n?|\u2028|\u2029")
-HTML_SNIFF_RE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                           re.IGNORECASE | re.DOTALL)
+# How an HTML page opens, after its XML declaration and comments (skipped in code by `looks_like_html`:
+# a regex skipping "<!--.*?-->" repeatedly backtracks exponentially on a text that is not HTML).
+XML_PROLOGUE_RE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?")
+HTML_START_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 # A page of server-side template source: ASP.NET/JSP directives, PHP, ASP.NET content blocks.
 SERVER_PAGE_RE = re.compile(r"\A\s*(?:<%[@=]?|<\?php\b|<asp:)", re.IGNORECASE)
 # A raw HTML block inside Markdown starts with one of these tags (CommonMark's type 6).
@@ -89,14 +92,17 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
     text, encoding, warnings = decode(data, source, is_html=suffix_format == "html")
     text = NEWLINE_RE.sub("\n", text)
     fmt = suffix_format or sniff_format(text)
-    if fmt != "html" and (HTML_SNIFF_RE.match(text) or SERVER_PAGE_RE.match(text)):
+    if fmt != "html" and (looks_like_html(text) or SERVER_PAGE_RE.match(text)):
         fmt = "html"
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
         page = render_html(text, whole_page)
         lines = _place((number, line_text, group, False) for number, line_text, group in page.lines)
+        check_lines(source, ((line.number, line.text) for line in lines))
         return Text(source, fmt, encoding, sha256, lines, page.head, warnings + page.warnings, page.item_list)
-    return Text(source, fmt, encoding, sha256, markdown_lines(text, fmt == "markdown"), {}, warnings)
+    lines = markdown_lines(text, fmt == "markdown")
+    check_lines(source, ((line.number, line.text) for line in lines))
+    return Text(source, fmt, encoding, sha256, lines, {}, warnings)
 
 
 def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
@@ -152,7 +158,7 @@ def _decode_text(data: bytes, source: str, is_html: bool) -> tuple[str, str, lis
         return _checked(data.decode("utf-8"), source), "utf-8", []
     except UnicodeDecodeError:
         pass
-    if is_html or HTML_SNIFF_RE.match(data[:2048].decode("latin-1")):
+    if is_html or looks_like_html(data[:2048].decode("latin-1")):
         declared = _declared_html_encoding(data)
         if declared:
             return _checked(data.decode(declared, errors="replace"), source), declared, []
@@ -171,12 +177,32 @@ def _decode_text(data: bytes, source: str, is_html: bool) -> tuple[str, str, lis
 
 def sniff_format(text: str) -> str:
     """Guess the format of a file whose name says nothing (no or unknown suffix)."""
-    if HTML_SNIFF_RE.match(text):
+    if looks_like_html(text):
         return "html"
     head = text[:20000]
     if MARKDOWN_SNIFF_RE.search(head):
         return "markdown"
     return "text"
+
+
+def looks_like_html(text: str) -> bool:
+    """The text opens as an HTML page: a doctype or <html>/<head>/<body>, after an XML declaration and comments.
+
+    >>> looks_like_html("<?xml version='1.0'?>\\n<!-- saved -->\\n<!DOCTYPE html><html>")
+    True
+    >>> looks_like_html("<!-- -->\\n<!-- -->\\nA list")
+    False
+    """
+    prologue = XML_PROLOGUE_RE.match(text)
+    position = prologue.end() if prologue else 0  # it always matches, if only the empty string
+    while text.startswith("<!--", position):
+        end = text.find("-->", position + 4)
+        if end < 0:
+            return False
+        position = end + 3
+        while position < len(text) and text[position].isspace():
+            position += 1
+    return HTML_START_RE.match(text, position) is not None
 
 
 def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:

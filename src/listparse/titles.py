@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 
 from .labels import KIND_WORDS, MEDIA_FORMAT_WORDS, STREAMING_SERVICES
 
+MAX_EMPHASIS = 400  # characters one emphasised run may hold
+# A Markdown heading; `heading_text` strips its closing hashes (a lazy title before "\s*#*\s*$" is cubic).
+HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 WIKI_LINK_RE = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")  # [[Page]], [[Page|shown]]
 LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 # Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
-EMPHASIS_RE = re.compile(r"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+# The emphasised run is bounded: unbounded, "*a*a*a…" makes every opener scan to the end of the line.
+EMPHASIS_RE = re.compile(rf"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.{{1,{MAX_EMPHASIS}}}?)(?<=\S)\1(?!\w)")
 STRAY_MARKUP_RE = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")
 CODE_SPAN_RE = re.compile(r"`([^`]*)`")
 CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
@@ -98,6 +102,21 @@ def split_title(part: str, continues: bool = False, colon_may_end: bool = True) 
     body = _strip_trailing_extras(body, extras)
     title = clean_markup(body, entities=False)
     return TitleParts(title, offset, offset + len(body), extras, description)
+
+
+def heading_text(heading: re.Match) -> str:
+    """The text of a heading matched by HEADING_RE, without its closing hashes and spaces.
+
+    >>> heading_text(HEADING_RE.match("## Best of 2019 ##  "))
+    'Best of 2019'
+    """
+    return heading.group(2).rstrip().rstrip("#").rstrip()
+
+
+def without_heading_marker(line: str) -> str:
+    """A line's text without the Markdown heading marks around it, if it is a heading."""
+    heading = HEADING_RE.match(line)
+    return heading_text(heading) if heading else line
 
 
 def clean_markup(text: str, entities: bool = True) -> str:
