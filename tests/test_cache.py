@@ -87,6 +87,26 @@ def test_a_hit_is_named_after_the_file_it_is_for(in_tmp):
         assert key is None and cached == parse_record(source)[0]
 
 
+def test_a_parse_that_timed_out_is_not_cached(in_tmp, monkeypatch):
+    """A timeout depends on the machine's load: the next run must try again, not read the timeout back."""
+    import listparse.limits
+    import listparse.pipeline
+
+    (in_tmp / "a.txt").write_bytes(PLAIN_LIST)
+    source = Source(in_tmp / "a.txt", "a.txt")
+    cache = Cache.open(in_tmp / "cache")
+
+    def too_slow(data, name, sha256=None):
+        raise listparse.limits.LimitError(name, "timeout", "took longer than 60 s")
+
+    monkeypatch.setattr(listparse.pipeline, "_parse_within_limits", too_slow)
+    parsed, key = parse_record(source, cache)
+    assert parsed.status == "timeout" and key is None
+    monkeypatch.undo()
+    parsed, key = parse_record(source, cache)
+    assert parsed.status == "ok" and key is not None
+
+
 def _cached_documents(cache_dir) -> int:
     with sqlite3.connect(cache_dir / f"documents-{parser_fingerprint()}.sqlite") as db:
         return db.execute("SELECT count(*) FROM documents").fetchone()[0]
