@@ -48,7 +48,8 @@ def test_ingest_raw_writes_every_file_and_exits_0(in_tmp):
     result = _run("ingest", "raw", "--out", "out")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
-        ".listparse-manifest.json", "documents.csv", "documents.json", "entries.csv", "works.csv", "works.json"]
+        ".listparse-manifest.json", "documents.csv", "documents.json", "entries.csv", "fields.csv",
+        "works.csv", "works.json"]
     assert "2 document(s), 0 failed, 30 entries, 22 works" in result.output
 
 

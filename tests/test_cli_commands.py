@@ -144,7 +144,7 @@ def test_check_against_missing_directory_exits_2(raw_copy):
     ("formats", "files"),
     [
         (["--format", "jsonl"], ["documents.jsonl", "entries.jsonl", "works.jsonl"]),
-        (["--format", "csv"], ["documents.csv", "entries.csv", "works.csv"]),
+        (["--format", "csv"], ["documents.csv", "entries.csv", "fields.csv", "works.csv"]),
         (["--format", "json", "--format", "jsonl"],
          ["documents.json", "documents.jsonl", "entries.jsonl", "works.json", "works.jsonl"]),
     ],

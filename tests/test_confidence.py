@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from listparse import parse_text
 from listparse.confidence import table_rival_columns
@@ -50,5 +51,5 @@ def test_documents_csv_carries_confidence(tmp_path):
     with open(tmp_path / "out" / "documents.csv", encoding="utf-8") as stream:
         rows = {row["source"].rsplit("/", 1)[-1]: row for row in csv.DictReader(stream)}
     assert rows["a.txt"]["confidence"] == "0.75"
-    assert rows["a.txt"]["confidence_reasons"].startswith("1 rank(s) missing")
+    assert json.loads(rows["a.txt"]["confidence_reasons"])[0].startswith("1 rank(s) missing")
     assert rows["b.txt"]["confidence"] == ""

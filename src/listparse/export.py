@@ -1,4 +1,5 @@
-"""Documents and works → files: entries.csv, documents.csv, documents.json, works.json, works.csv.
+"""Documents and works → files: entries.csv, fields.csv, documents.csv, documents.json, works.json,
+works.csv, and their JSON Lines forms.
 
 Output is deterministic (documents sorted by source, no timestamps, no
 absolute paths) and written atomically as a set: the whole directory is
@@ -18,13 +19,14 @@ from pathlib import Path
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Work
-from .store import field_columns_of
+from .store import field_cells, field_columns_of
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
                     "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
 
 
+FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "known", "line", "start", "end"]
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
@@ -51,10 +53,8 @@ def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
         for entry in document.entries:
             row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
                    "title": entry.title, "work_id": entry.work_id, "line": entry.span.line}
-            for field in entry.fields:
-                _put(row, field.name, cell(field.value))
-                if field.extra:
-                    _put(row, f"{field.name}_extra", field.extra)
+            for column, field, is_extra in field_cells(entry):
+                row[column] = field.extra if is_extra else cell(field.value)
             yield row
 
 
@@ -70,7 +70,7 @@ def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
         "date": document.date.value if document.date else None,
         "order": document.order, "entries": entries, "status": document.status,
         "message": document.message, "confidence": document.confidence,
-        "confidence_reasons": "; ".join(document.confidence_reasons), "warnings": len(document.warnings),
+        "confidence_reasons": cell(document.confidence_reasons), "warnings": len(document.warnings),
     } for document, entries in documents))
 
 
@@ -135,11 +135,11 @@ def _work_row(work: Work, names: list[str]) -> dict:
     conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
     row = {
         "id": work.id, "title": work.title.value,
-        "aliases": "; ".join(str(alias.value) for alias in work.aliases),
+        "aliases": cell([str(alias.value) for alias in work.aliases]),
         "appearances": len(work.appearances),
-        "sources": "; ".join(sorted({appearance.source for appearance in work.appearances})),
+        "sources": cell(sorted({appearance.source for appearance in work.appearances})),
         "conflicts": conflicts,
-        "people": "; ".join(person.name for person in work.people),
+        "people": cell([person.name for person in work.people]),
         "catalogue": work.catalogue.title if work.catalogue else None,
     }
     for name in names:
@@ -149,24 +149,38 @@ def _work_row(work: Work, names: list[str]) -> dict:
 
 
 def field_columns(names: Iterable[str]) -> list[str]:
-    """Metadata columns: known fields in table order, then unknown labels alphabetically."""
+    """Metadata columns: known fields in table order (each with its `_extra`, then its `_2`, …), then
+    unknown labels alphabetically."""
     names = set(names)
     known = [column for name in FIELDS for column in (name, f"{name}_extra") if column in names]
-    return known + sorted(names - set(known))
+    for name in FIELDS:
+        known += sorted((column for column in names if column.startswith(f"{name}_")
+                         and column[len(name) + 1:].split("_")[0].isdigit()), key=_column_order)
+    return known + sorted(names - set(known), key=_column_order)
+
+
+def _column_order(column: str) -> tuple:
+    """`year_2` before `year_10`: numbered columns in number order."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in column.split("_"))
 
 
 def cell(value) -> str:
-    """A field value as one CSV cell: lists joined with "; "."""
+    """A value as one CSV cell: a list as a JSON array (`["Crunchyroll", "Funimation"]`), which no item's
+    own text can split."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(value)
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def _put(row: dict, column: str, value: str) -> None:
-    # Two fields of one name in one entry (two credit lines, say) share the cell.
-    row[column] = f"{row[column]} | {value}" if row.get(column) else value
+def fields_csv(documents: Iterable[Document]) -> Iterator[str]:
+    """One row per field of every entry: the long table of every value read, with where it was printed."""
+    return _csv(FIELD_COLUMNS, ({
+        "source": document.source, "rank": entry.rank, "field": field.name, "label": field.label,
+        "value": cell(field.value), "extra": field.extra, "raw": field.raw, "known": int(field.known),
+        "line": field.span.line, "start": field.span.start, "end": field.span.end,
+    } for document in documents for entry in document.entries for field in entry.fields))
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), and a plain number, which

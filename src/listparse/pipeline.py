@@ -240,6 +240,7 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     files: dict[str, Iterable[str]] = {}
     if "csv" in formats:
         files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
+                  "fields.csv": export.fields_csv(merged.documents()),
                   "documents.csv": export.documents_csv(merged.store.heads()),
                   "works.csv": export.works_csv(merged.works(), merged.field_names)}
     if "json" in formats:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .match import Variant, Variants, entry_facts
-from .models import Document, Entry, Status
+from .models import Document, Entry, MetaField, Status
 
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL,
@@ -59,10 +59,23 @@ class Parsed:
 
 
 def field_columns_of(entries: Iterable[Entry]) -> set[str]:
-    """The entries.csv columns the entries' metadata fields need: each field's name, and `<name>_extra`
-    where a field kept an extra."""
-    return {name for entry in entries for field in entry.fields
-            for name in (field.name, f"{field.name}_extra" if field.extra else "") if name}
+    """The entries.csv columns the entries' metadata fields need (see `field_cells`)."""
+    return {column for entry in entries for column, _, _ in field_cells(entry)}
+
+
+def field_cells(entry: Entry) -> list[tuple[str, MetaField, bool]]:
+    """Each field of an entry with the column it goes in: its name, `<name>_2`, `<name>_3` for a second and
+    third field of one name (two credit lines), so a typed column holds one value; and `<column>_extra`
+    (paired with the same field, and True) where a field kept an extra."""
+    cells = []
+    seen: dict[str, int] = {}
+    for field in entry.fields:
+        seen[field.name] = seen.get(field.name, 0) + 1
+        column = field.name if seen[field.name] == 1 else f"{field.name}_{seen[field.name]}"
+        cells.append((column, field, False))
+        if field.extra:
+            cells.append((f"{column}_extra", field, True))
+    return cells
 
 
 STORE_PREFIX = "listparse-store-"
