@@ -178,9 +178,15 @@ def test_sigterm_leaves_the_previous_output_intact(tmp_path):
     (folder / "huge.txt").write_text("Big list\n\n" + "".join(f"{rank}. Thing {rank}\n\n{entry}\n"
                                                               for rank in range(1, 8001)))
     command = [sys.executable, "-m", "listparse", "ingest", str(folder), "--out", str(out), "-q", "--no-cache"]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
-    assert process.poll() is None, "the run ended before it could be interrupted"
+    store_root = tmp_path / "tmp"
+    store_root.mkdir()
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(store_root)})
+    deadline = time.monotonic() + 30
+    while not any(store_root.iterdir()):  # its store exists: the signal handlers are in place, parsing begins
+        assert process.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"
+        time.sleep(0.02)
+    time.sleep(0.3)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143

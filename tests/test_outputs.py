@@ -163,7 +163,7 @@ def test_a_concurrent_run_fails_clearly_and_the_first_one_wins(tmp_path):
     exactly the first run's."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "huge.txt").write_text(_huge_list())
+    (folder / "huge.txt").write_text(_huge_list(2500))  # it runs to the end: long enough to be caught at it
     small = tmp_path / "small.txt"
     small.write_text("L\n\n1. Apple\n\n2. Cherry\n")
     out = tmp_path / "out"
@@ -274,10 +274,10 @@ def test_the_store_of_a_killed_run_is_removed_by_the_next_run(tmp_path):
     assert list(store_root.iterdir()) == []
 
 
-def _huge_list() -> str:
-    """8,000 entries with fields and names: several seconds of parsing, so a signal lands mid-run."""
+def _huge_list(entries: int = 8000) -> str:
+    """Entries with fields and names: seconds of parsing (8,000: about 20 s), so a signal lands mid-run."""
     entry = "Year: 2019\nJane Smith and Tom Baker meet here.\n" + "A line of prose with Some Names and 3 digits.\n" * 8
-    return "Big list\n\n" + "".join(f"{rank}. Thing {rank}\n\n{entry}\n" for rank in range(1, 8001))
+    return "Big list\n\n" + "".join(f"{rank}. Thing {rank}\n\n{entry}\n" for rank in range(1, entries + 1))
 
 
 def _ingest_command(path, out) -> list[str]:
