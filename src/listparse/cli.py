@@ -78,7 +78,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
            quiet: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
-    Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
+    Directories are searched for *.txt, *.md, *.markdown, *.html, *.htm and
+    web archives (*.warc, *.warc.gz: each HTML response record is a document).
     A file that cannot be parsed gets one line on stderr and a row in
     documents.csv; the rest of the batch still goes through.
 
@@ -116,6 +117,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                 sys.exit(EXIT_WRITE_FAILED)
     for document in result.failed:
         click.echo(f"listparse: {document.source}: {document.status}: {document.message}", err=True)
+    _report_skipped(result, quiet)
     if not quiet:
         _summary(result, time.perf_counter() - started, "stdout" if stream else f"{out.rstrip('/')}/")
     sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
@@ -282,6 +284,15 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     except KeyboardInterrupt:
         click.echo("\nlistparse: interrupted; the previous output was left as it was", err=True)
         sys.exit(EXIT_INTERRUPTED)
+
+
+def _report_skipped(result, quiet: bool) -> None:
+    """Web archives' records that were not documents: one line per archive; truncated ones even when quiet."""
+    from .warc import report_skipped
+
+    for name, skipped in sorted(result.skipped.items()):
+        if skipped and (not quiet or skipped.get("truncated")):
+            click.echo(f"listparse: {report_skipped(name, skipped)}", err=True)
 
 
 def _summary(result, seconds: float, destination: str) -> None:

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .normalize import normalize_document
 from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
 from .store import Parsed, Store
+from .warc import WarcRecord, is_warc, read_record, record_name, scan_warc, with_record_facts
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ class Source:
 
     path: Path | None  # None for standard input
     name: str
+    record: WarcRecord | None = None  # one record of a web archive at `path`
 
 
 Formats = tuple[Literal["json", "jsonl", "csv"], ...]
@@ -66,8 +69,9 @@ class Result:
     Use it as a context manager (`with run(...) as result:`), or call `close()`.
     """
 
-    def __init__(self, merged: Merged) -> None:
+    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None) -> None:
         self.merged = merged
+        self.skipped = skipped or {}  # web archive → records that were not documents, by reason
 
     def documents(self) -> Iterator[Document]:
         """Every document (failed ones too), sorted by source, entries with their work ids."""
@@ -87,7 +91,7 @@ class Result:
         store = self.merged.store
         return {"documents": store.documents, "failed": len(store.failed), "entries": store.entries,
                 "works": len(self.merged.work_ids), "conflicts": self.merged.conflicts,
-                "warnings": store.warnings}
+                "warnings": store.warnings, "skipped_records": sum(sum(c.values()) for c in self.skipped.values())}
 
     def close(self) -> None:
         self.merged.store.close()
@@ -128,7 +132,8 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
-    sources = find_sources(paths)
+    skipped: dict[str, Counter[str]] = {}
+    sources = find_sources(paths, skipped)
     with _workspace(OSError):
         store = Store(on_disk=True)
     try:
@@ -137,7 +142,7 @@ def run(paths: Iterable[str | Path], settings: IngestOptions,
                 store.add(parsed)
                 if progress is not None:
                     progress(done, len(sources))
-            result = Result(merge_store(store, catalogue, aliases))
+            result = Result(merge_store(store, catalogue, aliases), skipped)
         if settings.out is not None:
             from .export import write_outputs
 
@@ -200,12 +205,19 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Expand files, directories (searched for known suffixes) and "-" into sources, once each."""
+def find_sources(paths: Iterable[str | Path], skipped: dict[str, Counter[str]] | None = None,
+                 expand_archives: bool = True) -> list[Source]:
+    """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
+
+    A web archive becomes one source per HTML response record; the records
+    skipped are counted in `skipped` (by file name). With `expand_archives`
+    false, an archive stays one source (a distributed engine expands it where
+    it is read).
+    """
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(str(given)):
+        for source in _expand(str(given), skipped if skipped is not None else {}, expand_archives):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
@@ -247,9 +259,11 @@ def _parse_record(source: Source, cache_dir: Path | None) -> Parsed:
 def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
     """Read, parse and normalize one source; any failure becomes the document's status and message."""
     try:
-        data = sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
+        data = _read_source(source)
+        known_format = "html" if source.record is not None else None
         if cache_dir is None:
-            return normalize_document(parse_bytes(data, source.name))
+            return _with_archive_facts(normalize_document(parse_bytes(data, source.name, known_format=known_format)),
+                                       source)
         from .cache import Cache
 
         cache = Cache(cache_dir)
@@ -257,10 +271,10 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
         cached = cache.get(sha256, source.name)
         if cached is not None:
             log.debug("%s: parsed before (cache)", source.name)
-            return cached
-        document = normalize_document(parse_bytes(data, source.name, sha256))
+            return _with_archive_facts(cached, source)
+        document = normalize_document(parse_bytes(data, source.name, sha256, known_format))
         cache.put(document)
-        return document
+        return _with_archive_facts(document, source)
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above
@@ -273,6 +287,18 @@ def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
                         message=f"internal error ({type(error).__name__}: {error}); please report it")
 
 
+def _read_source(source: Source) -> bytes:
+    if source.path is None:
+        return sys.stdin.buffer.read()
+    if source.record is not None:
+        return read_record(source.path, source.record.offset, source.name)
+    return read_file(source.path, source.name)
+
+
+def _with_archive_facts(document: Document, source: Source) -> Document:
+    return document if source.record is None else with_record_facts(document, source.record)
+
+
 def display_name(path: Path) -> str:
     """The name a path gets in the output: relative to the working directory, with forward slashes."""
     try:
@@ -282,15 +308,19 @@ def display_name(path: Path) -> str:
     return name.replace(os.sep, "/")
 
 
-def _expand(given: str) -> Iterator[Source]:
+def _expand(given: str, skipped: dict[str, Counter[str]], expand_archives: bool) -> Iterator[Source]:
     if given == STDIN:
         yield Source(None, "stdin")
         return
     path = Path(given)
-    if path.is_dir():
-        yield from (Source(found, display_name(found)) for found in _walk(path))
-    else:
-        yield Source(path, display_name(path))
+    for found in _walk(path) if path.is_dir() else [path]:
+        name = display_name(found)
+        if is_warc(found) and expand_archives:
+            counts = skipped.setdefault(name, Counter())
+            for record, _ in scan_warc(found, counts):
+                yield Source(found, record_name(name, record.offset), record)
+        else:
+            yield Source(found, name)
 
 
 def _walk(directory: Path) -> list[Path]:
@@ -299,7 +329,7 @@ def _walk(directory: Path) -> list[Path]:
     for root, dirs, files in os.walk(directory, followlinks=False):
         dirs.sort()
         for name in files:
-            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if Path(name).suffix.lower() in TEXT_SUFFIXES or is_warc(Path(name)):
                 found.append(Path(root) / name)
     return sorted(found)
 
