@@ -73,9 +73,12 @@ def _knowledge_options(command):
 @click.option("--progress/--no-progress", default=None, help="Force the progress bar on or off "
               "[default: on when stderr is a terminal].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
+@click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
+              help="Run in this process (and its workers), or on Apache Spark (needs listparse[spark] and Java).")
+@click.option("--master", metavar="URL", help="Spark master for --engine spark [default: local[*]].")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
            aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, progress: bool | None,
-           quiet: bool) -> None:
+           quiet: bool, engine: str, master: str | None) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html, *.htm and
@@ -90,6 +93,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest corpus/ --catalogue anime-offline-database.json --aliases fixes.toml
       listparse ingest corpus/ --jobs 4 --no-cache
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
+      listparse ingest crawl/*.warc.gz --engine spark --master local[2]
     """
     from .pipeline import Formats, IngestOptions, output_files, run
 
@@ -99,6 +103,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir))
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    if engine == "spark":
+        run = _spark_run(master)
     with _run_reporting_errors(run, paths, settings, show_bar) as result:
         if stream:
             files = output_files(result, ("jsonl",))
@@ -239,6 +245,20 @@ def schema() -> None:
     from .models import Dataset
 
     click.echo(json.dumps(Dataset.model_json_schema(), indent=2, sort_keys=True))
+
+
+def _spark_run(master: str | None):
+    """The Spark engine's run, or a usage error saying what to install."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        click.echo("listparse: --engine spark needs pyspark: pip install 'listparse[spark]' (and Java 17+)", err=True)
+        sys.exit(EXIT_USAGE)
+    from functools import partial
+
+    from .spark import run_spark
+
+    return partial(run_spark, master=master)
 
 
 def _aliases_file(aliases: str | None) -> str | None:

@@ -256,10 +256,11 @@ def _parse_record(source: Source, cache_dir: Path | None) -> Parsed:
     return Parsed.of(parse_source(source, cache_dir))
 
 
-def parse_source(source: Source, cache_dir: Path | None = None) -> Document:
-    """Read, parse and normalize one source; any failure becomes the document's status and message."""
+def parse_source(source: Source, cache_dir: Path | None = None, data: bytes | None = None) -> Document:
+    """Read, parse and normalize one source (its bytes `data`, when the caller has read them already); any
+    failure becomes the document's status and message. A pure function of the source's bytes and name."""
     try:
-        data = _read_source(source)
+        data = _read_source(source) if data is None else data
         known_format = "html" if source.record is not None else None
         if cache_dir is None:
             return _with_archive_facts(normalize_document(parse_bytes(data, source.name, known_format=known_format)),

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ReadError
 from .models import Document, Located
@@ -49,38 +50,49 @@ def record_name(file_name: str, offset: int) -> str:
 
 
 def scan_warc(path: Path, skipped: Counter[str] | None = None) -> Iterator[tuple[WarcRecord, bytes]]:
-    """Every HTML response of one WARC file with its payload, in file order; others counted in `skipped`.
+    """Every HTML response of one WARC file with its payload, in file order; others counted in `skipped`."""
+    skipped = skipped if skipped is not None else Counter()
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        log.warning("%s: cannot be read (%s)", path, error.strerror or error)
+        skipped["unreadable"] += 1
+        return
+    with stream:
+        yield from scan_warc_stream(stream, str(path), skipped)
 
-    An unreadable file, or a gzip stream broken partway, ends the scan of that
-    file (what came before it is kept) and counts as one truncated record.
+
+def scan_warc_stream(stream: BinaryIO, name: str, skipped: Counter[str]) -> Iterator[tuple[WarcRecord, bytes]]:
+    """`scan_warc` on an open, seekable stream (a file, or an archive fetched whole from object storage).
+
+    A gzip stream broken partway ends the scan (what came before it is kept)
+    and counts as one truncated record.
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    skipped = skipped if skipped is not None else Counter()
     consumed = 0
     try:
-        with path.open("rb") as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
-                payload = record.content_stream().read()
-                offset = records.get_record_offset()
-                consumed = offset + records.get_record_length()
-                reason = _skip_reason(record)
-                if reason is None:
-                    yield WarcRecord(offset, record.rec_headers.get_header("WARC-Target-URI") or "",
-                                     record.rec_headers.get_header("WARC-Date") or ""), payload
-                else:
-                    skipped[reason] += 1
-            stream.seek(consumed)
-            # Bytes after the last record warcio read, past the blank lines that end a record: one cut off.
-            if stream.read(64).strip(b"\r\n"):
-                skipped["truncated"] += 1
+        records = ArchiveIterator(stream)
+        for record in records:
+            payload = record.content_stream().read()
+            offset = records.get_record_offset()
+            consumed = offset + records.get_record_length()
+            reason = _skip_reason(record)
+            if reason is None:
+                yield WarcRecord(offset, record.rec_headers.get_header("WARC-Target-URI") or "",
+                                 record.rec_headers.get_header("WARC-Date") or ""), payload
+            else:
+                skipped[reason] += 1
+        stream.seek(consumed)
+        # Bytes after the last record warcio read, past the blank lines that end a record: one cut off.
+        if stream.read(64).strip(b"\r\n"):
+            skipped["truncated"] += 1
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as error:
-        log.warning("%s: unreadable after byte %d (%s); the records before it are kept", path, consumed, error)
+        log.warning("%s: unreadable after byte %d (%s); the records before it are kept", name, consumed, error)
         skipped["truncated"] += 1
     except Exception as error:  # a broken archive never sinks the batch
-        log.warning("%s: unreadable after byte %d (%s: %s)", path, consumed, type(error).__name__, error)
+        log.warning("%s: unreadable after byte %d (%s: %s)", name, consumed, type(error).__name__, error)
         skipped["truncated"] += 1
 
 

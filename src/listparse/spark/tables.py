@@ -1,0 +1,63 @@
+"""The Spark tables as the local writers see them: `Merged` and `Store`, read back sorted, a partition at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from ..merge import SCHEMA_VERSION
+from ..models import Dataset, Document, DocumentRef, Work
+
+
+class SparkTables:
+    """The `documents` table, with the counts and column names a run reports (what `Store` offers)."""
+
+    def __init__(self, spark, tables: str, close: Callable[[], None]) -> None:
+        from pyspark.sql import functions as F
+
+        self.spark, self.tables, self._close = spark, tables, close
+        documents = self._table("documents")
+        totals = documents.agg(F.count(F.lit(1)), F.sum("entries"), F.sum("warnings")).first()
+        self.documents, self.entries, self.warnings = totals[0], totals[1] or 0, totals[2] or 0
+        self.columns = {row.column for row in documents.select(F.explode("columns").alias("column")).distinct()
+                        .collect()}
+        self.failed = [Document.model_validate_json(row.head)
+                       for row in documents.filter(documents.status != "ok").select("head").collect()]
+
+    def _table(self, name: str):
+        return self.spark.read.parquet(f"{self.tables}/{name}")
+
+    def sorted_rows(self, name: str, key: str, *columns: str) -> Iterator:
+        return self._table(name).orderBy(key).select(*columns).toLocalIterator()
+
+    def heads(self) -> Iterator[tuple[Document, int]]:
+        for row in self.sorted_rows("documents", "source", "head", "entries"):
+            yield Document.model_validate_json(row.head), row.entries
+
+    def references(self) -> Iterator[tuple]:
+        yield from (tuple(row) for row in self.sorted_rows("documents", "source", "source", "sha256", "status",
+                                                            "entries"))
+
+    def close(self) -> None:
+        self._close()
+
+
+class SparkMerged:
+    """The merged tables, read back as `merge.Merged` reads its store: documents by source, works by id."""
+
+    def __init__(self, store: SparkTables, work_ids: list[str], field_names: list[str], conflicts: int) -> None:
+        self.store, self.work_ids, self.field_names, self.conflicts = store, work_ids, field_names, conflicts
+
+    def documents(self) -> Iterator[Document]:
+        for row in self.store.sorted_rows("documents_out", "source", "body"):
+            yield Document.model_validate_json(row.body)
+
+    def works(self) -> Iterator[Work]:
+        for row in self.store.sorted_rows("works", "id", "id", "body"):
+            yield Work.model_validate_json(row.body).model_copy(update={"id": row.id})
+
+    def references(self) -> Iterator[DocumentRef]:
+        for source, sha256, status, entries in self.store.references():
+            yield DocumentRef(source=source, sha256=sha256, status=status, entries=entries)
+
+    def dataset(self) -> Dataset:
+        return Dataset(schema_version=SCHEMA_VERSION, documents=list(self.references()), works=list(self.works()))
