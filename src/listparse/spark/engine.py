@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -15,10 +16,11 @@ from .parse import parse_inputs
 
 DEFAULT_CONFIG = {
     "spark.driver.memory": "2g",
-    "spark.sql.shuffle.partitions": "16",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
 }
+LOCAL_MASTER_RE = re.compile(r"^local(?:\[(\d+|\*)(?:,\d+)?\])?$")
 
 
 def spark_session(master: str | None = None, config: dict[str, str] | None = None):
@@ -27,11 +29,17 @@ def spark_session(master: str | None = None, config: dict[str, str] | None = Non
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("listparse")
-    if master:
+    if master is None and not os.environ.get("SPARK_ENV_LOADED"):  # not under spark-submit: on this machine
+        master = "local[*]"
+    settings = dict(DEFAULT_CONFIG)
+    if master is not None:
         builder = builder.master(master)
-    elif "spark.master" not in os.environ.get("SPARK_CONF", "") and not os.environ.get("SPARK_ENV_LOADED"):
-        builder = builder.config("spark.master", os.environ.get("LISTPARSE_SPARK_MASTER", "local[*]"))
-    for key, value in {**DEFAULT_CONFIG, **(config or {})}.items():
+        local = LOCAL_MASTER_RE.match(master)
+        if local:  # a few partitions per core, not Spark's 200 (each task costs a Python round trip)
+            cores = local.group(1)
+            count = 1 if cores is None else (os.cpu_count() or 1) if cores == "*" else int(cores)
+            settings["spark.sql.shuffle.partitions"] = str(2 * count)
+    for key, value in {**settings, **(config or {})}.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
 
@@ -41,9 +49,12 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
     """Parse, store and merge on Spark; the returned `Result` reads documents and works back from the tables.
 
     `tables`: where the Parquet tables go (a temporary directory, removed when
-    the result is closed, if not given). `session`: a SparkSession to use
-    (it is left running); else one is made for `master` and stopped on close.
+    the result is closed, if not given). `session`: a SparkSession to use;
+    without it, the running session if there is one, else a new one for
+    `master`. A session made here is stopped on close; one found running is left running.
     """
+    from pyspark.sql import SparkSession
+
     catalogue = aliases = None
     if settings.catalogue is not None:
         from ..catalogue import load_catalogue
@@ -53,6 +64,7 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
         from ..aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
+    session = session or SparkSession.getActiveSession()
     owned = session is None
     spark = spark_session(master) if owned else session
     scratch = None

@@ -48,29 +48,32 @@ def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Alias
     from pyspark import StorageLevel
 
     context = spark.sparkContext
+    parts = int(spark.conf.get("spark.sql.shuffle.partitions"))  # every shuffle below: RDDs' own default grows
     shared_catalogue, shared_aliases = context.broadcast(catalogue), context.broadcast(aliases)
     entries = spark.read.parquet(f"{tables}/entries")
-    groups = _groups(_variants(entries), shared_catalogue, shared_aliases).persist(StorageLevel.MEMORY_AND_DISK)
+    groups = _groups(_variants(entries), shared_catalogue, shared_aliases, parts).persist(
+        StorageLevel.MEMORY_AND_DISK)
     light = groups.mapValues(lambda group: replace(group, variants=[]))  # what blocking and joining read
-    pairs = _pairs(light).persist(StorageLevel.MEMORY_AND_DISK)
-    labels = _components(pairs)
-    numbered = _clusters(light, pairs, labels, shared_aliases).persist(StorageLevel.MEMORY_AND_DISK)
-    clusters = _full_clusters(numbered, groups)
+    pairs = _pairs(light, parts).persist(StorageLevel.MEMORY_AND_DISK)
+    labels = _components(pairs, parts)
+    numbered = _clusters(light, pairs, labels, shared_aliases, parts).persist(StorageLevel.MEMORY_AND_DISK)
+    clusters = _full_clusters(numbered, groups, parts)
     variant_work = clusters.flatMap(lambda item: [((v.title, v.year, v.kind), item[0])
                                                   for group in item[1].groups for v in group.variants])
     by_facts = entries.rdd.map(lambda row: ((row.title, row.year, row.kind), (row.source, row.position, row.body)))
-    numbered_entries = by_facts.leftOuterJoin(variant_work).map(
+    numbered_entries = by_facts.leftOuterJoin(variant_work, parts).map(
         lambda item: (item[1][1], item[1][0])).persist(StorageLevel.MEMORY_AND_DISK)
-    built = numbered_entries.filter(lambda item: item[0] is not None).groupByKey().join(clusters).mapValues(
+    built = numbered_entries.filter(lambda item: item[0] is not None).groupByKey(parts).join(clusters, parts).mapValues(
         lambda item: build_work(item[1], _mentions(item[0]), shared_catalogue.value)).persist(
         StorageLevel.MEMORY_AND_DISK)
     naming = built.map(lambda item: (item[0], item[1].naming, item[1].field_names, item[1].conflicts)).collect()
     naming.sort(key=lambda item: item[0])
     assert [number for number, *_ in naming] == list(range(len(naming)))
     work_ids = assign_ids([item[1] for item in naming])
-    names = context.parallelize([(number, (work_ids[number], item[1][0])) for number, item in enumerate(naming)])
-    _write_works(spark, built, names, tables)
-    _write_documents(spark, numbered_entries, names, tables)
+    names = context.parallelize([(number, (work_ids[number], item[1][0])) for number, item in enumerate(naming)],
+                                parts)
+    _write_works(spark, built, names, tables, parts)
+    _write_documents(spark, numbered_entries, names, tables, parts)
     for persisted in (groups, pairs, numbered, numbered_entries, built):
         persisted.unpersist()
     field_names = sorted({name for item in naming for name in item[2]})
@@ -88,13 +91,13 @@ def _variants(entries):
                                             row.first.position, row["count"]))
 
 
-def _groups(variants, shared_catalogue, shared_aliases):
+def _groups(variants, shared_catalogue, shared_aliases, parts: int):
     """(index, group) in the local order: by title key, then band; described with catalogue and aliases."""
     keyed = variants.map(lambda variant: (title_key(variant.title), variant)).filter(lambda item: item[0])
-    banded = keyed.groupByKey().flatMap(lambda item: [
+    banded = keyed.groupByKey(parts).flatMap(lambda item: [
         ((item[0], band), group) for band, group in enumerate(groups_of_key(item[0], sorted(
             item[1], key=lambda variant: variant.first)))])
-    ordered = banded.sortByKey().zipWithIndex().map(lambda item: (item[1], item[0][1]))
+    ordered = banded.sortByKey(numPartitions=parts).zipWithIndex().map(lambda item: (item[1], item[0][1]))
 
     def described(group: Group) -> Group:
         describe(group, shared_catalogue.value, shared_aliases.value)
@@ -103,26 +106,27 @@ def _groups(variants, shared_catalogue, shared_aliases):
     return ordered.mapValues(described)
 
 
-def _pairs(light):
+def _pairs(light, parts: int):
     """Candidate pairs (a, b, rule): every group under each of its blocking keys, then the rules per block."""
     members = light.flatMap(lambda item: [(block, (item[0], side, item[1])) for kind in BLOCK_KINDS
                                           for block, side in blocking_keys(item[1], kind).items()])
-    blocks = members.groupByKey().filter(lambda item: len(item[1]) > 1)
+    blocks = members.groupByKey(parts).filter(lambda item: len(item[1]) > 1)
     return blocks.flatMap(lambda item: block_pairs(sorted(item[1], key=lambda member: member[0]),
-                                                   item[0][0])).distinct()
+                                                   item[0][0])).distinct(parts)
 
 
-def _components(pairs):
+def _components(pairs, parts: int):
     """Each paired group's component, labelled by its smallest index (min-label propagation)."""
     from pyspark import StorageLevel
 
-    neighbours = pairs.flatMap(lambda pair: [(pair[0], pair[1]), (pair[1], pair[0])]).distinct().persist(
+    neighbours = pairs.flatMap(lambda pair: [(pair[0], pair[1]), (pair[1], pair[0])]).distinct(parts).persist(
         StorageLevel.MEMORY_AND_DISK)
-    labels = neighbours.map(lambda edge: (edge[0], min(edge))).reduceByKey(min).persist(StorageLevel.MEMORY_AND_DISK)
+    labels = neighbours.map(lambda edge: (edge[0], min(edge))).reduceByKey(min, parts).persist(
+        StorageLevel.MEMORY_AND_DISK)
     for _ in range(MAX_ROUNDS):
-        spread = neighbours.join(labels).map(lambda item: (item[1][0], item[1][1]))
-        updated = labels.union(spread).reduceByKey(min).persist(StorageLevel.MEMORY_AND_DISK)
-        changed = updated.join(labels).filter(lambda item: item[1][0] != item[1][1]).count()
+        spread = neighbours.join(labels, parts).map(lambda item: (item[1][0], item[1][1]))
+        updated = labels.union(spread).reduceByKey(min, parts).persist(StorageLevel.MEMORY_AND_DISK)
+        changed = updated.join(labels, parts).filter(lambda item: item[1][0] != item[1][1]).count()
         labels.unpersist()
         labels = updated
         if not changed:
@@ -133,31 +137,33 @@ def _components(pairs):
     return labels
 
 
-def _clusters(light, pairs, labels, shared_aliases):
+def _clusters(light, pairs, labels, shared_aliases, parts: int):
     """(number, (first group, group indexes, rules)): the local `join_groups`, one component at a time,
     numbered by first group as the local engine numbers them."""
-    tagged = light.leftOuterJoin(labels)
+    tagged = light.leftOuterJoin(labels, parts)
     alone = tagged.filter(lambda item: item[1][1] is None).map(lambda item: (item[0], [item[0]], set()))
     members = tagged.filter(lambda item: item[1][1] is not None).map(
         lambda item: (item[1][1], (item[0], item[1][0])))
-    component_pairs = pairs.map(lambda pair: (pair[0], pair)).join(labels).map(lambda item: (item[1][1], item[1][0]))
+    component_pairs = pairs.map(lambda pair: (pair[0], pair)).join(labels, parts).map(
+        lambda item: (item[1][1], item[1][0]))
 
     def joined(item):
         groups = dict(item[1][0])
         ordered = sorted(item[1][1], key=lambda pair: pair_order(pair, groups[pair[0]], groups[pair[1]]))
         return join_groups(groups, ordered, shared_aliases.value)
 
-    together = members.cogroup(component_pairs).flatMap(joined)
-    return alone.union(together).map(lambda cluster: (cluster[0], cluster)).sortByKey().zipWithIndex().map(
+    together = members.cogroup(component_pairs, parts).flatMap(joined)
+    return alone.union(together).map(lambda cluster: (cluster[0], cluster)).sortByKey(
+        numPartitions=parts).zipWithIndex().map(
         lambda item: (item[1], item[0][1]))
 
 
-def _full_clusters(numbered, groups):
+def _full_clusters(numbered, groups, parts: int):
     """(number, Cluster) with each group whole (its variants too), in the order `join_groups` gave."""
     by_group = numbered.flatMap(lambda item: [(index, item[0]) for index in item[1][1]])
-    placed = by_group.join(groups).map(lambda item: (item[1][0], (item[0], item[1][1]))).groupByKey()
+    placed = by_group.join(groups, parts).map(lambda item: (item[1][0], (item[0], item[1][1]))).groupByKey(parts)
     reasons = numbered.mapValues(lambda cluster: cluster[2])
-    return placed.join(reasons).mapValues(lambda item: Cluster(
+    return placed.join(reasons, parts).mapValues(lambda item: Cluster(
         [group for _, group in sorted(item[0], key=lambda member: member[0])], item[1]))
 
 
@@ -167,21 +173,21 @@ def _mentions(rows) -> list[tuple[str, int, Entry]]:
             for source, position, body in sorted(rows, key=lambda row: (row[0], row[1]))]
 
 
-def _write_works(spark, built, names, tables: str) -> None:
+def _write_works(spark, built, names, tables: str, parts: int) -> None:
     from pyspark.sql.types import BinaryType, StringType, StructField, StructType
 
-    rows = built.join(names).map(lambda item: (item[1][1][0], item[1][0].body))
+    rows = built.join(names, parts).map(lambda item: (item[1][1][0], item[1][0].body))
     schema = StructType([StructField("id", StringType(), False), StructField("body", BinaryType(), False)])
     spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(f"{tables}/works")
 
 
-def _write_documents(spark, numbered_entries, names, tables: str) -> None:
+def _write_documents(spark, numbered_entries, names, tables: str, parts: int) -> None:
     """Each document whole, entries with their work ids, as the `documents_out` table (source, body)."""
     from pyspark.sql.types import BinaryType, StringType, StructField, StructType
 
     from ..models import Document
 
-    with_work = numbered_entries.filter(lambda item: item[0] is not None).join(names).map(
+    with_work = numbered_entries.filter(lambda item: item[0] is not None).join(names, parts).map(
         lambda item: (item[1][0][0], (item[1][0][1], assign_entry(Entry.model_validate_json(item[1][0][2]),
                                                                   *item[1][1]).model_dump_json().encode())))
     without = numbered_entries.filter(lambda item: item[0] is None).map(
@@ -194,6 +200,6 @@ def _write_documents(spark, numbered_entries, names, tables: str) -> None:
         ordered = [Entry.model_validate_json(body) for _, body in sorted(entries or [], key=lambda e: e[0])]
         return source, document.model_copy(update={"entries": ordered}).model_dump_json().encode()
 
-    rows = heads.leftOuterJoin(with_work.union(without).groupByKey()).map(whole)
+    rows = heads.leftOuterJoin(with_work.union(without).groupByKey(parts), parts).map(whole)
     schema = StructType([StructField("source", StringType(), False), StructField("body", BinaryType(), False)])
     spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(f"{tables}/documents_out")

@@ -46,7 +46,7 @@ def parse_inputs(spark, paths: list[str], tables: str) -> dict[str, Counter[str]
     context = spark.sparkContext
     local = [path for path in paths if "://" not in path or path.startswith("file://")]
     remote = [path for path in paths if path not in local]
-    inputs = [(str(source.path), source.name) for source in find_sources(local, expand_archives=False)
+    inputs = [(str(source.path.resolve()), source.name) for source in find_sources(local, expand_archives=False)
               if source.path is not None]
     slices = max(1, min(len(inputs), max(context.defaultParallelism * 2, len(inputs) // INPUTS_PER_PARTITION)))
     parsed = context.parallelize(inputs, slices).flatMap(_parse_local)
