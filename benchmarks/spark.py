@@ -35,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
-from run import measured  # noqa: E402  (benchmarks/run.py)
+from run import _system_busy_s, timed  # noqa: E402  (benchmarks/run.py)
 
 from listparse.export import write_outputs  # noqa: E402
 from listparse.merge import merge_store  # noqa: E402
@@ -102,6 +102,29 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _tree_cpu_s() -> float:
+    """CPU seconds used by this process and everything under it (the JVM and the Python workers are children
+    that are never waited for, so getrusage does not see them)."""
+    total = 0.0
+    for pid, _ in _tree(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+    return total
+
+
+def measured(function, *args):
+    """(value, wall seconds, CPUs used on average by processes outside this one's tree meanwhile)."""
+    busy, own = _system_busy_s(), _tree_cpu_s()
+    value, seconds = timed(function, *args)
+    busy_after, own_after = _system_busy_s(), _tree_cpu_s()
+    if busy is None or busy_after is None or seconds <= 0:
+        return value, seconds, None
+    return value, seconds, round(max((busy_after - busy - (own_after - own)) / seconds, 0.0), 2)
 
 
 def _digests(out: Path) -> dict[str, str]:
