@@ -129,3 +129,20 @@ def test_cli_engine_spark(spark, tmp_path, monkeypatch):
     assert (local.exit_code, remote.exit_code) == (0, 0), remote.output
     assert f"{len(inputs)} document(s), 0 failed" in remote.output
     assert _files(tmp_path / "spark") == _files(tmp_path / "local")
+
+
+def test_submit_entry_point_writes_files_and_keeps_tables(spark, tmp_path, monkeypatch):
+    """The spark-submit entry point: the local run's files in --out, the Parquet tables in --tables."""
+    from listparse.spark.submit import main as submit
+
+    monkeypatch.chdir(ROOT)
+    inputs = [str(p.relative_to(ROOT)) for p in sorted(FIXTURES.glob("1*.*")) if not p.name.endswith(".json")]
+    local = _local(inputs, tmp_path / "local")
+    tables = tmp_path / "tables"
+    with pytest.raises(SystemExit) as finished:
+        submit([*inputs, "--out", str(tmp_path / "spark"), "--tables", tables.as_uri(), "--format", "json",
+                "--format", "csv", "--format", "jsonl"])
+    assert finished.value.code == 0
+    assert _files(tmp_path / "spark") == local
+    assert sorted(path.name for path in tables.iterdir()) == ["documents", "documents_out", "entries", "works"]
+    assert spark.read.parquet(tables.as_uri() + "/works").count() == local["works.jsonl"].count(b"\n")

@@ -263,7 +263,7 @@ def parse_source(source: Source, cache_dir: Path | None = None, data: bytes | No
         data = _read_source(source) if data is None else data
         known_format = "html" if source.record is not None else None
         if cache_dir is None:
-            return _with_archive_facts(normalize_document(parse_bytes(data, source.name, known_format=known_format)),
+            return _with_archive_facts(normalize_document(parse_bytes(data, source.name, None, known_format)),
                                        source)
         from .cache import Cache
 

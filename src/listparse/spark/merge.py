@@ -66,18 +66,17 @@ def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Alias
     built = numbered_entries.filter(lambda item: item[0] is not None).groupByKey(parts).join(clusters, parts).mapValues(
         lambda item: build_work(item[1], _mentions(item[0]), shared_catalogue.value)).persist(
         StorageLevel.MEMORY_AND_DISK)
-    naming = built.map(lambda item: (item[0], item[1].naming, item[1].field_names, item[1].conflicts)).collect()
-    naming.sort(key=lambda item: item[0])
-    assert [number for number, *_ in naming] == list(range(len(naming)))
-    work_ids = assign_ids([item[1] for item in naming])
-    names = context.parallelize([(number, (work_ids[number], item[1][0])) for number, item in enumerate(naming)],
+    naming = built.map(lambda item: (item[0], item[1].naming)).sortByKey(numPartitions=parts).values().collect()
+    work_ids = assign_ids(naming)
+    names = context.parallelize([(number, (work_ids[number], facts[0])) for number, facts in enumerate(naming)],
                                 parts)
+    field_names = sorted(built.flatMap(lambda item: item[1].field_names).distinct(parts).collect())
+    conflicts = built.map(lambda item: item[1].conflicts).sum()
+    del naming
     _write_works(spark, built, names, tables, parts)
     _write_documents(spark, numbered_entries, names, tables, parts)
     for persisted in (groups, pairs, numbered, numbered_entries, built):
         persisted.unpersist()
-    field_names = sorted({name for item in naming for name in item[2]})
-    conflicts = sum(item[3] for item in naming)
     return SparkMerged(SparkTables(spark, tables, close), work_ids, field_names, conflicts)
 
 

@@ -15,6 +15,9 @@ class SparkTables:
         from pyspark.sql import functions as F
 
         self.spark, self.tables, self._close = spark, tables, close
+        # Rows are whole documents (tens of KB): Parquet's default batch of 4,096 rows asks the JVM for one
+        # contiguous buffer of hundreds of MB when they are read back, and fails in a 2 GB heap.
+        spark.conf.set("spark.sql.parquet.columnarReaderBatchSize", "128")
         documents = self._table("documents")
         totals = documents.agg(F.count(F.lit(1)), F.sum("entries"), F.sum("warnings")).first()
         self.documents, self.entries, self.warnings = totals[0], totals[1] or 0, totals[2] or 0
