@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from ..merge import SCHEMA_VERSION
 from ..models import Dataset, Document, DocumentRef, Work
 
+ROWS_PER_FETCH = 2_000  # documents or works per partition fetched by the driver (a work's JSON can be 100 KB)
+
 
 class SparkTables:
     """The `documents` table, with the counts and column names a run reports (what `Store` offers)."""
@@ -30,7 +32,11 @@ class SparkTables:
         return self.spark.read.parquet(f"{self.tables}/{name}")
 
     def sorted_rows(self, name: str, key: str, *columns: str) -> Iterator:
-        return self._table(name).orderBy(key).select(*columns).toLocalIterator()
+        """A table's rows sorted by `key`, fetched a partition at a time: range partitions small enough
+        that one of them (a task's whole result) fits the driver."""
+        table = self._table(name)
+        partitions = max(1, table.count() // ROWS_PER_FETCH + 1)
+        return table.repartitionByRange(partitions, key).sortWithinPartitions(key).select(*columns).toLocalIterator()
 
     def heads(self) -> Iterator[tuple[Document, int]]:
         for row in self.sorted_rows("documents", "source", "head", "entries"):
