@@ -96,7 +96,7 @@ def test_a_parse_that_timed_out_is_not_cached(in_tmp, monkeypatch):
     source = Source(in_tmp / "a.txt", "a.txt")
     cache = Cache.open(in_tmp / "cache")
 
-    def too_slow(data, name, sha256=None):
+    def too_slow(data, name, *_):
         raise listparse.limits.LimitError(name, "timeout", "took longer than 60 s")
 
     monkeypatch.setattr(listparse.pipeline, "_parse_within_limits", too_slow)

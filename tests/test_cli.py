@@ -164,7 +164,7 @@ def test_cache_reparses_only_changed_files(in_tmp, monkeypatch):
     parsed = []
     real = pipeline.parse_bytes
     monkeypatch.setattr(pipeline, "parse_bytes",
-                        lambda data, source, sha256=None: parsed.append(source) or real(data, source, sha256))
+                        lambda data, source, *rest: parsed.append(source) or real(data, source, *rest))
     assert _run("ingest", ".", "--out", "o", "-q", "--cache-dir", "c").exit_code == 0
     assert parsed == ["d3.txt"]
 

@@ -131,10 +131,10 @@ def test_a_crash_in_one_document_does_not_sink_the_batch(tmp_path, monkeypatch):
     (tmp_path / "bad.txt").write_text("L\n\n1. C\n\n2. D\n")
     real = pipeline.parse_bytes
 
-    def explode(data, source, sha256=None):
+    def explode(data, source, *rest):
         if source.endswith("bad.txt"):
             raise RuntimeError("boom")
-        return real(data, source, sha256)
+        return real(data, source, *rest)
 
     monkeypatch.setattr(pipeline, "parse_bytes", explode)
     result = run([tmp_path / "good.txt", tmp_path / "bad.txt"], IngestOptions(out=tmp_path / "out"))

@@ -75,10 +75,10 @@ def test_a_document_over_the_time_limit_times_out(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "TIME_LIMIT", 0.2)
     real = pipeline.parse_bytes
 
-    def slow(data, source, sha256=None):
+    def slow(data, source, *rest):
         while True:  # stands for a parser stuck on a document
             pass
-        return real(data, source, sha256)
+        return real(data, source, *rest)
 
     monkeypatch.setattr(pipeline, "parse_bytes", slow)
     path = _write(tmp_path / "slow.txt", "Top\n\n1. A\n\n2. B\n")
@@ -126,7 +126,7 @@ SLOW_CHILD = """
 import sys, time
 import listparse.pipeline as pipeline
 real = pipeline.parse_bytes
-def stuck(data, source, sha256=None):
+def stuck(data, source, sha256=None, known_format=None):
     print("parsing", flush=True)
     if sys.argv[1] == "regex":
         import re

@@ -174,11 +174,11 @@ def slipped_titles(draw):
 @settings(max_examples=2000, deadline=None)
 def test_every_pair_the_typo_rule_joins_shares_a_block(pair):
     """Blocking never hides a spelling slip: whenever the rule would join two titles, they meet in a block."""
-    from listparse.match import Group, _blocking_keys, typo_variant
+    from listparse.match import Group, blocking_keys, typo_variant
 
     words, slipped = pair
     if not typo_variant(words, slipped):
         return
     kind = "1" if len(words) == 1 else "t"
     a, b = Group("a", [], tokens=tuple(words)), Group("b", [], tokens=tuple(slipped))
-    assert set(_blocking_keys(a, kind)) & set(_blocking_keys(b, kind))
+    assert set(blocking_keys(a, kind)) & set(blocking_keys(b, kind))

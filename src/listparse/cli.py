@@ -141,12 +141,16 @@ def _knowledge_options(command):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; errors only.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N",
               help="Read only the first N documents found (to try a big corpus).")
+@click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
+              help="Run in this process (and its workers), or on Apache Spark (needs listparse[spark] and Java).")
+@click.option("--master", metavar="URL", help="Spark master for --engine spark [default: local[*]].")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
            aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
-           progress: bool | None, quiet: bool, limit: int | None) -> None:
+           progress: bool | None, quiet: bool, limit: int | None, engine: str, master: str | None) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
-    Directories are searched for *.txt, *.md, *.markdown, *.html and *.htm.
+    Directories are searched for *.txt, *.md, *.markdown, *.html, *.htm and
+    web archives (*.warc, *.warc.gz: each HTML response record is a document).
     A file that cannot be parsed gets one line on stderr and a row in
     documents.csv; the rest of the batch still goes through.
 
@@ -158,6 +162,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest corpus/ --jobs 4 --no-cache
       listparse ingest crawl/ --limit 100 --out /tmp/try
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
+      listparse ingest crawl/*.warc.gz --engine spark --master local[2]
     """
     from .pipeline import Formats, IngestOptions, output_files, run
 
@@ -172,6 +177,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              limit=limit)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    if engine == "spark":
+        run = _spark_run(master)
     with _claimed(None if stream else Path(out)) as directory, \
             _run_reporting_errors(run, paths, settings, show_bar) as result:
         _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
@@ -185,6 +192,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
             _write(directory, output_files(result, settings.formats))
     for document in result.failed:
         click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
+    _report_skipped(result, quiet)
     if not quiet:
         _summary(result, time.perf_counter() - started, "stdout" if stream else f"{out.rstrip('/')}/")
     sys.exit(EXIT_SOME_FAILED if result.failed else EXIT_OK)
@@ -388,6 +396,20 @@ def _refuse_urls(paths: tuple[str, ...]) -> None:
             sys.exit(EXIT_USAGE)
 
 
+def _spark_run(master: str | None):
+    """The Spark engine's run, or a usage error saying what to install."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        click.echo("listparse: --engine spark needs pyspark: pip install 'listparse[spark]' (and Java 17+)", err=True)
+        sys.exit(EXIT_USAGE)
+    from functools import partial
+
+    from .spark import run_spark
+
+    return partial(run_spark, master=master)
+
+
 def _aliases_file(aliases: str | None) -> str | None:
     from .aliases import DEFAULT_ALIASES_FILE
 
@@ -491,6 +513,15 @@ def _require_something_read(result, kept: str) -> None:
     except NothingReadError as error:
         click.echo(_printable(f"listparse: {error}; {kept}"), err=True)
         sys.exit(EXIT_USAGE)
+
+
+def _report_skipped(result, quiet: bool) -> None:
+    """Web archives' records that were not documents: one line per archive; truncated ones even when quiet."""
+    from .warc import report_skipped
+
+    for name, skipped in sorted(result.skipped.items()):
+        if skipped and (not quiet or skipped.get("truncated")):
+            click.echo(_printable(f"listparse: {report_skipped(name, skipped)}"), err=True)
 
 
 def _summary(result, seconds: float, destination: str) -> None:

@@ -72,7 +72,7 @@ class Group:
 
     key: str
     variants: list[Variant]
-    # Described once grouped (`_describe`); tuples of interned words, as there are as many groups as titles.
+    # Described once grouped (`describe`); tuples of interned words, as there are as many groups as titles.
     tokens: tuple[str, ...] = ()
     main: tuple[str, ...] = ()  # tokens before the first colon
     subtitle: tuple[str, ...] = ()
@@ -123,12 +123,24 @@ class Variants:
 def cluster_variants(variants: list[Variant], catalogue: Catalogue | None = None,
                      aliases: Aliases | None = None) -> list[Cluster]:
     """Partition title variants (and so the entries that print them) into works."""
-    groups = _initial_groups(variants)
+    groups = initial_groups(variants)
     for group in groups:
-        _describe(group, catalogue, aliases)
-    parent = list(range(len(groups)))
-    members = {index: [index] for index in range(len(groups))}
-    reasons: dict[int, set[str]] = {index: set() for index in range(len(groups))}
+        describe(group, catalogue, aliases)
+    joined = join_groups(dict(enumerate(groups)), candidate_pairs(groups), aliases)
+    return [Cluster([groups[i] for i in indexes], reasons) for _, indexes, reasons in joined]
+
+
+def join_groups(groups: dict[int, Group], pairs: list[tuple[int, int, str]],
+                aliases: Aliases | None) -> list[tuple[int, list[int], set[str]]]:
+    """Join groups pair by pair (`pairs` in `pair_order`), each join only if the would-be work stays
+    compatible; return each work as (its first group, its groups in order, the rules that joined them).
+
+    Joins in one connected component of the pairs never affect another's, so
+    a distributed engine calls this once per component.
+    """
+    parent = {index: index for index in groups}
+    members = {index: [index] for index in groups}
+    reasons: dict[int, set[str]] = {index: set() for index in groups}
 
     def find(index: int) -> int:
         while parent[index] != index:
@@ -136,7 +148,7 @@ def cluster_variants(variants: list[Variant], catalogue: Catalogue | None = None
             index = parent[index]
         return index
 
-    for a, b, rule in _candidate_pairs(groups):
+    for a, b, rule in pairs:
         root_a, root_b = find(a), find(b)
         if root_a == root_b:
             continue
@@ -147,14 +159,13 @@ def cluster_variants(variants: list[Variant], catalogue: Catalogue | None = None
         parent[gone] = keep
         members[keep].extend(members.pop(gone))
         reasons[keep] |= reasons.pop(gone) | {rule}
-    return [Cluster([groups[i] for i in sorted(indexes)], reasons[root])
-            for root, indexes in sorted(members.items())]
+    return [(root, sorted(indexes), reasons[root]) for root, indexes in sorted(members.items())]
 
 
 def same_work_rule(a: Group, b: Group, kinds: str = "cftsma1") -> str | None:
     """The name of the rule that says two groups are one work, or None.
 
-    `kinds` limits the rules tried to those a block can find (see `_blocking_keys`).
+    `kinds` limits the rules tried to those a block can find (see `blocking_keys`).
     """
     if a.numbers != b.numbers:
         return None
@@ -166,7 +177,7 @@ def same_work_rule(a: Group, b: Group, kinds: str = "cftsma1") -> str | None:
 
 
 RULES_BY_BLOCK = {
-    "c": lambda a, b: "same_catalogue_entry" if a.catalogue is not None and a.catalogue is b.catalogue else None,
+    "c": lambda a, b: "same_catalogue_entry" if a.catalogue is not None and a.catalogue == b.catalogue else None,
     "f": lambda a, b: "aliases_file" if a.forced and a.forced == b.forced else None,
     "m": lambda a, b: "same_main_title" if _subtitle_variant(a, b) or _subtitle_variant(b, a) else None,
     "t": lambda a, b: "spelling_variant" if typo_variant(a.tokens, b.tokens) else None,
@@ -178,17 +189,19 @@ RULES_BY_BLOCK = {
 }
 
 
-def _initial_groups(variants: list[Variant]) -> list[Group]:
+def initial_groups(variants: list[Variant]) -> list[Group]:
+    """Variants grouped by title key (keys in sorted order), split where years or kinds disagree."""
     by_key: dict[str, list[Variant]] = {}
     for variant in variants:
         key = title_key(variant.title)
         if key:
             by_key.setdefault(key, []).append(variant)
-    groups: list[Group] = []
-    for key in sorted(by_key):
-        for band in _year_bands(by_key[key]):
-            groups.extend(Group(key, kind) for kind in _kind_bands(band))
-    return groups
+    return [group for key in sorted(by_key) for group in groups_of_key(key, by_key[key])]
+
+
+def groups_of_key(key: str, variants: list[Variant]) -> list[Group]:
+    """The groups of one title key's variants, in a fixed order (by year band, then kind)."""
+    return [Group(key, members) for band in _year_bands(variants) for members in _kind_bands(band)]
 
 
 def _year_bands(variants: list[Variant]) -> list[list[Variant]]:
@@ -230,7 +243,7 @@ def _main_and_subtitle(title: str) -> tuple[str, str, str]:
     return (title[:match.start()], match.group(), title[match.end():]) if match else (title, "", "")
 
 
-def _describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
+def describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
     title = group.variants[0].title
     group.tokens = tuple(map(sys.intern, group.key.split()))
     main, _, subtitle = _main_and_subtitle(title)
@@ -249,11 +262,11 @@ BOTH, LEFT, RIGHT = 0, 1, 2  # a group's side in a block: pairs are both × any,
 BLOCK_KINDS = "t1smacfj"  # one kind of block per joining rule (see RULES_BY_BLOCK)
 
 
-def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
-    """Pairs of groups that share a block and that a rule joins, in a fixed order.
+def candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
+    """Pairs of groups that share a block and that a rule joins, in `pair_order`.
 
     Blocks are built one kind at a time, and within a block only pairs a
-    rule could join are tried (see `_blocking_keys`); nothing is kept of the
+    rule could join are tried (see `blocking_keys`); nothing is kept of the
     pairs tried, so memory stays with the number of groups. A pair that
     shares several blocks may be tried more than once, for the same answer.
     """
@@ -262,7 +275,7 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
         # A block's members as index * 4 + side; most blocks have one member, kept as a bare int.
         blocks: dict[str, int | list[int]] = {}
         for index, group in enumerate(groups):
-            for block, side in _blocking_keys(group, kind).items():
+            for block, side in blocking_keys(group, kind).items():
                 member = index * 4 + side
                 found = blocks.get(block)
                 if found is None:
@@ -272,24 +285,37 @@ def _candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
                 else:
                     found.append(member)
         for members in blocks.values():
-            if isinstance(members, int) or len(members) > MAX_BLOCK:
+            if not isinstance(members, int):
+                pairs.update(block_pairs([(*divmod(member, 4), groups[member // 4]) for member in members], kind))
+    return sorted(pairs, key=lambda pair: pair_order(pair, groups[pair[0]], groups[pair[1]]))
+
+
+def block_pairs(members: list[tuple[int, int, Group]], kind: str) -> list[tuple[int, int, str]]:
+    """The pairs a rule joins among one block's members, given as (index, side, group) in index order."""
+    if len(members) > MAX_BLOCK:
+        return []
+    pairs = []
+    for position, (a, side_a, group_a) in enumerate(members):
+        for b, side_b, group_b in members[position + 1:]:
+            if side_a == side_b != BOTH:
                 continue
-            for position, first in enumerate(members):
-                a, side_a = divmod(first, 4)
-                for second in members[position + 1:]:
-                    b, side_b = divmod(second, 4)
-                    if side_a == side_b != BOTH:
-                        continue
-                    rule = same_work_rule(groups[a], groups[b], kind)
-                    if rule:
-                        pairs.add((a, b, rule))
-    strength = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "spacing_variant": 2,
-                "same_main_title": 3, "shortened_title": 4, "abbreviation": 5}
-    # Ties (one title in two year or kind bands) go by group order: a set's order changes from run to run.
-    return sorted(pairs, key=lambda pair: (strength[pair[2]], groups[pair[0]].key, groups[pair[1]].key, pair))
+            rule = same_work_rule(group_a, group_b, kind)
+            if rule:
+                pairs.append((a, b, rule))
+    return pairs
 
 
-def _blocking_keys(group: Group, kind: str) -> dict[str, int]:
+PAIR_STRENGTH = {"aliases_file": 0, "same_catalogue_entry": 1, "spelling_variant": 2, "spacing_variant": 2,
+                 "same_main_title": 3, "shortened_title": 4, "abbreviation": 5}
+
+
+def pair_order(pair: tuple[int, int, str], a: Group, b: Group) -> tuple:
+    """Where a pair is decided: stronger rules first, then by title key. Ties (one title in two year or
+    kind bands) go by group order: a set's order changes from run to run."""
+    return PAIR_STRENGTH[pair[2]], a.key, b.key, pair
+
+
+def blocking_keys(group: Group, kind: str) -> dict[str, int]:
     """The blocks of one kind a group is compared within, each with the group's side.
 
     `t`: a misspelt twin has the same words but one (of up to three) or two

@@ -95,13 +95,39 @@ class Merged:
         number = self.work_of_variant[variant]
         if number == NO_WORK:  # a title with no letters or digits: no work
             return entry
-        update: dict = {"work_id": self.work_ids[number]}
-        canonical = self.titles[number]
-        if entry.title != canonical and _same_spelling(entry.title, canonical):
-            change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
-                            after=canonical)
-            update |= {"title": canonical, "changes": [*entry.changes, change]}
-        return entry.model_copy(update=update)
+        return assign_entry(entry, self.work_ids[number], self.titles[number])
+
+
+def assign_entry(entry: Entry, work_id: str, canonical: str) -> Entry:
+    """An entry with its work's id, and the work's spelling where its own is a slip of it."""
+    update: dict = {"work_id": work_id}
+    if entry.title != canonical and _same_spelling(entry.title, canonical):
+        change = Change(field="title", rule="spelling_from_other_documents", before=entry.title,
+                        after=canonical)
+        update |= {"title": canonical, "changes": [*entry.changes, change]}
+    return entry.model_copy(update=update)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """One work built from its cluster, as stored, with what naming and counting need of it."""
+
+    body: bytes  # the Work's JSON, its id still empty
+    naming: tuple[str, FieldValue, FieldValue, str, int]  # (title, year, kind, first source, first rank)
+    field_names: frozenset[str]
+    conflicts: int
+
+
+def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], catalogue: Catalogue | None) -> Built:
+    """One work from its cluster and every entry that prints one of its variants, as (source, position,
+    entry) in source order: the per-work reduce of merging."""
+    mentions = [Mention(source, index, entry, entry_facts(entry)[1]) for source, index, entry in entries]
+    work = _work(cluster, mentions, catalogue)
+    year, kind = work.fields.get("year"), work.fields.get("kind")
+    naming = (str(work.title.value), year.value if year else None, kind.value if kind else None,
+              work.appearances[0].source, work.appearances[0].rank)
+    conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
+    return Built(work.model_dump_json().encode(), naming, frozenset(work.fields), conflicts)
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None) -> Merged:
@@ -120,16 +146,12 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
         for variant in variant_ids:
             work_of_variant[variant] = number
-        mentions = [Mention(source, index, entry, entry_facts(entry)[1])
-                    for source, index, entry in store.mentions(variant_ids)]
-        work = _work(cluster, mentions, catalogue)
-        store.put_work(number, work.model_dump_json().encode())
-        year, kind = work.fields.get("year"), work.fields.get("kind")
-        named.append((str(work.title.value), year.value if year else None, kind.value if kind else None,
-                      work.appearances[0].source, work.appearances[0].rank))
-        field_names.update(work.fields)
-        conflicts += sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
-    return Merged(store, _assign_ids(named), [title for title, *_ in named], work_of_variant,
+        built = build_work(cluster, store.mentions(variant_ids), catalogue)
+        store.put_work(number, built.body)
+        named.append(built.naming)
+        field_names.update(built.field_names)
+        conflicts += built.conflicts
+    return Merged(store, assign_ids(named), [title for title, *_ in named], work_of_variant,
                   sorted(field_names), conflicts)
 
 
@@ -172,7 +194,7 @@ def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None
     sightings = [(m.source, m.entry.rank, located) for m in mentions for located in m.entry.names]
     link = None
     if linked is not None and catalogue is not None:
-        matched = next(g.key for g in cluster.groups if g.catalogue is linked)
+        matched = next(g.key for g in cluster.groups if g.catalogue == linked)
         link = CatalogueLink(catalogue=catalogue.name, entry=linked.line, title=linked.title,
                              matched_on=matched, ids=dict(linked.ids))
     return Work(
@@ -316,7 +338,7 @@ def _union(options: list[Alternative]) -> WorkField:
                                      evidence=evidence)
 
 
-def _assign_ids(works: list[tuple[str, FieldValue, FieldValue, str, int]]) -> list[str]:
+def assign_ids(works: list[tuple[str, FieldValue, FieldValue, str, int]]) -> list[str]:
     """Readable ids from (title, year, kind, first source, first rank): the slug of the title, then its
     year or kind, then a counter where names collide."""
     base = [slugify(title) for title, *_ in works]

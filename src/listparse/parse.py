@@ -59,13 +59,13 @@ MONTHS = frozenset("january february march april may june july august september 
 WHOLE_PAGE_NOTE = "no list among the article's text; found one with the page rendered whole"
 
 
-def parse_bytes(data: bytes, source: str, sha256: str | None = None) -> Document:
-    """Read and parse one document's bytes. A page whose furniture rules hid its list is rendered
-    whole and parsed again, rather than reported as having no list."""
-    document = parse_text(read_bytes(data, source, sha256))
+def parse_bytes(data: bytes, source: str, sha256: str | None = None, known_format: str | None = None) -> Document:
+    """Read and parse one document's bytes (`known_format`: "html" etc. when the name does not say). A page
+    whose furniture rules hid its list is rendered whole and parsed again, rather than reported as having no list."""
+    document = parse_text(read_bytes(data, source, sha256, known_format=known_format))
     if document.status != "no-list" or document.format != "html":
         return document
-    whole = parse_text(read_bytes(data, source, sha256, whole_page=True))
+    whole = parse_text(read_bytes(data, source, sha256, whole_page=True, known_format=known_format))
     if not whole.entries:
         return document
     note = WHOLE_PAGE_NOTE + " (furniture included)"

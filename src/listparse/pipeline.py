@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
 from .source_names import escape_name
 from .store import Parsed, Store
+from .warc import WarcRecord, is_warc, read_record, record_name, scan_warc, with_record_facts
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -50,6 +52,7 @@ class Source:
     path: Path | None  # None for standard input
     name: str
     skipped: str | None = None  # why it is not read (a link out of the directory it was found in)
+    record: WarcRecord | None = None  # one record of a web archive at `path`
 
 
 Formats = tuple[Literal["json", "jsonl", "csv"], ...]
@@ -76,8 +79,9 @@ class Result:
     Use it as a context manager (`with run(...) as result:`), or call `close()`.
     """
 
-    def __init__(self, merged: Merged) -> None:
+    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None) -> None:
         self.merged = merged
+        self.skipped = skipped or {}  # web archive → records that were not documents, by reason
 
     def documents(self) -> Iterator[Document]:
         """Every document (failed ones too), sorted by source, entries with their work ids."""
@@ -97,7 +101,8 @@ class Result:
         store = self.merged.store
         return {"documents": store.documents, "failed": len(store.failed), "entries": store.entries,
                 "works": len(self.merged.work_ids), "conflicts": self.merged.conflicts,
-                "warnings": store.warnings}
+                "warnings": store.warnings,
+                "skipped_records": sum(sum(counts.values()) for counts in self.skipped.values())}
 
     def require_something_read(self) -> None:
         """Raise `NothingReadError` unless at least one document was read: a batch whose sources were all
@@ -161,7 +166,8 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
-    sources = find_sources(paths, settings.follow_symlinks)
+    skipped: dict[str, Counter[str]] = {}
+    sources = find_sources(paths, settings.follow_symlinks, skipped)
     if settings.limit is not None:
         sources = sources[:settings.limit]
     cache_dir = None
@@ -183,7 +189,7 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
                      len(store.failed), store.entries, time.perf_counter() - started)
             announce(f"merging {store.entries} entries")
             started = time.perf_counter()
-            result = Result(merge_store(store, catalogue, aliases))
+            result = Result(merge_store(store, catalogue, aliases), skipped)
             log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs
@@ -253,18 +259,25 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
     return files
 
 
-def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool = False) -> list[Source]:
-    """Expand files, directories (searched for known suffixes) and "-" into sources, once each.
+def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool = False,
+                 skipped: dict[str, Counter[str]] | None = None, expand_archives: bool = True) -> list[Source]:
+    """Expand files, directories (searched for known suffixes and web archives) and "-" into sources, once
+    each.
 
     One path given alone (a str or path-like) is that path, never its characters.
     A link found in a directory that points out of it is a source marked
-    skipped, unless `follow_symlinks`; a link given by name is followed."""
+    skipped, unless `follow_symlinks`; a link given by name is followed. A web
+    archive becomes one source per HTML response record; the records skipped
+    are counted in `skipped` (by file name). With `expand_archives` false, an
+    archive stays one source (a distributed engine expands it where it is read).
+    """
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
     seen: set[str] = set()
     sources = []
     for given in paths:
-        for source in _expand(os.fsdecode(given), follow_symlinks):
+        for source in _expand(os.fsdecode(given), follow_symlinks, skipped if skipped is not None else {},
+                              expand_archives):
             if source.name not in seen:
                 seen.add(source.name)
                 sources.append(source)
@@ -344,7 +357,7 @@ def _open_cache(cache_dir: Path | None) -> Cache | None:
 def parse_record(source: Source, cache: Cache | None = None) -> tuple[Parsed, str | None]:
     """Read, parse and normalize one source into the record the store takes, from `cache` when it holds
     it; with the cache key to store the record under when it was parsed afresh (else None)."""
-    if cache is None:
+    if cache is None or source.record is not None:  # a record's facts come from its archive, not its bytes
         return Parsed.of(parse_source(source)), None
     from .cache import cache_key
 
@@ -364,15 +377,16 @@ def parse_record(source: Source, cache: Cache | None = None) -> tuple[Parsed, st
     return Parsed.of(document), key if document.status not in UNCACHED_STATUSES else None
 
 
-def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Document:
+def parse_source(source: Source, content: tuple[bytes, str | None] | None = None) -> Document:
     """Read, parse and normalize one source; any failure becomes the document's status and message.
 
-    `content`: the source's bytes and their sha256, when they were read already."""
+    `content`: the source's bytes and their sha256, when they were read already. A pure function of the
+    source's bytes and name (and, for a web archive's record, the record's own facts)."""
     try:
-        if content is None:
-            return _parse_within_limits(_read(source), source.name)
-        data, sha256 = content
-        return _parse_within_limits(data, source.name, sha256)
+        data, sha256 = (_read(source), None) if content is None else content
+        known_format = "html" if source.record is not None else None
+        document = _parse_within_limits(data, source.name, sha256, known_format)
+        return document if source.record is None else with_record_facts(document, source.record)
     except ReadError as error:
         return Document(source=source.name, status=error.status, message=error.reason)
     except ListparseError as error:  # pragma: no cover - every subclass is handled above
@@ -388,13 +402,18 @@ def parse_source(source: Source, content: tuple[bytes, str] | None = None) -> Do
 def _read(source: Source) -> bytes:
     if source.skipped:
         raise ReadError(source.name, "skipped", source.skipped)
-    return sys.stdin.buffer.read() if source.path is None else read_file(source.path, source.name)
+    if source.path is None:
+        return sys.stdin.buffer.read()
+    if source.record is not None:
+        return read_record(source.path, source.record.offset, source.name)
+    return read_file(source.path, source.name)
 
 
-def _parse_within_limits(data: bytes, name: str, sha256: str | None = None) -> Document:
+def _parse_within_limits(data: bytes, name: str, sha256: str | None = None,
+                         known_format: str | None = None) -> Document:
     """Parse and normalize, within the per-document limits (`limits`): over one raises LimitError."""
     with deadline(name):
-        document = normalize_document(parse_bytes(data, name, sha256))
+        document = normalize_document(parse_bytes(data, name, sha256, known_format))
     check_titles(document)
     return document
 
@@ -409,21 +428,35 @@ def display_name(path: Path) -> str:
     return escape_name(name.replace(os.sep, "/"))
 
 
-def _expand(given: str, follow_symlinks: bool) -> Iterator[Source]:
+def _expand(given: str, follow_symlinks: bool, skipped_records: dict[str, Counter[str]],
+            expand_archives: bool) -> Iterator[Source]:
     if given == STDIN:
         yield Source(None, "stdin")
         return
     path = Path(given)
     if not path.is_dir():
-        yield Source(path, display_name(path))
+        yield from _archive_or_file(path, skipped_records, expand_archives)
         return
     root = os.path.realpath(path)
     for found in _walk(path):
         target = os.path.realpath(found)
         outside = os.path.commonpath([root, target]) != root
-        skipped = (f"symbolic link to a file outside {display_name(path)} ({escape_name(target)}); "
-                   "not read (use --follow-symlinks to read it)") if outside and not follow_symlinks else None
-        yield Source(found, display_name(found), skipped)
+        if outside and not follow_symlinks:
+            yield Source(found, display_name(found), f"symbolic link to a file outside {display_name(path)} "
+                         f"({escape_name(target)}); not read (use --follow-symlinks to read it)")
+        else:
+            yield from _archive_or_file(found, skipped_records, expand_archives)
+
+
+def _archive_or_file(path: Path, skipped_records: dict[str, Counter[str]], expand_archives: bool) -> Iterator[Source]:
+    """One file's sources: itself, or each HTML response record of a web archive."""
+    name = display_name(path)
+    if not (expand_archives and is_warc(path)):
+        yield Source(path, name)
+        return
+    counts = skipped_records.setdefault(name, Counter())
+    for record, _ in scan_warc(path, counts):
+        yield Source(path, record_name(name, record.offset), record=record)
 
 
 def _walk(directory: Path) -> list[Path]:
@@ -432,6 +465,6 @@ def _walk(directory: Path) -> list[Path]:
     for root, dirs, files in os.walk(directory, followlinks=False):
         dirs.sort()
         for name in files:
-            if Path(name).suffix.lower() in TEXT_SUFFIXES:
+            if Path(name).suffix.lower() in TEXT_SUFFIXES or is_warc(Path(name)):
                 found.append(Path(root) / name)
     return sorted(found)

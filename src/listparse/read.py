@@ -82,13 +82,15 @@ def read_file(path: Path, name: str) -> bytes:
         raise ReadError(name, "unreadable", error.strerror or str(error)) from None
 
 
-def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: bool = False) -> Text:
+def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: bool = False,
+               known_format: str | None = None) -> Text:
     """Decode `data` (named `source`; `sha256` its hash, if known) and lay it out as lines.
 
-    `whole_page`: render an HTML page with its furniture (see `html_text.render_html`)."""
+    `whole_page`: render an HTML page with its furniture (see `html_text.render_html`).
+    `known_format`: the format when the name does not tell it (a web archive's record is "html")."""
     if not data.strip():
         raise ReadError(source, "empty", "file is empty" if not data else "file holds only white space")
-    suffix_format = TEXT_SUFFIXES.get(Path(source).suffix.lower())
+    suffix_format = known_format or TEXT_SUFFIXES.get(Path(source).suffix.lower())
     text, encoding, warnings = decode(data, source, is_html=suffix_format == "html")
     text = NEWLINE_RE.sub("\n", text)
     fmt = suffix_format or sniff_format(text)
