@@ -122,6 +122,21 @@ def prepare_cache(directory: Path) -> Path | None:
     return directory
 
 
+def _use_wal(db: sqlite3.Connection, attempts: int = 300) -> None:
+    """Switch the database to WAL (it stays so in the file). Switching needs the database to itself and
+    SQLite does not wait for that, so a run that starts beside another retries for up to 30 s."""
+    for _ in range(attempts):
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" or \
+                    db.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        time.sleep(0.1)
+    raise sqlite3.OperationalError("database is locked (could not switch it to WAL)")
+
+
 class Cache:
     """Parsed records in one SQLite file; open one per process with `Cache.open`."""
 
@@ -135,7 +150,7 @@ class Cache:
         try:
             Path(directory).mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: safe from corruption, no fsync per write
             db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as error:
