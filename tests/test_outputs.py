@@ -107,6 +107,20 @@ def test_a_directory_with_other_files_is_never_replaced(written):
     assert _snapshot(mine) == {"notes.txt": b"my notes", "works.csv": b"my own spreadsheet"}
 
 
+def test_a_directory_shared_with_other_files_gets_listparse_files_in_place(written):
+    """--out at a directory holding only other names (a log the caller writes there): listparse's files are
+    written beside them, the next run removes its own stale files, and the other files are never touched."""
+    shared = written / "shared"
+    shared.mkdir()
+    (shared / "stderr").write_text("a log")
+    assert _run("ingest", "raw", "--out", "shared", "-q").exit_code == 0
+    assert {"stderr", "entries.csv", "works.json", ".listparse-manifest.json"} <= set(_snapshot(shared))
+    assert _run("ingest", "raw", "--out", "shared", "-q", "--format", "jsonl").exit_code == 0
+    assert sorted(_snapshot(shared)) == [".listparse-manifest.json", "documents.jsonl", "entries.jsonl", "stderr",
+                                         "works.jsonl"]
+    assert (shared / "stderr").read_text() == "a log"
+
+
 def test_an_older_listparse_output_is_replaced_with_its_temporaries(written):
     """A directory of known output names without a manifest (an older listparse, killed mid-write: its
     `.works.json.*.tmp` left behind) is listparse's: it is replaced, the temporary gone."""

@@ -12,12 +12,16 @@ old one is removed. From claim to release a run holds an exclusive `flock` on
 `.output.listparse-lock` beside the directory, so a second run into the same
 directory fails at once instead of mixing its files in. The directory holds
 `.listparse-manifest.json` naming its files; a directory that holds anything
-else is never replaced. What a killed run leaves beside the directory (its
-staged or set-aside copy) is removed by the next claim.
+else is never replaced: there listparse's own files are written in place
+(each under a temporary name, then all renamed), and one that holds a file
+listparse would write but did not (a `works.csv` of the user's) is refused.
+What a killed run leaves beside the directory (its staged or set-aside copy,
+or its temporary files in a shared one) is removed by the next claim.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -52,6 +56,7 @@ class OutputDirectory:
         self.out = out  # as given, for messages
         self.path = Path(os.path.realpath(out))  # a symbolic link's target is replaced, the link kept
         self.existed = False
+        self.shared: set[str] | None = None  # set when other files live here: listparse's files written in place
         self.committed = False
         self._lock = None
 
@@ -63,14 +68,17 @@ class OutputDirectory:
         self._lock = _locked(self._beside(LOCK), self.out)
         try:
             self._clean_leftovers()
-            self.existed = _check_ours(self.out, self.path)
+            self.existed, self.shared = _check_ours(self.out, self.path)
         except BaseException:
             self.release()
             raise
         return self
 
     def write(self, files: dict[str, Iterable[str]]) -> list[Path]:
-        """Write `files` (name → text, or chunks of it) as the whole new directory, then swap it in."""
+        """Write `files` (name → text, or chunks of it) as the whole new directory, then swap it in; in a
+        directory shared with other files, write them beside those and rename them into place."""
+        if self.shared is not None:
+            return self._write_in_place(files, self.shared)
         staged = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{STAGED}{os.getpid()}-", dir=self.path.parent))
         previous = None
         try:
@@ -88,6 +96,29 @@ class OutputDirectory:
             elif previous is not None:
                 shutil.rmtree(previous, ignore_errors=True)
         _fsync(self.path.parent)
+        return [self.out / name for name in files]
+
+    def _write_in_place(self, files: dict[str, Iterable[str]], previous: set[str]) -> list[Path]:
+        """Each file written to a temporary name, then all renamed over the previous run's (signals held),
+        the previous run's other files removed, the manifest last. Other files are never touched."""
+        staged = {name: self.path / f".{name}.{STAGED}{os.getpid()}" for name in [*files, MANIFEST]}
+        try:
+            for name, content in files.items():
+                _write_file(staged[name], content)
+            _write_file(staged[MANIFEST], _manifest(files))
+            with _signals_deferred():
+                for name in files:
+                    os.replace(staged[name], self.path / name)
+                for name in sorted(previous - set(files)):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(self.path / name)
+                os.replace(staged[MANIFEST], self.path / MANIFEST)
+                self.committed = True
+        finally:
+            for path in staged.values():
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+        _fsync(self.path)
         return [self.out / name for name in files]
 
     def release(self) -> None:
@@ -130,6 +161,11 @@ class OutputDirectory:
                 os.rename(leftover, self.path)
             else:
                 shutil.rmtree(leftover, ignore_errors=True)
+        if self.path.is_dir():  # files a killed run was writing in place, in a shared directory
+            for name in os.listdir(self.path):
+                if name.startswith(".") and f".{STAGED}" in name:
+                    with contextlib.suppress(OSError):
+                        os.remove(self.path / name)
 
 
 def _refuse_working_directory(out: Path, path: Path) -> None:
@@ -154,28 +190,46 @@ def _locked(path: Path, out: Path):
     return lock
 
 
-def _check_ours(out: Path, path: Path) -> bool:
-    """Whether the directory exists; OutputError if it holds files listparse did not write."""
+def _check_ours(out: Path, path: Path) -> tuple[bool, set[str] | None]:
+    """Whether the directory exists, and, when it also holds other files, the names of listparse's own
+    files there (None: the directory is listparse's alone and is replaced whole).
+
+    OutputError when a file listparse would write is there but not listparse's (a `works.csv` of the
+    user's own): it would be overwritten."""
     try:
         names = set(os.listdir(path))
     except FileNotFoundError:
-        return False
-    foreign = sorted(names - _own_names(path, names))
-    if foreign:
+        return False, None
+    own = _own_names(path, names)
+    foreign = sorted(names - own)
+    if not foreign:
+        return True, None
+    manifest = _manifest_files(path, names)
+    ours = manifest if manifest is not None else set()
+    clashes = sorted((names - ours - {MANIFEST}) & OUTPUT_NAMES)
+    if clashes:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise OutputError(f"{out} holds files listparse did not write ({shown}); listparse replaces the whole "
                           "output directory, so choose another --out, or move them away")
-    return True
+    return True, ours
+
+
+def _manifest_files(path: Path, names: set[str]) -> set[str] | None:
+    """The files the directory's manifest names, or None without a readable one."""
+    if MANIFEST not in names:
+        return None
+    try:
+        return set(json.loads((path / MANIFEST).read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _own_names(path: Path, names: set[str]) -> set[str]:
     """The names in the directory that listparse wrote: the manifest's, else (an older listparse's
     output) the known output files and that writer's temporaries (`.works.json.x1y2.tmp`)."""
-    if MANIFEST in names:
-        try:
-            return {MANIFEST, *json.loads((path / MANIFEST).read_text(encoding="utf-8"))["files"]}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+    manifest = _manifest_files(path, names)
+    if manifest is not None:
+        return {MANIFEST, *manifest}
     legacy = {name for name in names if name.endswith(".tmp") and name.startswith(tuple(
         f".{output}." for output in OUTPUT_NAMES))}
     return {*OUTPUT_NAMES, *legacy}
