@@ -1,6 +1,7 @@
 """The Spark engine beside the local one: documents/s for parse and merge on local[2], the driver's peak memory.
 
     python benchmarks/spark.py [--sizes 10000,30000] [--keep DIR] [--seed 1] [--master local[2]]
+                               [--driver-memory 2g] [--shuffle-partitions N]
 
 For each size N it generates N documents with benchmarks/generate.py (into
 DIR/nN with --keep, reused when present) and measures, on the same files:
@@ -209,11 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="2g", help="spark.driver.memory (in local mode it holds the executors too)")
+    parser.add_argument("--shuffle-partitions", type=int, help="spark.sql.shuffle.partitions (default: 2 per local core)")
     options = parser.parse_args(argv)
     from listparse.spark import spark_session
 
-    spark = spark_session(options.master)
-    print(f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}, Spark {spark.version}, master {options.master}")
+    config = {"spark.driver.memory": options.driver_memory}
+    if options.shuffle_partitions:
+        config["spark.sql.shuffle.partitions"] = str(options.shuffle_partitions)
+    spark = spark_session(options.master, config)
+    print(f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}, Spark {spark.version}, master {options.master}, "
+          f"driver memory {options.driver_memory}, "
+          f"shuffle partitions {spark.conf.get('spark.sql.shuffle.partitions')}")
     results = []
     try:
         for docs in (int(size) for size in options.sizes.split(",")):
