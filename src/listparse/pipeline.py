@@ -38,6 +38,7 @@ from .warc import WarcRecord, is_warc, read_record, record_name, scan_warc, with
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .outdir import Content
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class Source:
     record: WarcRecord | None = None  # one record of a web archive at `path`
 
 
-Formats = tuple[Literal["json", "jsonl", "csv"], ...]
+Formats = tuple[Literal["json", "jsonl", "csv", "sqlite", "parquet"], ...]
 
 
 class IngestOptions(BaseModel):
@@ -238,12 +239,14 @@ def _collector_paused():
             gc.enable()
 
 
-def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[str]]:
-    """Every output file for the chosen formats (json, jsonl, csv), each as chunks of text made as written."""
+def output_files(result: Result, formats: Iterable[str]) -> dict[str, Content]:
+    """Every output file for the chosen formats (json, jsonl, csv, sqlite, parquet): chunks of text made as
+    written, or (the database and Parquet tables) a function that writes the file."""
     from . import export
 
+    formats = set(formats)
     merged = result.merged
-    files: dict[str, Iterable[str]] = {}
+    files: dict[str, Content] = {}
     if "csv" in formats:
         files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
                   "fields.csv": export.fields_csv(merged.documents()),
@@ -256,6 +259,14 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
         files |= {"documents.jsonl": export.documents_jsonl(merged.documents()),
                   "entries.jsonl": export.entries_jsonl(merged.documents()),
                   "works.jsonl": export.works_jsonl(merged.works())}
+    if formats & {"sqlite", "parquet"}:
+        from .database import TableFiles
+
+        if "parquet" in formats:
+            from .parquet import require_pyarrow
+
+            require_pyarrow()
+        files |= TableFiles(merged.documents, merged.works).files("sqlite" in formats, "parquet" in formats)
     return files
 
 
