@@ -1,16 +1,14 @@
 """Documents and works → listparse.db: seven linked SQLite tables, so where a value came from is one join.
 
-    documents ◀── entries ◀── fields            an entry's document; a field's entry
-        ▲           ▲   │
-        │           │   └──▶ works ◀── conflicts   an entry's work; a work's losing values
-        │           │          ▲          ▲
-        └─────── evidence ─────┘──────────┘     what supports each value: document, entry, span, raw text
-                    ▲    ▲
-                 changes (entries too)          the normalization rules, in order
+    entries    → documents (source), works (work_id)
+    fields     → entries (entry_id), documents (source)
+    conflicts  → works (work_id)
+    evidence   → works (work_id), conflicts (conflict_id), documents (source), entries (entry_id)
+    changes    → entries (entry_id) or evidence (evidence_id)
 
-The tables are defined once (`TABLES`), and both this database and the
-Parquet files (`parquet.py`) are made from that definition, with the same
-columns and types. The rows reuse the CSV writers' (`export.document_row`,
+The tables are defined once (`table_definitions.py`), and both this database
+and the Parquet files (`parquet.py`) are made from that definition, with the
+same columns and types. The rows reuse the CSV writers' (`export.document_row`,
 `field_row`, `work_row`), so the formats cannot drift apart. The file is
 deterministic: rows are inserted in a fixed order (documents by source, works
 by id) with ids numbered in that order, indexes are built after the rows, and
@@ -25,113 +23,16 @@ import sqlite3
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .export import document_row, field_row, work_row
 from .models import Change, Document, Evidence, FieldValue, Work, WorkField
+from .table_definitions import BY_NAME, TABLE_NAMES, TABLES, Table
 
 USER_VERSION = 1  # PRAGMA user_version: the layout of these tables
 ROWS_PER_INSERT = 5_000
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    name: str
-    type: str  # INTEGER, REAL or TEXT: what SQLite declares and what Parquet's int64, double, string mirror
-    references: str | None = None  # the table whose primary key this column holds
-    not_null: bool = False
-    meaning: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table: its first column is the primary key; `indexes` are (columns, …) besides it."""
-
-    name: str
-    columns: tuple[Column, ...]
-    indexes: tuple[tuple[str, ...], ...] = ()
-    unique: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> list[str]:
-        return [column.name for column in self.columns]
-
-
-def _c(name: str, type: str, meaning: str, references: str | None = None, not_null: bool = False) -> Column:
-    return Column(name, type, references, not_null, meaning)
-
-
-INT, TEXT, REAL = "INTEGER", "TEXT", "REAL"
-SPAN = (_c("line", INT, "1-based line of the original file"),
-        _c("start", INT, "start offset in the parsed text"), _c("end", INT, "end offset (exclusive)"))
-
-TABLES = (
-    Table("documents", (
-        _c("source", TEXT, "the input's name, as in every other file", not_null=True),
-        _c("sha256", TEXT, "of its bytes"), _c("format", TEXT, "text, markdown or html"),
-        _c("encoding", TEXT, "as decoded"), _c("headline", TEXT, ""), _c("author", TEXT, ""),
-        _c("url", TEXT, ""), _c("date", TEXT, ""), _c("order", TEXT, "ascending or descending"),
-        _c("entries", INT, "number of entries", not_null=True), _c("status", TEXT, "ok, no-list, …", not_null=True),
-        _c("message", TEXT, "why it failed"), _c("confidence", REAL, "0-1"),
-        _c("confidence_reasons", TEXT, "JSON array"), _c("warnings", INT, "number of warnings", not_null=True),
-    ), indexes=(("status",),)),
-    Table("entries", (
-        _c("id", INT, "numbered in (source, position) order", not_null=True),
-        _c("source", TEXT, "its document", "documents", True),
-        _c("position", INT, "1-based place in its document's list", not_null=True),
-        _c("rank", INT, "", not_null=True), _c("rank_text", TEXT, "the rank as printed", not_null=True),
-        _c("title_raw", TEXT, "as printed", not_null=True), _c("title", TEXT, "normalized", not_null=True),
-        _c("work_id", TEXT, "the merged work (none for a title without letters or digits)", "works"),
-        *SPAN, _c("description", TEXT, "the entry's text"),
-    ), indexes=(("source",), ("work_id",)), unique=("source", "position")),
-    Table("fields", (
-        _c("id", INT, "", not_null=True), _c("entry_id", INT, "its entry", "entries", True),
-        _c("source", TEXT, "its document", "documents", True), _c("rank", INT, "its entry's rank", not_null=True),
-        _c("field", TEXT, "canonical name", not_null=True), _c("label", TEXT, "as printed", not_null=True),
-        _c("value", TEXT, "typed value as text (lists: JSON array)"), _c("extra", TEXT, "what the type left over"),
-        _c("raw", TEXT, "the text it was read from", not_null=True),
-        _c("known", INT, "1 when the label table knows it", not_null=True), _c("note", TEXT, ""), *SPAN,
-    ), indexes=(("entry_id",), ("source",), ("field",))),
-    Table("works", (
-        _c("id", TEXT, "readable, stable id", not_null=True), _c("title", TEXT, "chosen title", not_null=True),
-        _c("chosen_by", TEXT, "the rule that chose the title", not_null=True),
-        _c("aliases", TEXT, "JSON array"), _c("appearances", INT, "number of entries", not_null=True),
-        _c("sources", TEXT, "JSON array of documents"), _c("conflicts", INT, "number of losing values", not_null=True),
-        _c("people", TEXT, "JSON array"), _c("catalogue", TEXT, "linked catalogue entry's title"),
-        _c("catalogue_entry", INT, "its number in the catalogue"), _c("matched_by", TEXT, "JSON array of rules"),
-        _c("field_values", TEXT, "JSON object: the chosen value of each field"),
-    ), indexes=(("title",),)),
-    Table("conflicts", (
-        _c("id", INT, "", not_null=True), _c("work_id", TEXT, "", "works", True),
-        _c("field", TEXT, "", not_null=True), _c("value", TEXT, "the losing value"),
-        _c("chosen", TEXT, "the value that won"), _c("chosen_by", TEXT, "the rule that chose it", not_null=True),
-        _c("documents", INT, "documents stating the losing value", not_null=True),
-        _c("evidence", INT, "pieces of evidence for it", not_null=True),
-    ), indexes=(("work_id",), ("field",))),
-    Table("evidence", (
-        _c("id", INT, "", not_null=True), _c("work_id", TEXT, "", "works", True),
-        _c("field", TEXT, "title or a field name", not_null=True),
-        _c("role", TEXT, "value (supports the chosen value), alias or conflict", not_null=True),
-        _c("value", TEXT, "the value it supports"), _c("chosen_by", TEXT, "for role value: the rule"),
-        _c("conflict_id", INT, "for role conflict", "conflicts"),
-        _c("source", TEXT, "the document (none for a catalogue)", "documents"),
-        _c("entry_id", INT, "the entry it was read from", "entries"), _c("rank", INT, ""), *SPAN,
-        _c("raw", TEXT, "the text as printed", not_null=True), _c("catalogue", TEXT, "catalogue's name"),
-        _c("catalogue_entry", INT, "entry number in the catalogue"),
-    ), indexes=(("work_id", "field"), ("source",), ("entry_id",), ("conflict_id",))),
-    Table("changes", (
-        _c("id", INT, "", not_null=True), _c("entry_id", INT, "an entry's title change", "entries"),
-        _c("evidence_id", INT, "a piece of evidence's change", "evidence"),
-        _c("step", INT, "1-based order among its entry's or evidence's changes", not_null=True),
-        _c("field", TEXT, "", not_null=True), _c("rule", TEXT, "", not_null=True),
-        _c("before", TEXT, "", not_null=True), _c("after", TEXT, "", not_null=True),
-    ), indexes=(("entry_id",), ("evidence_id",), ("rule",))),
-)
-TABLE_NAMES = tuple(table.name for table in TABLES)
-BY_NAME = {table.name: table for table in TABLES}
 
 
 def create_sql(table: Table) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .database import Table
 from .errors import ListparseError
+from .table_definitions import Table
 
 ROWS_PER_GROUP = 65_536
 
