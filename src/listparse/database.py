@@ -101,16 +101,17 @@ class _Rows:
         self.db = db
         self.pending: dict[str, list[tuple]] = {table.name: [] for table in TABLES}
         self.ids = dict.fromkeys(TABLE_NAMES, 0)
+        self._names = {table.name: table.names for table in TABLES}
         self._insert = {table.name: f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(table.columns))})'
                         for table in TABLES}
 
     def add(self, table: str, row: dict[str, Any]) -> int:
         """Queue a row (its id numbered here unless given); return its id."""
-        names = BY_NAME[table].names
+        names = self._names[table]
         if "id" not in row and names[0] == "id":
             self.ids[table] += 1
             row["id"] = self.ids[table]
-        self.pending[table].append(tuple(row.get(name) for name in names))
+        self.pending[table].append(tuple(map(row.get, names)))
         if len(self.pending[table]) >= ROWS_PER_INSERT:
             self.flush()
         return row.get("id", 0)
@@ -152,11 +153,10 @@ SpanKey = tuple[str, int, int, int]
 def _entries_of(db: sqlite3.Connection, work_id: str) -> dict[SpanKey, int]:
     """The entries of a work by the spans they and their fields were printed at: what its evidence names."""
     found: dict[SpanKey, int] = {}
-    rows = db.execute('SELECT source, line, start, "end", id FROM entries WHERE work_id = ? ORDER BY id',
-                      (work_id,)).fetchall()
-    rows += db.execute('SELECT f.source, f.line, f.start, f."end", f.entry_id FROM fields f JOIN entries e '
-                       'ON e.id = f.entry_id WHERE e.work_id = ? ORDER BY f.id', (work_id,)).fetchall()
-    for source, line, start, end, entry in rows:
+    rows = db.execute('SELECT source, line, start, "end", id, 0, id FROM entries WHERE work_id = ? UNION ALL '
+                      'SELECT f.source, f.line, f.start, f."end", f.entry_id, 1, f.id FROM fields f JOIN entries e '
+                      'ON e.id = f.entry_id WHERE e.work_id = ?1 ORDER BY 6, 7', (work_id,))
+    for source, line, start, end, entry, _, _ in rows:
         found.setdefault((source, line, start, end), entry)
     return found
 

@@ -15,6 +15,7 @@ from .errors import ListparseError
 from .table_definitions import Table
 
 ROWS_PER_GROUP = 65_536
+ROWS_PER_FETCH = 4_096  # rows read from SQLite as Python objects at a time
 
 
 def require_pyarrow() -> None:
@@ -47,9 +48,15 @@ def write_parquet(database: Path, table: Table, path: Path) -> None:
         cursor = db.execute(f'SELECT {columns} FROM "{table.name}" ORDER BY "{table.names[0]}"')
         with pq.ParquetWriter(path, schema, compression="snappy", use_dictionary=True, write_statistics=True,
                               version="2.6", data_page_version="1.0") as writer:
-            while rows := cursor.fetchmany(ROWS_PER_GROUP):
-                arrays = [pa.array([row[number] for row in rows], type=field.type)
-                          for number, field in enumerate(schema)]
-                writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=schema))
+            batches: list = []  # Arrow batches, compact beside the Python rows they are made from
+            while rows := cursor.fetchmany(ROWS_PER_FETCH):
+                batches.append(pa.RecordBatch.from_arrays(
+                    [pa.array([row[number] for row in rows], type=field.type) for number, field in enumerate(schema)],
+                    schema=schema))
+                if len(batches) * ROWS_PER_FETCH >= ROWS_PER_GROUP:
+                    writer.write_table(pa.Table.from_batches(batches), row_group_size=ROWS_PER_GROUP)
+                    batches.clear()
+            if batches:
+                writer.write_table(pa.Table.from_batches(batches), row_group_size=ROWS_PER_GROUP)
     finally:
         db.close()
