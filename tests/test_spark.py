@@ -143,8 +143,8 @@ def test_submit_entry_point_writes_files_and_keeps_tables(spark, tmp_path, monke
     local = _local(inputs, tmp_path / "local")
     tables = tmp_path / "tables"
     with pytest.raises(SystemExit) as finished:
-        submit([*inputs, "--out", str(tmp_path / "spark"), "--tables", tables.as_uri(), "--format", "json",
-                "--format", "csv", "--format", "jsonl"])
+        submit([*inputs, "--out", str(tmp_path / "spark"), "--tables", tables.as_uri(),
+                *(part for name in FORMATS for part in ("--format", name))])
     assert finished.value.code == 0
     assert _files(tmp_path / "spark") == local
     assert sorted(path.name for path in tables.iterdir()) == ["documents", "documents_out", "entries", "works"]
