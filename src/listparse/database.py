@@ -54,8 +54,12 @@ def create_sql(table: Table) -> str:
 
 
 def index_sql(table: Table) -> list[str]:
-    return [f'CREATE INDEX "{table.name}_by_{"_".join(columns)}" ON "{table.name}" '
-            f'({", ".join(f"{chr(34)}{column}{chr(34)}" for column in columns)})' for columns in table.indexes]
+    """CREATE INDEX for each of the table's indexes (`entries_by_work_id`)."""
+    statements = []
+    for columns in table.indexes:
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        statements.append(f'CREATE INDEX "{table.name}_by_{"_".join(columns)}" ON "{table.name}" ({quoted})')
+    return statements
 
 
 def value_text(value: FieldValue) -> str | None:
@@ -105,8 +109,8 @@ class _Rows:
         self._insert = {table.name: f'INSERT INTO "{table.name}" VALUES ({", ".join("?" * len(table.columns))})'
                         for table in TABLES}
 
-    def add(self, table: str, row: dict[str, Any]) -> int:
-        """Queue a row (its id numbered here unless given); return its id."""
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        """Queue a row (its id numbered here unless given)."""
         names = self._names[table]
         if "id" not in row and names[0] == "id":
             self.ids[table] += 1
@@ -114,7 +118,6 @@ class _Rows:
         self.pending[table].append(tuple(map(row.get, names)))
         if len(self.pending[table]) >= ROWS_PER_INSERT:
             self.flush()
-        return row.get("id", 0)
 
     def flush(self) -> None:
         for table in TABLE_NAMES:  # always in one order: the file's pages depend on it
