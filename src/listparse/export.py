@@ -200,6 +200,17 @@ def neutralised(text: str) -> str:
     return text
 
 
+def plain_cell(text: str) -> str:
+    """A cell as it was before `neutralised` (for reading back a CSV file listparse wrote).
+
+    >>> [plain_cell(cell) for cell in ("'=1+2", "'@SUM(A1)", "-5", "'Plain")]
+    ['=1+2', '@SUM(A1)', '-5', "'Plain"]
+    """
+    if text.startswith("'") and text[1:].startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text[1:]):
+        return text[1:]
+    return text
+
+
 def _csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 1000) -> Iterator[str]:
     """CSV text in chunks of rows, so a large table is never one string; every text cell (the header too:
     unknown labels name columns) neutralised against formula injection."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..ids import assign_ids
 from ..keys import title_key
 from ..match import (
     BLOCK_KINDS,
@@ -32,7 +33,7 @@ from ..match import (
     join_groups,
     pair_order,
 )
-from ..merge import assign_entry, assign_ids, build_work
+from ..merge import assign_entry, build_work
 from ..models import Entry
 from .tables import SparkMerged, SparkTables
 
