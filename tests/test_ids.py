@@ -299,3 +299,15 @@ def test_works_json_is_read_in_small_pieces(in_tmp, monkeypatch):
     assert pieces.file == "works.json"
     assert (pieces.ids, pieces.sizes, pieces.holders) == (whole.ids, whole.sizes, whole.holders)
     assert sorted(pieces.ids) == sorted(_works(in_tmp / "output"))
+
+
+def test_explain_finds_a_work_by_a_previous_id(in_tmp):
+    """`explain` with an id a merge retired shows the work that absorbed it, and lists its previous ids."""
+    _write(in_tmp / "raw", {"d1.txt": ("One", "Dune (1984)", "Alien"), "d2.txt": ("Two", "Dune (1984)", "Heat"),
+                            "d3.txt": ("Three", "Dune (2021)", "Alien")})
+    _ingest()
+    _write(in_tmp / "raw", {"d3.txt": ("Three", "Dune (1984)", "Alien")})
+    _ingest()
+    result = CliRunner().invoke(main, ["explain", "dune-2021"])
+    assert result.exit_code == 0, result.output
+    assert "id dune-1984" in result.output and "previous ids: dune-2021" in result.output
