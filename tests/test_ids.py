@@ -218,6 +218,19 @@ def test_ids_are_carried_from_jsonl_or_csv_runs(in_tmp, fmt):
         assert NEW_ID not in {json.loads(line)["id"] for line in lines}
 
 
+def test_a_csv_run_keeps_previous_ids(in_tmp):
+    """From a CSV-only run, works.csv gives the previous ids: a re-ingest keeps listing them."""
+    _write(in_tmp / "raw", {"d1.txt": ("One", "Dune (1984)", "Alien"), "d2.txt": ("Two", "Dune (1984)", "Heat"),
+                            "d3.txt": ("Three", "Dune (2021)", "Alien")})
+    _ingest("--format", "csv")
+    _write(in_tmp / "raw", {"d3.txt": ("Three", "Dune (1984)", "Alien")})
+    _ingest("--format", "csv")
+    _ingest("--format", "csv")
+    with open(in_tmp / "output" / "works.csv", encoding="utf-8", newline="") as stream:
+        rows = {row["id"]: row for row in csv.DictReader(stream)}
+    assert rows["dune-1984"]["previous_ids"] == '["dune-2021"]'
+
+
 def test_check_compares_with_the_ids_carried_from_against(in_tmp):
     """`check` re-ingests as an ingest into --against would: carried ids are no difference."""
     _write(in_tmp / "raw", FIRST)

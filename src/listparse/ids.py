@@ -17,7 +17,7 @@ A fresh run names every work by `assign_ids`, from its naming facts alone
 - `previous_ids` also carry the earlier ids of the old works a work persists
   from, so a re-ingest of the same inputs keeps them, and a join made two runs
   ago still finds its work.
-- A fresh id is never one the previous run used or had retired.
+- A fresh id is never one the previous run had, as an id or in `previous_ids`.
 """
 
 from __future__ import annotations

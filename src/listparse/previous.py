@@ -61,7 +61,7 @@ class PreviousRun:
         return tuple(sorted(shared.items()))
 
     def reserved(self) -> set[str]:
-        """Every id the previous run used or had retired: a new work never gets one."""
+        """Every id the previous run had, as an id or in `previous_ids`: a fresh id is never one of them."""
         return {*self.ids, *(old for earlier in self.lineage for old in earlier)}
 
 
@@ -83,7 +83,10 @@ def read_previous(directory: Path) -> PreviousRun:
         with open(path, "rb") as raw:
             stream = _Hashing(raw)
             text = _decoded(stream)
-            records = {"works.jsonl": _jsonl_works, "works.json": _json_works, "entries.csv": _csv_works}[name](text)
+            if name == "entries.csv":
+                records = _csv_works(text, _csv_lineage(directory / "works.csv"))
+            else:
+                records = {"works.jsonl": _jsonl_works, "works.json": _json_works}[name](text)
             run = _collect(records, name)
             stream.drain()
             return PreviousRun(name, stream.digest.hexdigest(), *run)
@@ -240,8 +243,10 @@ class _JsonReader:
             return value
 
 
-def _csv_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
-    """entries.csv rows as one-appearance works (rows of one work id are gathered by `_collect`)."""
+def _csv_works(text: Iterable[str], lineage: dict[str, list[str]]) -> Iterator[
+        tuple[str, list[str], list[tuple[str, str]]]]:
+    """entries.csv rows as one-appearance works (rows of one work id are gathered by `_collect`), with
+    the previous ids works.csv gives."""
     from .export import plain_cell
 
     rows = csv.DictReader(_lines_kept(text))
@@ -249,7 +254,21 @@ def _csv_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple
         raise PreviousRunError("no source, title_raw and work_id columns")
     for row in rows:
         if row["work_id"]:
-            yield plain_cell(row["work_id"]), [], [(plain_cell(row["source"]), plain_cell(row["title_raw"]))]
+            work_id = plain_cell(row["work_id"])
+            yield work_id, lineage.get(work_id, []), [(plain_cell(row["source"]), plain_cell(row["title_raw"]))]
+
+
+def _csv_lineage(path: Path) -> dict[str, list[str]]:
+    """Each work's previous ids from works.csv's `previous_ids` column (none without the file or column)."""
+    from .export import plain_cell
+
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as stream:
+        rows = csv.DictReader(stream)
+        if "previous_ids" not in (rows.fieldnames or []):
+            return {}
+        return {plain_cell(row["id"]): json.loads(row["previous_ids"]) for row in rows if row["previous_ids"]}
 
 
 def _lines_kept(chunks: Iterable[str]) -> Iterator[str]:
