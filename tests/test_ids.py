@@ -324,3 +324,17 @@ def test_explain_finds_a_work_by_a_previous_id(in_tmp):
     result = CliRunner().invoke(main, ["explain", "dune-2021"])
     assert result.exit_code == 0, result.output
     assert "id dune-1984" in result.output and "previous ids: dune-2021" in result.output
+
+
+def test_the_site_shows_and_searches_previous_ids(in_tmp):
+    """A work page names its previous ids, and the search index finds the work by them."""
+    _write(in_tmp / "raw", {"d1.txt": ("One", "Dune (1984)", "Alien"), "d2.txt": ("Two", "Dune (1984)", "Heat"),
+                            "d3.txt": ("Three", "Dune (2021)", "Alien")})
+    _ingest()
+    _write(in_tmp / "raw", {"d3.txt": ("Three", "Dune (1984)", "Alien")})
+    _ingest()
+    result = CliRunner().invoke(main, ["view"])
+    assert result.exit_code == 0, result.output
+    page = (in_tmp / "output" / "view" / "works" / "dune-1984.html").read_text(encoding="utf-8")
+    assert "previously <code>dune-2021</code>" in page
+    assert "dune-1984 dune-2021" in (in_tmp / "output" / "view" / "index.html").read_text(encoding="utf-8")
