@@ -18,7 +18,7 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 NO_WORK = -1
+PROGRESS_EVERY = 100  # works built between two progress calls
 SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -130,8 +131,10 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], cata
     return Built(work.model_dump_json().encode(), naming, frozenset(work.fields), conflicts)
 
 
-def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None) -> Merged:
-    """Merge the entries of every stored document into works, building and storing one work at a time."""
+def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Merged:
+    """Merge the entries of every stored document into works, building and storing one work at a time;
+    `progress(built, works)` is called as they are built (every `PROGRESS_EVERY` works, and at the end)."""
     store.index()
     variants = store.take_variants()
     clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
@@ -151,6 +154,8 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         named.append(built.naming)
         field_names.update(built.field_names)
         conflicts += built.conflicts
+        if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
+            progress(number + 1, len(clusters))
     return Merged(store, assign_ids(named), [title for title, *_ in named], work_of_variant,
                   sorted(field_names), conflicts)
 
