@@ -223,6 +223,27 @@ def test_progress_names_the_merge_and_write_phases(raw_copy):
     assert output.index("parsing") < output.index("merging 30 entries…") < output.index("writing o…")
 
 
+def test_progress_counts_the_works_as_they_are_merged(raw_copy):
+    """The merge has a bar of its own, full when every work is built (22 works from raw/)."""
+    output = _run("ingest", "raw", "--out", "o", "--progress").output
+    assert output.index("merging 30 entries…") < output.index("\nmerging") < output.index("writing o…")
+
+
+def test_merge_reports_its_progress_in_works():
+    """merge_store calls progress(built, works) every PROGRESS_EVERY works and once at the end."""
+    from listparse import parse_text
+    from listparse.merge import PROGRESS_EVERY, merge_store
+    from listparse.store import Store
+
+    titles = "".join(f"{rank}. Work number {rank:04d}\n\n" for rank in range(1, 2 * PROGRESS_EVERY + 52))
+    calls: list[tuple[int, int]] = []
+    with Store() as store:
+        store.add_document(parse_text("Best works\n\n" + titles, source="works.txt"))
+        merge_store(store, progress=lambda built, works: calls.append((built, works)))
+    works = calls[-1][1]
+    assert calls == [(PROGRESS_EVERY, works), (2 * PROGRESS_EVERY, works), (works, works)]
+
+
 def test_piped_human_output_is_not_hard_wrapped(raw_copy):
     """inspect into a pipe keeps each logical line whole (rich would wrap at 80 columns)."""
     import subprocess

@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import click
 
@@ -454,15 +454,17 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
     from .errors import ListparseError, WorkspaceError
 
-    bars: list = []
+    bars: dict[str, Any] = {}
 
-    def advance(done: int, total: int) -> None:
-        if not bars:
-            bars.append(click.progressbar(length=total, label="parsing", file=sys.stderr))
-            bars[0].__enter__()
-        bars[0].update(1)
+    def advance(done: int, total: int, what: str) -> None:
+        """One bar per phase that counts (documents parsed, works built), closed when it is full."""
+        bar = bars.get(what)
+        if bar is None:
+            bar = bars[what] = click.progressbar(length=total, label=what, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
         if done == total:
-            bars[0].__exit__(None, None, None)
+            bar.__exit__(None, None, None)
 
     def announce(what: str) -> None:
         click.echo(f"listparse: {_printable(what)}…", err=True)

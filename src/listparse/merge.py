@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 NO_WORK = -1
+PROGRESS_EVERY = 100  # works built between two progress calls
 
 
 @dataclass(slots=True)
@@ -136,9 +137,10 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], cata
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
-                previous: PreviousRun | None = None) -> Merged:
-    """Merge the entries of every stored document into works, building and storing one work at a time; ids
-    carried from `previous` where works persist (see `ids`)."""
+                progress: Callable[[int, int], None] | None = None, previous: PreviousRun | None = None) -> Merged:
+    """Merge the entries of every stored document into works, building and storing one work at a time;
+    `progress(built, works)` is called as they are built (every `PROGRESS_EVERY` works, and at the end).
+    Ids are carried from `previous` where works persist (see `ids`)."""
     store.index()
     variants = store.take_variants()
     clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
@@ -160,6 +162,8 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         lineage.append(built.lineage)
         field_names.update(built.field_names)
         conflicts += built.conflicts
+        if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
+            progress(number + 1, len(clusters))
     ids = work_ids(named, lineage, previous)
     log_carried(ids, previous)
     return Merged(store, ids.ids, ids.previous_ids, [title for title, *_ in named], work_of_variant,
@@ -172,7 +176,7 @@ def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = Non
     with Store() as store:
         for document in documents:
             store.add_document(document)
-        merged = merge_store(store, catalogue, aliases, previous)
+        merged = merge_store(store, catalogue, aliases, previous=previous)
         return list(merged.documents()), merged.dataset()
 
 

@@ -160,10 +160,11 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
 
 
 def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
         phase: Callable[[str], None] | None = None) -> Result:
-    """The whole flow; `progress(done, total)` is called after each document is parsed, and
-    `phase(what)` as merging and writing begin (each phase is also logged at INFO with its time).
+    """The whole flow; `progress(done, total, "parsing")` is called after each document is parsed,
+    `progress(built, works, "merging")` as works are built, and `phase(what)` as merging and writing
+    begin (each phase is also logged at INFO with its time).
 
     Parsed documents go to a temporary file (under TMPDIR) that the returned
     `Result` removes when it is closed.
@@ -196,12 +197,13 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             for done, parsed in enumerate(parse_sources(sources, settings.jobs, cache_dir), 1):
                 store.add(parsed)
                 if progress is not None:
-                    progress(done, len(sources))
+                    progress(done, len(sources), "parsing")
             log.info("parsed %d document(s), %d failed, %d entries in %.2fs", store.documents,
                      len(store.failed), store.entries, time.perf_counter() - started)
             announce(f"merging {store.entries} entries")
             started = time.perf_counter()
-            result = Result(merge_store(store, catalogue, aliases, previous), skipped, previous)
+            merging = None if progress is None else lambda built, works: progress(built, works, "merging")
+            result = Result(merge_store(store, catalogue, aliases, merging, previous), skipped, previous)
             log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs

@@ -89,5 +89,5 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
         close()
         raise
     if progress is not None:
-        progress(merged.store.documents, merged.store.documents)
+        progress(merged.store.documents, merged.store.documents, "parsing")
     return Result(merged, skipped, previous)  # type: ignore[arg-type]  # the Spark tables stand in for the Store
