@@ -30,13 +30,13 @@ FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "k
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(files: dict[str, Iterable[str]], out: Path) -> list[Path]:
+def write_outputs(files: dict[str, Iterable[str]], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:
     """Write all `files` (name → text, or chunks of it) as the whole of directory `out`: staged beside it,
-    then swapped in as one step, under a lock (see `outdir`)."""
+    then swapped in as one step, under a lock (see `outdir`); `ids_from` goes in the manifest."""
     from .outdir import OutputDirectory
 
     with OutputDirectory(out) as directory:
-        return directory.write(files)
+        return directory.write(files, ids_from)
 
 
 def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
@@ -121,17 +121,20 @@ def _json_array(items: Iterable[str], depth: int) -> Iterator[str]:
     yield "[]" if first else "\n" + "  " * depth + "]"
 
 
-def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None) -> Iterator[str]:
+def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None,
+              previous_ids: bool = False) -> Iterator[str]:
     """One flat row per work: chosen values only (works.json has the provenance); one column per field
-    (`field_names`: every field any work has; found from `works` when not given)."""
+    (`field_names`: every field any work has; found from `works` when not given); a `previous_ids`
+    column after the id when some work has previous ids."""
     if field_names is None:
         works = list(works)
         field_names = {name for work in works for name in work.fields}
     names = sorted(field_names)
-    return _csv(WORK_COLUMNS + names, (_work_row(work, names) for work in works))
+    columns = [WORK_COLUMNS[0], "previous_ids", *WORK_COLUMNS[1:]] if previous_ids else WORK_COLUMNS
+    return _csv(columns + names, (_work_row(work, names, previous_ids) for work in works))
 
 
-def _work_row(work: Work, names: list[str]) -> dict:
+def _work_row(work: Work, names: list[str], previous_ids: bool = False) -> dict:
     conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
     row = {
         "id": work.id, "title": work.title.value,
@@ -142,6 +145,8 @@ def _work_row(work: Work, names: list[str]) -> dict:
         "people": cell([person.name for person in work.people]),
         "catalogue": work.catalogue.title if work.catalogue else None,
     }
+    if previous_ids:
+        row["previous_ids"] = cell(work.previous_ids)
     for name in names:
         if name in work.fields:
             row[name] = cell(work.fields[name].value)
@@ -197,6 +202,17 @@ def neutralised(text: str) -> str:
     """
     if text.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text):
         return "'" + text
+    return text
+
+
+def plain_cell(text: str) -> str:
+    """A cell as it was before `neutralised` (for reading back a CSV file listparse wrote).
+
+    >>> [plain_cell(cell) for cell in ("'=1+2", "'@SUM(A1)", "-5", "'Plain")]
+    ['=1+2', '@SUM(A1)', '-5', "'Plain"]
+    """
+    if text.startswith("'") and text[1:].startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text[1:]):
+        return text[1:]
     return text
 
 

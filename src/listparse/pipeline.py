@@ -38,6 +38,7 @@ from .warc import WarcRecord, is_warc, read_record, record_name, scan_warc, with
 
 if TYPE_CHECKING:
     from .cache import Cache
+    from .previous import PreviousRun
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class IngestOptions(BaseModel):
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
     limit: int | None = None  # read only the first `limit` sources found
     follow_symlinks: bool = False  # read links in a directory that point out of it
+    previous: Path | None = None  # the output of a run to carry ids from; None: the run `out` holds, if any
+    fresh_ids: bool = False  # give every work a fresh id, carrying none from a previous run
 
 
 class Result:
@@ -79,9 +82,16 @@ class Result:
     Use it as a context manager (`with run(...) as result:`), or call `close()`.
     """
 
-    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None) -> None:
+    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None,
+                 previous: PreviousRun | None = None) -> None:
         self.merged = merged
         self.skipped = skipped or {}  # web archive → records that were not documents, by reason
+        self.previous = previous  # the run ids were carried from
+
+    @property
+    def ids_from(self) -> dict[str, str] | None:
+        """The previous run's file the ids were carried from, and its sha256 (for the manifest)."""
+        return None if self.previous is None else {"file": self.previous.file, "sha256": self.previous.sha256}
 
     def documents(self) -> Iterator[Document]:
         """Every document (failed ones too), sorted by source, entries with their work ids."""
@@ -139,8 +149,9 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
     `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
-    `formats`, `jobs`, `cache_dir`, `follow_symlinks`). The whole result is returned in memory;
-    the parsed documents are on `Dataset.parsed_documents`.
+    `formats`, `jobs`, `cache_dir`, `follow_symlinks`, `previous`, `fresh_ids`). The whole result is
+    returned in memory; the parsed documents are on `Dataset.parsed_documents`. Works that persist
+    from the run in `previous` (default: the one `out` holds) keep its ids (see `ids`).
     """
     with run(paths, IngestOptions(**options)) as result:
         dataset = result.merged.dataset()
@@ -167,6 +178,7 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
         from .aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
+    previous = previous_run(settings)
     skipped: dict[str, Counter[str]] = {}
     sources = find_sources(paths, settings.follow_symlinks, skipped)
     if settings.limit is not None:
@@ -191,7 +203,7 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             announce(f"merging {store.entries} entries")
             started = time.perf_counter()
             merging = None if progress is None else lambda built, works: progress(built, works, "merging")
-            result = Result(merge_store(store, catalogue, aliases, merging), skipped)
+            result = Result(merge_store(store, catalogue, aliases, merging, previous), skipped, previous)
             log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs
@@ -199,12 +211,31 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             result.require_something_read()
             announce(f"writing {settings.out}")
             started = time.perf_counter()
-            write_outputs(output_files(result, settings.formats), settings.out)
+            write_outputs(output_files(result, settings.formats), settings.out, result.ids_from)
             log.info("wrote %s in %.2fs", settings.out, time.perf_counter() - started)
     except BaseException:
         store.close()
         raise
     return result
+
+
+def previous_run(settings: IngestOptions) -> PreviousRun | None:
+    """The run to carry ids from: `previous`, else the one `out` holds; None (fresh ids) with `fresh_ids`,
+    without one, or when it cannot be read (a one-line warning says why)."""
+    from .previous import PreviousRunError, holds_run, read_previous
+
+    directory = settings.previous or settings.out
+    if settings.fresh_ids or directory is None:
+        return None
+    if settings.previous is None and not holds_run(directory):
+        return None
+    try:
+        previous = read_previous(directory)
+    except PreviousRunError as error:
+        log.warning("%s; every work gets a fresh id", error)
+        return None
+    log.info("carrying ids from %s", directory / previous.file)
+    return previous
 
 
 @contextmanager
@@ -250,7 +281,7 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
         files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
                   "fields.csv": export.fields_csv(merged.documents()),
                   "documents.csv": export.documents_csv(merged.store.heads()),
-                  "works.csv": export.works_csv(merged.works(), merged.field_names)}
+                  "works.csv": export.works_csv(merged.works(), merged.field_names, bool(merged.previous_ids))}
     if "json" in formats:
         files |= {"documents.json": export.documents_json(merged.documents()),
                   "works.json": export.works_json(merged.references(), merged.works())}

@@ -97,11 +97,15 @@ def show_document(document: Document, out: Console) -> None:
 
 
 def find_works(dataset: Dataset, query: str) -> tuple[list[Work], list[Work]]:
-    """The works a query names, and the runners-up: the work with that id; else every work whose title
-    or alias matches best (several when they tie: two films of one title), then the close ones."""
+    """The works a query names, and the runners-up: the work with that id; else those that had it as a
+    previous id; else every work whose title or alias matches best (several when they tie: two films
+    of one title), then the close ones."""
     by_id = {work.id: work for work in dataset.works}
     if query in by_id:
         return [by_id[query]], []
+    formerly = [work for work in dataset.works if query in work.previous_ids]
+    if formerly:
+        return formerly, []
     from rapidfuzz import fuzz, process
 
     from .keys import title_key
@@ -131,6 +135,8 @@ def describe_work(work: Work) -> str:
 def show_work(work: Work, out: Console) -> None:
     """Where every value of a work came from: documents, lines, raw text, rules, conflicts."""
     out.print(f"[bold]{_e(work.title.value)}[/bold]  [dim]id {work.id}[/dim]")
+    if work.previous_ids:
+        out.print(f"  previous ids: {_e(', '.join(work.previous_ids))}")
     out.print(f"  appears {len(work.appearances)}×; joined by: {', '.join(work.matched_by) or 'one appearance'}")
     for appearance in work.appearances:
         out.print(f"    {_e(appearance.source)}:{appearance.span.line}  #{appearance.rank}  "

@@ -210,11 +210,12 @@ def _list_range(document: Document) -> tuple[int, int]:
 
 
 def _index_row(work: Work) -> dict[str, Any]:
-    """One work in the search index: page, title, appearances, conflicts, and the text searched."""
+    """One work in the search index: page, title, appearances, conflicts, and the text searched (an id
+    it had before finds it too)."""
     aliases = [str(alias.value) for alias in work.aliases]
     conflicts = sum(len(each.conflicts) for each in [work.title, *work.fields.values()])
     return {"p": work_page(work.id), "t": str(work.title.value), "a": len(work.appearances), "c": conflicts,
-            "s": " ".join([str(work.title.value), work.id, *aliases])}
+            "s": " ".join([str(work.title.value), work.id, *work.previous_ids, *aliases])}
 
 
 def _write(path: Path, text: str) -> None:

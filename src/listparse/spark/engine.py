@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..pipeline import IngestOptions, Result
+from ..pipeline import IngestOptions, Result, previous_run
 from .merge import merge_tables
 from .parse import parse_inputs
 
@@ -64,6 +64,7 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
         from ..aliases import load_aliases
 
         aliases = load_aliases(settings.aliases)
+    previous = previous_run(settings)
     session = session or SparkSession.getActiveSession()
     owned = session is None
     spark = spark_session(master) if owned else session
@@ -83,10 +84,10 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
         skipped = parse_inputs(spark, [str(path) for path in paths], tables, settings.follow_symlinks)
         if phase is not None:
             phase("merging on Spark")
-        merged = merge_tables(spark, tables, catalogue, aliases, close)
+        merged = merge_tables(spark, tables, catalogue, aliases, close, previous)
     except BaseException:
         close()
         raise
     if progress is not None:
         progress(merged.store.documents, merged.store.documents, "parsing")
-    return Result(merged, skipped)  # type: ignore[arg-type]  # the Spark tables stand in for the Store
+    return Result(merged, skipped, previous)  # type: ignore[arg-type]  # the Spark tables stand in for the Store
