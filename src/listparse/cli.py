@@ -286,7 +286,9 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | 
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
-    run `listparse check` on the same inputs.
+    run `listparse check` on the same inputs. Documents are named relative to
+    the input they were found under, so it works from any directory
+    (`cd raw && listparse check . --against ../output`).
 
     \b
     Examples:
@@ -334,7 +336,8 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | 
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
               help="The output directory to show; the site is written into DIR/view/.")
 @click.option("--sources", metavar="DIR", type=click.Path(file_okay=False),
-              help="The directory the documents' paths are relative to [default: the working directory].")
+              help="The directory ingest ran in: run.json's relative inputs are found from it "
+                   "[default: the working directory].")
 @click.option("--serve", is_flag=True, help="Then serve the site on localhost until Ctrl-C.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port for --serve (0: any free one).")
