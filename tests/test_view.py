@@ -338,3 +338,20 @@ def test_cli_view_serve_serves_the_site_on_localhost(site):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_view_finds_the_sources_by_run_json_from_where_ingest_ran(tmp_path, monkeypatch):
+    """Without --sources, a relative input is found from the working directory (where ingest ran), an
+    absolute one from anywhere."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "other.md").write_text(OTHER_TEXT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ingest(["docs"], out="relative")
+    ingest([str(tmp_path / "docs")], out="absolute")
+    write_view(tmp_path / "relative")
+    page = (tmp_path / "relative" / "view" / document_page("other.md")).read_text(encoding="utf-8")
+    assert "cannot be read" not in page and "<mark" in page
+    monkeypatch.chdir(tmp_path / "docs")
+    write_view(tmp_path / "absolute")
+    page = (tmp_path / "absolute" / "view" / document_page("other.md")).read_text(encoding="utf-8")
+    assert "cannot be read" not in page and "<mark" in page

@@ -129,9 +129,17 @@ def _found_under(given: str, follow_symlinks: bool) -> Iterator[_Found]:
         outside = os.path.commonpath([base, target]) != base
         reason = None
         if outside and not follow_symlinks:
-            reason = (f"symbolic link to a file outside the directory it is in ({escape_name(os.readlink(found))}); "
+            reason = (f"symbolic link to a file outside the directory it is in ({_link_text(found)}); "
                       "not read (use --follow-symlinks to read it)")
         yield _Found(found, base, relative, reason)
+
+
+def _link_text(link: Path) -> str:
+    """Where a link points, as the link says it (not resolved: a resolved path would name this machine)."""
+    try:
+        return escape_name(os.readlink(link))
+    except OSError:  # not a link itself (a linked directory above it): name the file it ends at
+        return escape_name(os.path.realpath(link))
 
 
 def _key(item: _Found) -> str:
