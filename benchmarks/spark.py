@@ -210,8 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--master", default="local[2]")
-    parser.add_argument("--driver-memory", default="2g", help="spark.driver.memory (in local mode it holds the executors too)")
-    parser.add_argument("--shuffle-partitions", type=int, help="spark.sql.shuffle.partitions (default: 2 per local core)")
+    parser.add_argument("--driver-memory", default="2g",
+                        help="spark.driver.memory (in local mode it holds the executors too)")
+    parser.add_argument("--shuffle-partitions", type=int,
+                        help="spark.sql.shuffle.partitions (default: 2 per local core)")
     options = parser.parse_args(argv)
     from listparse.spark import spark_session
 
