@@ -90,3 +90,12 @@ def test_run_record_is_the_same_from_any_working_directory_but_its_inputs(in_tmp
     assert one == two
     for name in ("documents.csv", "documents.json", "entries.csv", "fields.csv", "works.csv", "works.json"):
         assert (in_tmp / "one" / name).read_bytes() == (in_tmp / "two" / name).read_bytes(), name
+
+
+def test_limit_with_the_spark_engine_is_refused(in_tmp):
+    """Spark reads every input, so --limit with it is a usage error (exit 2) rather than a wrong run.json."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    result = CliRunner().invoke(main, ["ingest", "raw", "--out", "out", "--limit", "1", "--engine", "spark"])
+    assert result.exit_code == 2
+    assert "--limit is not supported with --engine spark" in result.output
+    assert not (in_tmp / "out").exists()

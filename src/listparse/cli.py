@@ -177,6 +177,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              limit=limit)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    if engine == "spark" and limit is not None:  # it would read everything, and run.json would say otherwise
+        raise click.UsageError("--limit is not supported with --engine spark; try the corpus with --engine local")
     if engine == "spark":
         run = _spark_run(master)
     with _claimed(None if stream else Path(out)) as directory, \
