@@ -56,13 +56,13 @@ def _spark(spark, paths, out: Path, **options) -> tuple[dict[str, bytes], dict]:
 def _assert_identical(local: dict[str, bytes], spark: dict[str, bytes]) -> None:
     assert sorted(spark) == sorted(local) == sorted(
         [".listparse-manifest.json", "documents.csv", "documents.json", "documents.jsonl", "entries.csv",
-         "entries.jsonl", "fields.csv", "works.csv", "works.json", "works.jsonl"])
+         "entries.jsonl", "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl"])
     for name in local:
         assert spark[name] == local[name], f"{name} differs"
 
 
 def test_spark_output_is_byte_identical_on_the_fixtures(spark, tmp_path, monkeypatch):
-    """Every fixture (and the broken ones): the same ten files, byte for byte."""
+    """Every fixture (and the broken ones): the same eleven files, byte for byte."""
     monkeypatch.chdir(ROOT)
     local = _local(["tests/fixtures"], tmp_path / "local")
     spark_files, facts = _spark(spark, ["tests/fixtures"], tmp_path / "spark")

@@ -187,6 +187,8 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              limit=limit, previous=_previous(previous, None if stream else Path(out)),
                              fresh_ids=fresh_ids)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    if engine == "spark" and limit is not None:  # it would read everything, and run.json would say otherwise
+        raise click.UsageError("--limit is not supported with --engine spark; try the corpus with --engine local")
     if engine == "spark":
         run = _spark_run(master)
     with _claimed(None if stream else Path(out)) as directory, \
@@ -298,7 +300,9 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, fresh_ids: bool, 
 
     Use it in CI to catch parsing changes: commit the output directory, then
     run `listparse check` on the same inputs. Ids are carried from DIR, as an
-    ingest into DIR would carry them.
+    ingest into DIR would carry them. Documents are named relative to the
+    input they were found under, so it works from any directory
+    (`cd raw && listparse check . --against ../output`).
 
     \b
     Examples:
@@ -347,7 +351,8 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, fresh_ids: bool, 
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
               help="The output directory to show; the site is written into DIR/view/.")
 @click.option("--sources", metavar="DIR", type=click.Path(file_okay=False),
-              help="The directory the documents' paths are relative to [default: the working directory].")
+              help="The directory ingest ran in: run.json's relative inputs are found from it "
+                   "[default: the working directory].")
 @click.option("--serve", is_flag=True, help="Then serve the site on localhost until Ctrl-C.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port for --serve (0: any free one).")

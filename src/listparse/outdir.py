@@ -41,7 +41,7 @@ MANIFEST = ".listparse-manifest.json"
 # Every file an ingest writes; a directory of only these (and the old writer's temporaries) with no
 # manifest was written by a listparse from before the manifest.
 OUTPUT_NAMES = frozenset({"documents.csv", "documents.json", "documents.jsonl", "entries.csv", "entries.jsonl",
-                          "fields.csv", "works.csv", "works.json", "works.jsonl"})
+                          "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl"})
 STAGED, SET_ASIDE, LOCK = "listparse-new-", "listparse-old-", "listparse-lock"
 
 
