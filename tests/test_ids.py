@@ -87,7 +87,7 @@ def test_added_documents_that_rename_a_work_keep_its_id(in_tmp):
     old id (a fresh run would rename it), and a second Dune gets an id of its own."""
     _write(in_tmp / "raw", FIRST)
     _ingest()
-    assert _work_ids(in_tmp / "output")[("raw/d1.txt", ANOHANA)] == OLD_ID
+    assert _work_ids(in_tmp / "output")[("d1.txt", ANOHANA)] == OLD_ID
     _write(in_tmp / "raw", ADDED)
     _ingest()
     _ingest("--out", "fresh", "--fresh-ids")
@@ -97,9 +97,9 @@ def test_added_documents_that_rename_a_work_keep_its_id(in_tmp):
     assert len(anohana) == 6 and set(anohana.values()) == {OLD_ID}
     work = _works(in_tmp / "output")[OLD_ID]
     assert work["title"]["value"] == ANO_HI and "previous_ids" not in work
-    assert ids[("raw/d2.txt", "Dune")] == "dune"  # fresh: dune-1984, as two Dunes now need years
-    assert ids[("raw/d5.txt", "Dune")] == "dune-2021"
-    assert ids[("raw/d3.txt", "Toradora")] == "toradora"
+    assert ids[("d2.txt", "Dune")] == "dune"  # fresh: dune-1984, as two Dunes now need years
+    assert ids[("d5.txt", "Dune")] == "dune-2021"
+    assert ids[("d3.txt", "Toradora")] == "toradora"
 
 
 def test_removed_documents_leave_the_other_ids_alone(in_tmp):
@@ -110,9 +110,9 @@ def test_removed_documents_leave_the_other_ids_alone(in_tmp):
         (in_tmp / "raw" / name).unlink()
     _ingest()
     ids = _work_ids(in_tmp / "output")
-    assert ids[("raw/d1.txt", ANOHANA)] == NEW_ID  # a fresh run: anohana-the-flower-we-saw-that-day
-    assert ids[("raw/d2.txt", "Dune")] == "dune-1984"  # a fresh run: dune
-    assert ids[("raw/d1.txt", "Clannad")] == "clannad"
+    assert ids[("d1.txt", ANOHANA)] == NEW_ID  # a fresh run: anohana-the-flower-we-saw-that-day
+    assert ids[("d2.txt", "Dune")] == "dune-1984"  # a fresh run: dune
+    assert ids[("d1.txt", "Clannad")] == "clannad"
     assert "toradora" not in _works(in_tmp / "output")
 
 
@@ -128,7 +128,7 @@ def test_an_edit_that_merges_two_works_keeps_the_larger_id(in_tmp):
     works = _works(in_tmp / "output")
     assert set(works) == {"alien", "dune-1984", "heat"}  # a fresh run: dune
     assert works["dune-1984"]["previous_ids"] == ["dune-2021"]
-    assert _work_ids(in_tmp / "output")[("raw/d3.txt", "Dune")] == "dune-1984"
+    assert _work_ids(in_tmp / "output")[("d3.txt", "Dune")] == "dune-1984"
     with open(in_tmp / "output" / "works.csv", encoding="utf-8", newline="") as stream:
         rows = {row["id"]: row for row in csv.DictReader(stream)}
     assert rows["dune-1984"]["previous_ids"] == '["dune-2021"]' and rows["alien"]["previous_ids"] == "[]"
@@ -147,7 +147,7 @@ def test_an_edit_that_splits_a_work_gives_the_smaller_part_a_fresh_id(in_tmp):
     _ingest()
     works = _works(in_tmp / "output")
     assert set(works) == {"alien", "dune", "dune-2021", "heat"}
-    assert [a["source"] for a in works["dune"]["appearances"]] == ["raw/d1.txt", "raw/d2.txt"]
+    assert [a["source"] for a in works["dune"]["appearances"]] == ["d1.txt", "d2.txt"]
     assert "previous_ids" not in works["dune"]
     assert works["dune-2021"]["previous_ids"] == ["dune"]
 
@@ -178,7 +178,7 @@ def test_an_unreadable_previous_run_warns_and_gives_fresh_ids(in_tmp, damage):
     warnings = [line for line in result.stderr.splitlines() if "fresh id" in line]
     assert len(warnings) == 1 and warnings[0].startswith("listparse: output/works.json: ")
     assert warnings[0].endswith("; every work gets a fresh id")
-    assert _work_ids(in_tmp / "output")[("raw/d1.txt", ANOHANA)] == NEW_ID
+    assert _work_ids(in_tmp / "output")[("d1.txt", ANOHANA)] == NEW_ID
 
 
 def test_previous_names_another_directory(in_tmp):
@@ -188,8 +188,8 @@ def test_previous_names_another_directory(in_tmp):
     _write(in_tmp / "raw", ADDED)
     _ingest("--out", "next", "--previous", "published")
     _ingest("--out", "plain")
-    assert _work_ids(in_tmp / "next")[("raw/d3.txt", f"{ANO_HI} (Anohana)")] == OLD_ID
-    assert _work_ids(in_tmp / "plain")[("raw/d3.txt", f"{ANO_HI} (Anohana)")] == NEW_ID
+    assert _work_ids(in_tmp / "next")[("d3.txt", f"{ANO_HI} (Anohana)")] == OLD_ID
+    assert _work_ids(in_tmp / "plain")[("d3.txt", f"{ANO_HI} (Anohana)")] == NEW_ID
     result = CliRunner().invoke(main, ["ingest", "raw", "--previous", "published", "--fresh-ids"])
     assert result.exit_code == 2 and "--previous and --fresh-ids exclude each other" in result.output
 
@@ -200,7 +200,7 @@ def test_a_missing_previous_directory_warns(in_tmp):
     result = _ingest("--previous", "nowhere")
     assert "listparse: nowhere holds no works.jsonl, works.json or entries.csv; every work gets a fresh id" in \
         result.stderr
-    assert _work_ids(in_tmp / "output")[("raw/d1.txt", ANOHANA)] == OLD_ID
+    assert _work_ids(in_tmp / "output")[("d1.txt", ANOHANA)] == OLD_ID
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -211,7 +211,7 @@ def test_ids_are_carried_from_jsonl_or_csv_runs(in_tmp, fmt):
     _write(in_tmp / "raw", ADDED)
     _ingest("--format", fmt)
     if fmt == "csv":
-        assert _work_ids(in_tmp / "output")[("raw/d4.txt", "Anohana")] == OLD_ID
+        assert _work_ids(in_tmp / "output")[("d4.txt", "Anohana")] == OLD_ID
     else:
         lines = (in_tmp / "output" / "works.jsonl").read_text(encoding="utf-8").splitlines()
         assert OLD_ID in {json.loads(line)["id"] for line in lines}
