@@ -71,7 +71,8 @@ def show_document(document: Document, out: Console) -> None:
         found = getattr(document, label)
         if found:
             where = f"line {found.span.line}" if found.span else found.origin
-            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)})[/dim]")
+            printed = f", printed {found.raw!r}" if label == "date" and found.raw != found.value else ""
+            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)}{_e(printed)})[/dim]")
     if document.order:
         out.print(f"  order     {document.order}, {len(document.entries)} entries")
     if document.confidence is not None:
