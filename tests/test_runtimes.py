@@ -32,6 +32,7 @@ from listparse.runtimes import read_minutes
         pytest.param("24 min/episode", 24, "episode", id="slash-episode"),
         pytest.param("about 2 hours", 120, "about", id="hedge"),
         pytest.param("~90 min", 90, "~", id="tilde"),
+        pytest.param("about 1 hour each", 60, "about; each", id="hedge-and-rest"),
         pytest.param("120 min (director's cut: 150)", 120, "(director's cut: 150)", id="rest-kept"),
     ],
 )

@@ -58,7 +58,7 @@ def read_minutes(text: str) -> tuple[int | None, str | None, str | None]:
     if minutes is None:
         return None, text, "not a whole number of minutes"
     rest = body[match.end():].strip(" ,;/-–—")
-    extra = " ".join(part for part in (hedge.group("hedge") if hedge else "", rest) if part)
+    extra = "; ".join(part for part in (hedge.group("hedge") if hedge else "", rest) if part)
     return minutes, extra or None, None
 
 
