@@ -37,6 +37,7 @@ ISO_RE = re.compile(
         (?:[T\s](?P<time>\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)  # time, seconds and a fraction if printed
            \s?(?P<zone>Z|[+-]\d\d(?::?\d\d)?)?)?$           # "+02:00", "+0200", "+02", "Z"
     """, re.VERBOSE | re.IGNORECASE)
+ISO_MONTH_RE = re.compile(r"^\d{4}-(\d\d)$")
 RFC_2822_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+\S+$")
 WRITTEN_RE = re.compile(r"\d{4}-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d)?)?)?")
 NUMERIC_RE = re.compile(r"^(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})$")
@@ -68,7 +69,8 @@ def is_iso(value: str) -> bool:
 def _iso(text: str) -> tuple[str | None, str | None] | None:
     match = ISO_RE.match(text)
     if not match:
-        return None
+        month = ISO_MONTH_RE.match(text)
+        return (text, None) if month and 1 <= int(month.group(1)) <= 12 else None
     zone = match.group("zone") or ""
     if zone.upper() == "Z":
         zone = "+00:00"
@@ -144,6 +146,8 @@ def _numeric(text: str) -> tuple[str | None, str | None] | None:
         year, month, day = int(a), int(b), int(c)
     elif len(c) == 4:
         first, second, year = int(a), int(b), int(c)
+        if not first or not second:
+            return None, "not a real date (a day or month of 0)"
         if first > 12 and second > 12:
             return None, "neither number can be the month"
         if first == second or first > 12:
