@@ -45,7 +45,8 @@ def test_warc_record_has_url_date_and_stable_offset_source(tmp_path, monkeypatch
     assert first[0].name == "crawl.warc.gz#" + str(first[0].record.offset) and first[0].record.offset > 0
     document = parse_source(first[1])
     assert (document.url.value, document.url.origin) == (page_uri(PAGES[1]), "WARC-Target-URI")
-    assert (document.date.value, document.date.origin) == (DATE, "WARC-Date")
+    assert (document.date.value, document.date.raw, document.date.origin) == (
+        "2024-05-01T12:00:00+00:00", DATE, "WARC-Date")
     assert document.status == "ok" and document.entries
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .dates import is_iso
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Work
@@ -23,7 +24,7 @@ from .store import field_cells, field_columns_of
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
-                    "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
+                    "date_raw", "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
 
 
 FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "known", "line", "start", "end"]
@@ -67,7 +68,8 @@ def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
         "headline": document.headline.value if document.headline else None,
         "author": document.author.value if document.author else None,
         "url": document.url.value if document.url else None,
-        "date": document.date.value if document.date else None,
+        "date": document.date.value if document.date and is_iso(document.date.value) else None,
+        "date_raw": document.date.raw if document.date else None,
         "order": document.order, "entries": entries, "status": document.status,
         "message": document.message, "confidence": document.confidence,
         "confidence_reasons": cell(document.confidence_reasons), "warnings": len(document.warnings),

@@ -2,8 +2,10 @@
 
 `FIELDS` maps each canonical field name to its type; `LABELS` maps every
 known spelling (lower-case, without the trailing colon) to a field name.
-Types: "year" (an int), "count" (an int, the rest kept as extra), "list"
-(values split on commas, slashes and "and"), "text" (kept as printed).
+Types: "year" (an int), "count" (an int, the rest kept as extra), "minutes"
+(an int, see `runtimes.py`; the rest kept as extra, and the whole text when
+no runtime is read), "list" (values split on commas, slashes and "and"),
+"text" (kept as printed).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ FIELDS: dict[str, str] = {
     "creators": "list",
     "cast": "list",
     "platform": "list",
-    "runtime": "text",
+    "runtime": "minutes",
     "length": "text",
     "pages": "count",
     "rating": "text",

@@ -7,7 +7,10 @@ Each field's value is chosen by a documented rule, in this order:
 4. `best_supported`: the value stated by the most documents, then the
    best-formed (fewest normalization changes), then the first in sort order.
 List fields (streaming, genre, creators, …) take the union (`union`). Values
-that lose are kept under `conflicts` with their own evidence. Nothing here
+that lose are kept under `conflicts` with their own evidence. Typed values
+compare as typed: runtimes `136 minutes` and `2h 16m` agree (136), 136 and
+137 conflict. A field its typing could not read (value None: the runtime
+`22-24 minutes`) stays with its entry and is no value of the work. Nothing here
 depends on the order of the input documents.
 """
 
@@ -244,6 +247,8 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
     by_name: dict[str, list[tuple[FieldValue, Evidence]]] = defaultdict(list)
     for mention in mentions:
         for field in mention.entry.fields:
+            if field.value is None:
+                continue  # untyped (a runtime range): kept with its entry, not a value of the work
             rules = []
             typed = json.dumps(field.value, ensure_ascii=False) if not isinstance(field.value, str) else field.raw
             if typed != field.raw:

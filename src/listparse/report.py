@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .check import Difference
-    from .models import Dataset, Document, Evidence, Work, WorkField
+    from .models import Dataset, Document, Evidence, MetaField, Work, WorkField
 
 # What must never reach a terminal as it is: C0 and C1 controls (newline, carriage return, ESC, DEL…),
 # lone surrogates (undecodable file-name bytes), line and paragraph separators, bidirectional overrides.
@@ -71,7 +71,8 @@ def show_document(document: Document, out: Console) -> None:
         found = getattr(document, label)
         if found:
             where = f"line {found.span.line}" if found.span else found.origin
-            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)})[/dim]")
+            printed = f", printed {found.raw!r}" if label == "date" and found.raw != found.value else ""
+            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)}{_e(printed)})[/dim]")
     if document.order:
         out.print(f"  order     {document.order}, {len(document.entries)} entries")
     if document.confidence is not None:
@@ -88,7 +89,7 @@ def show_document(document: Document, out: Console) -> None:
             rules = ", ".join(change.rule for change in entry.changes)
             if rules:
                 title += f"\n[dim]{rules}[/dim]"
-            fields = "\n".join(f"{_e(f.name)}: {_value(f.value)}  [dim](l.{f.span.line})[/dim]"
+            fields = "\n".join(f"{_e(f.name)}: {_field_value(f)}  [dim](l.{f.span.line})[/dim]"
                                for f in entry.fields)
             table.add_row(str(entry.rank), title, fields, str(entry.span.line))
         out.print(table)
@@ -188,6 +189,13 @@ def _where(evidence: Evidence) -> str:
         place = f"{evidence.source}{line}{rank}"
     rules = "".join(f"\n        {_e(f'{rule.rule}: {rule.before!r} → {rule.after!r}')}" for rule in evidence.rules)
     return _e(f"{place}  {evidence.raw!r}") + rules
+
+
+def _field_value(field: MetaField) -> str:
+    """The typed value, or the text as printed and why it was not typed (the runtime `22-24 minutes`)."""
+    if field.value is None:
+        return f"{_e(field.raw)} [dim](not typed: {_e(field.note or '')})[/dim]"
+    return _value(field.value)
 
 
 def _value(value) -> str:
