@@ -70,3 +70,12 @@ def test_the_runtime_column_holds_whole_minutes_only(tmp_path):
     assert [(row["value"], row["raw"]) for row in fields if row["field"] == "runtime"][-1] == ("", "22-24 minutes")
     works = {row["id"]: row for row in _rows(out / "works.csv")}
     assert (works["heat"]["runtime"], works["seinfeld"]["runtime"]) == ("170", "")
+
+
+def test_a_converted_runtime_keeps_its_printed_text_beside_it(tmp_path):
+    """`runtime_raw` holds the runtime as printed wherever a number was read from it: 170 is `2h 50m`."""
+    rows = _rows(_ingest(tmp_path, {"films.txt": RUNTIMES}) / "entries.csv")
+    assert [(row["runtime"], row["runtime_raw"]) for row in rows] == [
+        ("170", "2h 50m"), ("162", "162 min"), ("24", "24 min per episode"), ("", "")]
+    columns = list(rows[0])
+    assert columns.index("runtime") + 1 == columns.index("runtime_raw") == columns.index("runtime_extra") - 1

@@ -54,8 +54,8 @@ def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
         for entry in document.entries:
             row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
                    "title": entry.title, "work_id": entry.work_id, "line": entry.span.line}
-            for column, field, is_extra in field_cells(entry):
-                row[column] = field.extra if is_extra else cell(field.value)
+            for column, field, part in field_cells(entry):
+                row[column] = cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
             yield row
 
 
@@ -156,10 +156,10 @@ def _work_row(work: Work, names: list[str], previous_ids: bool = False) -> dict:
 
 
 def field_columns(names: Iterable[str]) -> list[str]:
-    """Metadata columns: known fields in table order (each with its `_extra`, then its `_2`, …), then
+    """Metadata columns: known fields in table order (each with its `_raw` and `_extra`, then its `_2`, …), then
     unknown labels alphabetically."""
     names = set(names)
-    known = [column for name in FIELDS for column in (name, f"{name}_extra") if column in names]
+    known = [column for name in FIELDS for column in (name, f"{name}_raw", f"{name}_extra") if column in names]
     for name in FIELDS:
         known += sorted((column for column in names if column.startswith(f"{name}_")
                          and column[len(name) + 1:].split("_")[0].isdigit()), key=_column_order)
