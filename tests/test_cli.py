@@ -49,7 +49,7 @@ def test_ingest_raw_writes_every_file_and_exits_0(in_tmp):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (in_tmp / "out").iterdir()) == [
         ".listparse-manifest.json", "documents.csv", "documents.json", "entries.csv", "fields.csv",
-        "works.csv", "works.json"]
+        "run.json", "works.csv", "works.json"]
     assert "2 document(s), 0 failed, 30 entries, 22 works" in result.output
 
 
@@ -102,7 +102,7 @@ def test_directory_is_searched_for_known_suffixes(in_tmp):
     (in_tmp / "docs" / "notes.json").write_text("{}")
     result = _run("ingest", "docs", "--out", "out")
     assert result.exit_code == 0
-    assert list(_documents(in_tmp / "out")) == ["docs/b.md", "docs/sub/a.html"]
+    assert list(_documents(in_tmp / "out")) == ["b.md", "sub/a.html"]
 
 
 def test_output_is_deterministic(in_tmp):
@@ -148,7 +148,7 @@ def test_jobs_and_cache_give_byte_identical_output(in_tmp, private_cache):
         finished = subprocess.run(command, cwd=in_tmp, capture_output=True, text=True)
         assert (finished.returncode, finished.stderr) == (0, "")  # quiet means quiet, workers included
     assert _cached_documents(in_tmp / "cache") == 202
-    for name in ("entries.csv", "documents.csv", "documents.json", "works.json", "works.csv"):
+    for name in ("entries.csv", "documents.csv", "documents.json", "works.json", "works.csv", "run.json"):
         contents = {run: (in_tmp / run / name).read_bytes() for run in runs}
         assert len(set(contents.values())) == 1, name
 

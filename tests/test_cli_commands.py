@@ -14,6 +14,7 @@ from listparse.cli import main
 from .conftest import RAW, ROOT
 
 SAD = "raw/000_72c65715ee277755.txt"
+SAD_SOURCE = "000_72c65715ee277755.txt"  # its name in the output: relative to raw/, the input it was found under
 
 
 def _run(*args, input=None):
@@ -57,7 +58,7 @@ def test_explain_by_fuzzy_title(raw_copy):
     """A loose title finds the work and shows documents, lines, rules and corrections."""
     result = _run("explain", "your lie in april")
     assert result.exit_code == 0
-    assert "raw/003_69beb07b3dbe9906.txt:7 #1  'Your LIie In April'" in result.output
+    assert "003_69beb07b3dbe9906.txt:7 #1  'Your LIie In April'" in result.output
     assert "spelling_from_other_documents" in result.output
     assert "name_spelling_in_work: 'Kosei Armia' → 'Kousei Arima'" in result.output
 
@@ -112,7 +113,7 @@ def test_check_changed_file_exits_1_naming_the_entry(raw_copy):
                     encoding="utf-8")
     result = _run("check", "raw", "--against", "output")
     assert result.exit_code == 1
-    assert f"~ entry {SAD}#7 changed" in result.output
+    assert f"~ entry {SAD_SOURCE}#7 changed" in result.output
     assert "title: 'Banana Fish' → 'Banana Fishes'" in result.output
     assert "+ work banana-fishes added" in result.output
 
@@ -127,7 +128,7 @@ def test_check_json(raw_copy):
     changed = _run("check", "raw", "--against", "output", "--json")
     assert changed.exit_code == 1
     report = json.loads(changed.stdout)
-    entry = next(d for d in report["differences"] if d["key"] == f"{SAD}#7")
+    entry = next(d for d in report["differences"] if d["key"] == f"{SAD_SOURCE}#7")
     assert entry["status"] == "changed"
     assert {"field": "title", "old": "Banana Fish", "new": "Banana Fishes"} in entry["changes"]
     added = next(d for d in report["differences"] if d["key"] == "banana-fishes")
@@ -153,7 +154,8 @@ def test_formats(raw_copy, formats, files):
     """--format chooses which files are written."""
     result = _run("ingest", "raw", "--out", "fmt", *formats)
     assert result.exit_code == 0
-    assert sorted(p.name for p in (raw_copy / "fmt").iterdir()) == [".listparse-manifest.json", *files]
+    written = sorted(p.name for p in (raw_copy / "fmt").iterdir())
+    assert written == sorted([".listparse-manifest.json", *files, "run.json"])
 
 
 def test_json_lines_files_read_one_record_a_line(raw_copy):
@@ -223,6 +225,27 @@ def test_progress_names_the_merge_and_write_phases(raw_copy):
     assert output.index("parsing") < output.index("merging 30 entries…") < output.index("writing o…")
 
 
+def test_progress_counts_the_works_as_they_are_merged(raw_copy):
+    """The merge has a bar of its own, full when every work is built (22 works from raw/)."""
+    output = _run("ingest", "raw", "--out", "o", "--progress").output
+    assert output.index("merging 30 entries…") < output.index("\nmerging") < output.index("writing o…")
+
+
+def test_merge_reports_its_progress_in_works():
+    """merge_store calls progress(built, works) every PROGRESS_EVERY works and once at the end."""
+    from listparse import parse_text
+    from listparse.merge import PROGRESS_EVERY, merge_store
+    from listparse.store import Store
+
+    titles = "".join(f"{rank}. Work number {rank:04d}\n\n" for rank in range(1, 2 * PROGRESS_EVERY + 52))
+    calls: list[tuple[int, int]] = []
+    with Store() as store:
+        store.add_document(parse_text("Best works\n\n" + titles, source="works.txt"))
+        merge_store(store, progress=lambda built, works: calls.append((built, works)))
+    works = calls[-1][1]
+    assert calls == [(PROGRESS_EVERY, works), (2 * PROGRESS_EVERY, works), (works, works)]
+
+
 def test_piped_human_output_is_not_hard_wrapped(raw_copy):
     """inspect into a pipe keeps each logical line whole (rich would wrap at 80 columns)."""
     import subprocess
@@ -239,7 +262,7 @@ def test_limit_reads_only_the_first_documents(raw_copy):
     result = _run("ingest", "raw", "--out", "o", "--limit", "1")
     assert result.exit_code == 0
     assert "1 document(s), 0 failed, 10 entries" in result.output
-    assert "raw/003" not in (raw_copy / "o" / "documents.csv").read_text(encoding="utf-8")
+    assert "003_69beb07b3dbe9906" not in (raw_copy / "o" / "documents.csv").read_text(encoding="utf-8")
 
 
 def test_shell_completion_script(raw_copy):

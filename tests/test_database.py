@@ -54,7 +54,7 @@ def test_files_written(merged_out):
     """listparse.db and one Parquet file per table sit beside the CSV files, all named in the manifest."""
     names = sorted(path.name for path in merged_out.iterdir())
     assert names == sorted([".listparse-manifest.json", "documents.csv", "entries.csv", "fields.csv", "works.csv",
-                            "listparse.db", *PARQUET_FILES])
+                            "run.json", "listparse.db", *PARQUET_FILES])
     assert '"listparse.db"' in (merged_out / ".listparse-manifest.json").read_text()
 
 
@@ -218,7 +218,7 @@ def test_parquet_alone_leaves_no_database(tmp_path, monkeypatch):
                                        "-q", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == sorted(
-        [".listparse-manifest.json", *PARQUET_FILES])
+        [".listparse-manifest.json", "run.json", *PARQUET_FILES])
     assert list((tmp_path / "tmp").iterdir()) == []
     assert pq.read_table(tmp_path / "out" / "entries.parquet").num_rows == 30
 
@@ -231,7 +231,8 @@ def test_sqlite_in_a_shared_directory(tmp_path, monkeypatch):
     (out / "notes.txt").write_text("mine")
     result = CliRunner().invoke(main, ["ingest", "raw", "--out", str(out), "--format", "sqlite", "-q"])
     assert result.exit_code == 0, result.output
-    assert sorted(path.name for path in out.iterdir()) == [".listparse-manifest.json", "listparse.db", "notes.txt"]
+    assert sorted(path.name for path in out.iterdir()) == [".listparse-manifest.json", "listparse.db", "notes.txt",
+                                                           "run.json"]
     with sqlite3.connect(out / "listparse.db") as connection:
         assert connection.execute("SELECT count(*) FROM entries").fetchone() == (30,)
 

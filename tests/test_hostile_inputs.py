@@ -19,7 +19,7 @@ def test_ingest_takes_one_path_as_a_path_not_its_characters(in_tmp, given):
     (in_tmp / "raw").mkdir()
     (in_tmp / "raw" / "a.txt").write_text(LIST)
     dataset = ingest(given("raw"))
-    assert [document.source for document in dataset.parsed_documents] == ["raw/a.txt"]
+    assert [document.source for document in dataset.parsed_documents] == ["a.txt"]
 
 
 def test_a_file_name_that_is_not_utf8_is_written_escaped(in_tmp):
@@ -37,12 +37,12 @@ def test_a_file_name_that_is_not_utf8_is_written_escaped(in_tmp):
     assert finished.returncode == 0, finished.stderr
     with open(in_tmp / "out" / "documents.csv", encoding="utf-8", newline="") as stream:
         sources = [row["source"] for row in csv.DictReader(stream)]
-    assert sources == ["docs/bad\\xff\\xfe.txt", "docs/good.txt"]
+    assert sources == ["bad\\xff\\xfe.txt", "good.txt"]
     works = json.loads((in_tmp / "out" / "works.json").read_text(encoding="utf-8"))
     assert [document["source"] for document in works["documents"]] == sources
     from listparse.source_names import unescape_name
 
-    assert os.fsencode(unescape_name(sources[0])) == b"docs/bad\xff\xfe.txt"
+    assert os.fsencode(unescape_name(sources[0])) == b"bad\xff\xfe.txt"
 
 
 @pytest.mark.parametrize("raw", [
@@ -114,11 +114,11 @@ def test_a_link_out_of_the_directory_is_skipped_and_said(linked_tree):
     result = _cli("ingest", "docs", "--out", "out")
     assert result.exit_code == 1
     statuses = _statuses(linked_tree / "out")
-    assert statuses["docs/good.txt"][0] == statuses["docs/inside.txt"][0] == "ok"
-    message = (f"symbolic link to a file outside docs ({linked_tree / 'secret.txt'}); "
+    assert statuses["good.txt"][0] == statuses["inside.txt"][0] == "ok"
+    message = (f"symbolic link to a file outside the directory it is in ({linked_tree / 'secret.txt'}); "
                "not read (use --follow-symlinks to read it)")
-    assert statuses["docs/outside.txt"] == ("skipped", message)
-    assert f"listparse: docs/outside.txt: skipped: {message}\n" in result.output
+    assert statuses["outside.txt"] == ("skipped", message)
+    assert f"listparse: outside.txt: skipped: {message}\n" in result.output
     assert "Password" not in (linked_tree / "out" / "entries.csv").read_text()
 
 
@@ -126,11 +126,11 @@ def test_follow_symlinks_reads_links_out_of_the_directory(linked_tree):
     """--follow-symlinks reads what the link points to, under the link's name."""
     result = _cli("ingest", "docs", "--out", "out", "--follow-symlinks")
     assert result.exit_code == 0
-    assert _statuses(linked_tree / "out")["docs/outside.txt"] == ("ok", "")
+    assert _statuses(linked_tree / "out")["outside.txt"] == ("ok", "")
 
 
 def test_a_link_named_on_the_command_line_is_followed(linked_tree):
     """A link the user names is read wherever it points: they chose it."""
     result = _cli("ingest", "docs/outside.txt", "--out", "out")
     assert result.exit_code == 0
-    assert _statuses(linked_tree / "out") == {"docs/outside.txt": ("ok", "")}
+    assert _statuses(linked_tree / "out") == {"outside.txt": ("ok", "")}

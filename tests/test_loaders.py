@@ -39,7 +39,7 @@ def test_lists_are_json_arrays_that_no_item_can_split(tmp_path):
     assert json.loads(entries[0]["streaming"]) == ["Netflix", "Hulu"]
     works = {row["id"]: row for row in _rows(out / "works.csv")}
     (source,) = json.loads(works["ran"]["sources"])
-    assert source.endswith("in/top; ten.txt")
+    assert source == "top; ten.txt"
 
 
 def test_fields_csv_holds_every_field_with_where_it_was_printed(tmp_path):
@@ -53,3 +53,29 @@ def test_fields_csv_holds_every_field_with_where_it_was_printed(tmp_path):
     assert (last["label"], last["known"], last["line"]) == ("Honorable Mention", "0", "10")
     text = (tmp_path / "in" / "films.txt").read_text(encoding="utf-8")
     assert text[int(last["start"]):int(last["end"])] == "Honorable Mention: Ronin"
+
+
+RUNTIMES = ("Best films\n\n1. Heat\nRuntime: 2h 50m\n\n2. Ran\nRuntime: 162 min\n\n"
+            "3. Cowboy Bebop\nRuntime: 24 min per episode\n\n4. Seinfeld\nRuntime: 22-24 minutes\n")
+
+
+def test_the_runtime_column_holds_whole_minutes_only(tmp_path):
+    """`runtime` holds integers (or nothing); what the number could not hold is in `runtime_extra`."""
+    out = _ingest(tmp_path, {"films.txt": RUNTIMES})
+    rows = _rows(out / "entries.csv")
+    assert [(row["runtime"], row["runtime_extra"]) for row in rows] == [
+        ("170", ""), ("162", ""), ("24", "per episode"), ("", "22-24 minutes")]
+    assert all(row["runtime"].isdigit() for row in rows if row["runtime"])
+    fields = _rows(out / "fields.csv")
+    assert [(row["value"], row["raw"]) for row in fields if row["field"] == "runtime"][-1] == ("", "22-24 minutes")
+    works = {row["id"]: row for row in _rows(out / "works.csv")}
+    assert (works["heat"]["runtime"], works["seinfeld"]["runtime"]) == ("170", "")
+
+
+def test_a_converted_runtime_keeps_its_printed_text_beside_it(tmp_path):
+    """`runtime_raw` holds the runtime as printed wherever a number was read from it: 170 is `2h 50m`."""
+    rows = _rows(_ingest(tmp_path, {"films.txt": RUNTIMES}) / "entries.csv")
+    assert [(row["runtime"], row["runtime_raw"]) for row in rows] == [
+        ("170", "2h 50m"), ("162", "162 min"), ("24", "24 min per episode"), ("", "")]
+    columns = list(rows[0])
+    assert columns.index("runtime") + 1 == columns.index("runtime_raw") == columns.index("runtime_extra") - 1

@@ -96,6 +96,29 @@ def test_close_years_merge_with_a_conflict():
     assert year.conflicts[0].evidence[0].source == "b.txt"
 
 
+def test_typed_runtimes_merge_as_minutes_and_keep_conflicts():
+    """`136 minutes` and `2h 16m` agree on 136 (an int); a third list's 137 is kept as a conflict."""
+    _, works = _works(_document("a.txt", "Heat", "Filler", extra={1: "Runtime: 136 minutes"}),
+                      _document("b.txt", "Heat", "Filler Two", extra={1: "Running time: 2h 16m"}),
+                      _document("c.txt", "Heat", "Filler Three", extra={1: "Runtime: 137 min"}))
+    runtime = works["heat"].fields["runtime"]
+    assert (runtime.value, runtime.chosen_by) == (136, "best_supported")
+    assert [(e.source, e.raw, [r.rule for r in e.rules]) for e in runtime.evidence] == [
+        ("a.txt", "136 minutes", ["type_minutes"]), ("b.txt", "2h 16m", ["type_minutes"])]
+    assert [(c.value, c.evidence[0].source) for c in runtime.conflicts] == [(137, "c.txt")]
+
+
+def test_an_untyped_runtime_is_no_value_of_the_work():
+    """A range (`22-24 minutes`) stays with its entry as printed and does not compete with a typed runtime."""
+    documents, works = _works(_document("a.txt", "Heat", "Filler", extra={1: "Runtime: 22-24 minutes"}),
+                              _document("b.txt", "Heat", "Filler Two", extra={1: "Runtime: 24 min"}))
+    runtime = works["heat"].fields["runtime"]
+    assert (runtime.value, runtime.chosen_by, runtime.conflicts) == (24, "agreement", [])
+    (field,) = [f for document in documents if document.source == "a.txt"
+                for f in document.entries[0].fields if f.name == "runtime"]
+    assert (field.value, field.extra, field.raw) == (None, "22-24 minutes", "22-24 minutes")
+
+
 def test_printed_kinds_keep_a_film_and_a_series_apart():
     """"Dune (Film)" and "Dune (TV Series)" are two works even without years."""
     _, works = _works(_document("a.txt", "Dune (Film)", "Filler"), _document("b.txt", "Dune (TV Series)", "Other"))
@@ -191,7 +214,7 @@ def test_raw_merges_into_22_works(monkeypatch):
     assert len(works) == 22
     lie = works["your-lie-in-april"]
     assert [(a.source, a.rank) for a in lie.appearances] == [
-        ("raw/000_72c65715ee277755.txt", 8), ("raw/003_69beb07b3dbe9906.txt", 1)]
+        ("000_72c65715ee277755.txt", 8), ("003_69beb07b3dbe9906.txt", 1)]
     assert works["steins-gate"].title.value == "Steins;Gate"
     assert works["i-want-to-eat-your-pancreas"].title.value == "I Want to Eat Your Pancreas"
     assert "Kousei Arima" in {p.name for p in lie.people}
@@ -209,7 +232,7 @@ def test_every_value_traces_back_to_a_document(monkeypatch):
         evidence += [e for f in fields for c in f.conflicts for e in c.evidence]
         assert evidence
         for item in evidence:
-            assert item.source.startswith("raw/") and item.span.line > 0 and item.raw
+            assert (RAW / item.source).is_file() and item.span.line > 0 and item.raw
 
 
 TITLES = ["Your Lie in April", "Your LIie In April", "Anohana", "Anohana: The Flower We Saw That Day",

@@ -57,7 +57,7 @@ def test_credit_lines(line, medium, creators):
         pytest.param("Episodes: 24", "episodes", 24, id="episodes"),
         pytest.param("Release Date: April 2016", "release_date", "April 2016", id="date"),
         pytest.param("Genre: Drama, Romance", "genre", ["Drama", "Romance"], id="genre-list"),
-        pytest.param("Runtime: 2h 7m", "runtime", "2h 7m", id="runtime"),
+        pytest.param("Runtime: 2h 7m", "runtime", 127, id="runtime"),
         pytest.param("http://amzn.to/2iJFhRj", "link", "http://amzn.to/2iJFhRj", id="url"),
     ],
 )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from listparse.people import DocumentWords, find_names, without_title_pieces
+from listparse.people import DocumentWords, TitlePhrases, find_names
 
 
 def _names(text: str, title: str = "Some Title", titles: tuple[str, ...] = (), document: str = "") -> list[str]:
     found = find_names([(1, 0, text)], title, DocumentWords(document or text))
-    return [located.value for located in without_title_pieces(found, [title, *titles])]
+    return [located.value for located in TitlePhrases([title, *titles]).without_pieces(found)]
 
 
 def test_people_are_found():

@@ -41,7 +41,7 @@ def _in_class(items, char: str, ignore_case: bool) -> bool:
             found |= chr(value) == char or ignore_case and chr(value).lower() == char.lower()
         elif op is sre.RANGE:
             found |= value[0] <= ord(char) <= value[1] or ignore_case and (
-                value[0] <= ord(char.lower()) <= value[1] or value[0] <= ord(char.upper()[0]) <= value[1])
+                value[0] <= ord(char.lower()[0]) <= value[1] or value[0] <= ord(char.upper()[0]) <= value[1])
         elif op is sre.CATEGORY:
             found |= CATEGORIES[str(value)].match(char) is not None
     return found != negate

@@ -6,7 +6,7 @@ from listparse.pipeline import ingest
 
 from .conftest import RAW
 
-SAD = "raw/000_72c65715ee277755.txt"
+SAD = "000_72c65715ee277755.txt"  # named relative to raw/, the input it was found under
 
 
 def _documents(monkeypatch):
@@ -53,7 +53,7 @@ def test_sad_anime_metadata_is_typed(monkeypatch):
 def test_spans_point_at_the_printed_title(monkeypatch):
     """Every entry's span, read back from the document, holds its title as printed."""
     for document in _documents(monkeypatch).values():
-        lines = (RAW.parent / document.source).read_text(encoding="utf-8").split("\n")
+        lines = (RAW / document.source).read_text(encoding="utf-8").split("\n")
         content = "\n".join(lines)
         for entry in document.entries:
             assert content[entry.span.start:entry.span.end] == entry.title_raw

@@ -57,7 +57,7 @@ def _spark(spark, paths, out: Path, **options) -> tuple[dict[str, bytes], dict]:
 def _assert_identical(local: dict[str, bytes], spark: dict[str, bytes]) -> None:
     assert sorted(spark) == sorted(local) == sorted(
         [".listparse-manifest.json", "documents.csv", "documents.json", "documents.jsonl", "entries.csv",
-         "entries.jsonl", "fields.csv", "works.csv", "works.json", "works.jsonl", "listparse.db",
+         "entries.jsonl", "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl", "listparse.db",
          *(f"{table}.parquet" for table in TABLES)])
     for name in local:
         assert spark[name] == local[name], f"{name} differs"
@@ -149,3 +149,18 @@ def test_submit_entry_point_writes_files_and_keeps_tables(spark, tmp_path, monke
     assert _files(tmp_path / "spark") == local
     assert sorted(path.name for path in tables.iterdir()) == ["documents", "documents_out", "entries", "works"]
     assert spark.read.parquet(tables.as_uri() + "/works").count() == local["works.jsonl"].count(b"\n")
+
+
+def test_spark_carries_ids_from_a_previous_run_as_the_local_engine_does(spark, tmp_path, monkeypatch):
+    """Ids carried from a previous run (a renamed work, a merge with previous_ids): the same files."""
+    from .test_ids import ADDED, FIRST, OLD_ID, _write
+
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "raw", FIRST | {"d6.txt": ("Six", "Dune (2021)", "Heat")})
+    _local(["raw"], tmp_path / "previous")
+    _write(tmp_path / "raw", {name: ADDED[name] for name in ("d3.txt", "d4.txt")}
+           | {"d6.txt": ("Six", "Dune (1984)", "Heat")})
+    local = _local(["raw"], tmp_path / "local", previous=Path("previous"))
+    _assert_identical(local, _spark(spark, ["raw"], tmp_path / "spark", previous=Path("previous"))[0])
+    assert f'"id": "{OLD_ID}"'.encode() in local["works.json"]
+    assert b'"previous_ids": [\n        "dune-2021"\n      ]' in local["works.json"]

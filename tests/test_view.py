@@ -181,7 +181,7 @@ def test_view_evidence_links_to_its_span_marked_on_the_document_page(site):
 def test_view_shows_hostile_titles_as_text(site, title):
     """A title that is markup reaches every page as text: escaped in HTML, never a tag of the page."""
     work = next(work for work in read_works(site.parent) if work.title.value == title)
-    for path in (site / "index.html", site / work_page(work.id), site / document_page("docs/hostile.txt")):
+    for path in (site / "index.html", site / work_page(work.id), site / document_page("hostile.txt")):
         html = path.read_text(encoding="utf-8")
         assert title not in html, path.name
         page = _parse(path)
@@ -205,7 +205,7 @@ def test_view_embedded_index_is_json_that_cannot_close_its_script(site):
 def test_view_document_page_marks_the_list_and_the_line_left_out(site):
     """The document page shades the chosen list, shows the numbered line left out with its reason, and notes the
     line of an unknown label without calling it left out."""
-    html = (site / document_page("docs/hostile.txt")).read_text(encoding="utf-8")
+    html = (site / document_page("hostile.txt")).read_text(encoding="utf-8")
     assert re.search(r'<div class="line in-list head" id="L3">.*?#1', html)
     left_out = re.search(r'<div class="line left-out" id="L19">(.*?)</div>', html).group(1)
     assert "9. A stray numbered line" in left_out and "does not continue the list" in _unescape(left_out)
@@ -239,13 +239,13 @@ def test_view_says_when_a_source_file_is_missing_or_changed(site, tmp_path):
     """Without the source file, the page says so; with a changed one, it says so and marks nothing."""
     out = site.parent
     write_view(out, sources=tmp_path)
-    missing = (out / "view" / document_page("docs/hostile.txt")).read_text(encoding="utf-8")
+    missing = (out / "view" / document_page("hostile.txt")).read_text(encoding="utf-8")
     assert "cannot be read" in missing and "its text is not shown" in missing
     assert _broken_links(out / "view")[0] == []
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "hostile.txt").write_text(HOSTILE_TEXT.replace("Another", "Yet another"))
     write_view(out, sources=tmp_path)
-    changed = (out / "view" / document_page("docs/hostile.txt")).read_text(encoding="utf-8")
+    changed = (out / "view" / document_page("hostile.txt")).read_text(encoding="utf-8")
     assert "has changed since it was ingested" in changed and "<mark" not in changed
     write_view(out, sources=out.parent)
 
@@ -338,3 +338,20 @@ def test_cli_view_serve_serves_the_site_on_localhost(site):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_view_finds_the_sources_by_run_json_from_where_ingest_ran(tmp_path, monkeypatch):
+    """Without --sources, a relative input is found from the working directory (where ingest ran), an
+    absolute one from anywhere."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "other.md").write_text(OTHER_TEXT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ingest(["docs"], out="relative")
+    ingest([str(tmp_path / "docs")], out="absolute")
+    write_view(tmp_path / "relative")
+    page = (tmp_path / "relative" / "view" / document_page("other.md")).read_text(encoding="utf-8")
+    assert "cannot be read" not in page and "<mark" in page
+    monkeypatch.chdir(tmp_path / "docs")
+    write_view(tmp_path / "absolute")
+    page = (tmp_path / "absolute" / "view" / document_page("other.md")).read_text(encoding="utf-8")
+    assert "cannot be read" not in page and "<mark" in page

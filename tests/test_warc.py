@@ -30,7 +30,8 @@ def test_warc_parses_into_the_same_entries_as_the_html_files(tmp_path, gzip):
     from_files = ingest(PAGES).parsed_documents
     assert len(from_archive) == len(PAGES)
     by_uri = {document.url.value: document for document in from_archive}
-    assert _entries(by_uri[page_uri(page)] for page in PAGES) == _entries(from_files)
+    by_name = {document.source: document for document in from_files}  # each page named by its file's name
+    assert _entries(by_uri[page_uri(page)] for page in PAGES) == _entries(by_name[page.name] for page in PAGES)
     assert sum(len(document.entries) for document in from_archive) > 50
 
 
@@ -44,7 +45,8 @@ def test_warc_record_has_url_date_and_stable_offset_source(tmp_path, monkeypatch
     assert first[0].name == "crawl.warc.gz#" + str(first[0].record.offset) and first[0].record.offset > 0
     document = parse_source(first[1])
     assert (document.url.value, document.url.origin) == (page_uri(PAGES[1]), "WARC-Target-URI")
-    assert (document.date.value, document.date.origin) == (DATE, "WARC-Date")
+    assert (document.date.value, document.date.raw, document.date.origin) == (
+        "2024-05-01T12:00:00+00:00", DATE, "WARC-Date")
     assert document.status == "ok" and document.entries
 
 
@@ -78,10 +80,9 @@ def test_cli_ingests_archives_and_directories_and_reports_skips(tmp_path, monkey
     (tmp_path / "c.warc.gz").write_bytes(whole[:-40])
     result = CliRunner().invoke(main, ["ingest", "crawls", "c.warc.gz", "--out", "out", "--no-cache"])
     assert result.exit_code == 0, result.output
-    assert "crawls/a.warc.gz: skipped 1 not-html, 3 not-response, 1 revisit" in result.output
-    assert "c.warc.gz: skipped 3 not-response, 1 truncated" in result.output
-    assert "crawls/b.warc: skipped 2 not-response\n" in result.output
+    assert "listparse: a.warc.gz: skipped 1 not-html, 3 not-response, 1 revisit" in result.output
+    assert "listparse: c.warc.gz: skipped 3 not-response, 1 truncated" in result.output
+    assert "listparse: b.warc: skipped 2 not-response\n" in result.output
     assert "6 document(s), 0 failed" in result.output
     sources = [line.split(",")[0] for line in (tmp_path / "out" / "documents.csv").read_text().splitlines()[1:]]
-    assert [source.split("#")[0] for source in sources] == ["c.warc.gz"] * 2 + ["crawls/a.warc.gz"] * 2 + [
-        "crawls/b.warc"] * 2
+    assert [source.split("#")[0] for source in sources] == ["a.warc.gz"] * 2 + ["b.warc"] * 2 + ["c.warc.gz"] * 2

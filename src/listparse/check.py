@@ -112,6 +112,8 @@ def _flat_work(work: dict) -> dict[str, str]:
             "appearances": "; ".join(f"{a['source']}#{a['rank']}" for a in work["appearances"]),
             "aliases": "; ".join(str(a["value"]) for a in work["aliases"]),
             "people": "; ".join(p["name"] for p in work["people"])}
+    if work.get("previous_ids"):
+        flat["previous_ids"] = "; ".join(work["previous_ids"])
     for name, value in work["fields"].items():
         flat[name] = json.dumps(value["value"], ensure_ascii=False)
         if value["conflicts"]:

@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import click
 
@@ -145,15 +145,21 @@ def _knowledge_options(command):
 @click.option("--engine", type=click.Choice(("local", "spark")), default="local", show_default=True,
               help="Run in this process (and its workers), or on Apache Spark (needs listparse[spark] and Java).")
 @click.option("--master", metavar="URL", help="Spark master for --engine spark [default: local[*]].")
+@click.option("--previous", metavar="DIR", type=click.Path(file_okay=False),
+              help="Carry ids over from the run in DIR to the works that persist [default: the run --out "
+                   "holds].")
+@click.option("--fresh-ids", is_flag=True, help="Give every work a fresh id; carry none from a previous run.")
 def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
            aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
-           progress: bool | None, quiet: bool, limit: int | None, engine: str, master: str | None) -> None:
+           progress: bool | None, quiet: bool, limit: int | None, engine: str, master: str | None,
+           previous: str | None, fresh_ids: bool) -> None:
     """Parse listicles in PATHS (files, directories or - for stdin), merge works, write the results.
 
     Directories are searched for *.txt, *.md, *.markdown, *.html, *.htm and
     web archives (*.warc, *.warc.gz: each HTML response record is a document).
     A file that cannot be parsed gets one line on stderr and a row in
-    documents.csv; the rest of the batch still goes through.
+    documents.csv; the rest of the batch still goes through. Works that
+    persist from the run --out holds (or --previous DIR) keep their ids.
 
     \b
     Examples:
@@ -164,10 +170,13 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       listparse ingest crawl/ --limit 100 --out /tmp/try
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
       listparse ingest crawl/*.warc.gz --engine spark --master local[2]
+      listparse ingest corpus/ --out new/ --previous published/
     """
     from .pipeline import Formats, IngestOptions, output_files, run
 
     _refuse_urls(paths)
+    if previous is not None and fresh_ids:
+        raise click.UsageError("--previous and --fresh-ids exclude each other")
     started = time.perf_counter()
     stream = out == "-"
     if stream and set(formats) - {"jsonl"}:
@@ -178,8 +187,11 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
-                             limit=limit)
+                             limit=limit, previous=_previous(previous, None if stream else Path(out)),
+                             fresh_ids=fresh_ids)
     show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    if engine == "spark" and limit is not None:  # it would read everything, and run.json would say otherwise
+        raise click.UsageError("--limit is not supported with --engine spark; try the corpus with --engine local")
     if engine == "spark":
         run = _spark_run(master)
     with _claimed(None if stream else Path(out)) as directory, \
@@ -192,7 +204,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
         else:
             if show_bar:
                 click.echo(f"listparse: writing {_printable(out)}…", err=True)
-            _write(directory, output_files(result, settings.formats))
+            _write(directory, output_files(result, settings.formats), result.ids_from)
     for document in result.failed:
         click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
     _report_skipped(result, quiet)
@@ -283,13 +295,17 @@ def explain(query: str, out: str, as_json: bool) -> None:
 @click.option("--against", required=True, metavar="DIR", type=click.Path(file_okay=False),
               help="An output directory written before by `listparse ingest`.")
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON (on stdout) instead of a list.")
+@click.option("--fresh-ids", is_flag=True, help="Compare with fresh ids, not those carried from DIR.")
 @_knowledge_options
-def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | None, aliases: str | None,
-          jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
+def check(paths: tuple[str, ...], against: str, as_json: bool, fresh_ids: bool, catalogue: str | None,
+          aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool) -> None:
     """Re-ingest PATHS and compare with DIR: exit 0 when identical, 1 with a field-level diff.
 
     Use it in CI to catch parsing changes: commit the output directory, then
-    run `listparse check` on the same inputs.
+    run `listparse check` on the same inputs. Ids are carried from DIR, as an
+    ingest into DIR would carry them. Documents are named relative to the
+    input they were found under, so it works from any directory
+    (`cd raw && listparse check . --against ../output`).
 
     \b
     Examples:
@@ -302,7 +318,8 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | 
     from .report import console, show_differences
 
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
-                             cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks)
+                             cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
+                             previous=_previous(None, Path(against)), fresh_ids=fresh_ids)
     with _run_reporting_errors(run, paths, settings, False) as result:
         files = {name: "".join(cast(Iterable[str], chunks))
                  for name, chunks in output_files(result, ("json", "csv")).items()}
@@ -338,7 +355,8 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, catalogue: str | 
 @click.option("--out", "out", default="output", show_default=True, metavar="DIR",
               help="The output directory to show; the site is written into DIR/view/.")
 @click.option("--sources", metavar="DIR", type=click.Path(file_okay=False),
-              help="The directory the documents' paths are relative to [default: the working directory].")
+              help="The directory ingest ran in: run.json's relative inputs are found from it "
+                   "[default: the working directory].")
 @click.option("--serve", is_flag=True, help="Then serve the site on localhost until Ctrl-C.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port for --serve (0: any free one).")
@@ -434,6 +452,15 @@ def _aliases_file(aliases: str | None) -> str | None:
     return aliases
 
 
+def _previous(previous: str | None, out: Path | None) -> Path | None:
+    """The run to carry ids from: --previous DIR, else the output directory when it holds one."""
+    from .previous import holds_run
+
+    if previous is not None:
+        return Path(previous)
+    return out if out is not None and holds_run(out) else None
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value) if value is not None else None
 
@@ -448,15 +475,17 @@ def _run_reporting_errors(run, paths, settings, show_bar: bool):
     """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
     from .errors import ListparseError, WorkspaceError
 
-    bars: list = []
+    bars: dict[str, Any] = {}
 
-    def advance(done: int, total: int) -> None:
-        if not bars:
-            bars.append(click.progressbar(length=total, label="parsing", file=sys.stderr))
-            bars[0].__enter__()
-        bars[0].update(1)
+    def advance(done: int, total: int, what: str) -> None:
+        """One bar per phase that counts (documents parsed, works built), closed when it is full."""
+        bar = bars.get(what)
+        if bar is None:
+            bar = bars[what] = click.progressbar(length=total, label=what, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
         if done == total:
-            bars[0].__exit__(None, None, None)
+            bar.__exit__(None, None, None)
 
     def announce(what: str) -> None:
         click.echo(f"listparse: {_printable(what)}…", err=True)
@@ -498,11 +527,11 @@ def _claimed(out: Path | None):
         directory.release()
 
 
-def _write(directory, files) -> None:
+def _write(directory, files, ids_from: dict[str, str] | None = None) -> None:
     """Write and swap in the new output; an interruption says which output a reader now sees."""
     started = time.perf_counter()
     try:
-        directory.write(files)
+        directory.write(files, ids_from)
         logging.getLogger("listparse").info("wrote %s in %.2fs", directory.out, time.perf_counter() - started)
     except KeyboardInterrupt as interruption:
         if directory.committed:

@@ -168,7 +168,8 @@ def _work_rows(work: Work, ids: dict[str, int], entries: dict[SpanKey, int]) -> 
     """The work's row, then the evidence of its title, aliases and fields (each field's chosen value, then
     its conflicts), then each piece of evidence's changes."""
     catalogue = work.catalogue
-    yield "works", {**work_row(work), "chosen_by": work.title.chosen_by,
+    yield "works", {**work_row(work), "previous_ids": json.dumps(work.previous_ids, ensure_ascii=False),
+                    "chosen_by": work.title.chosen_by,
                     "catalogue_entry": catalogue.entry if catalogue else None,
                     "matched_by": json.dumps(work.matched_by, ensure_ascii=False),
                     "field_values": json.dumps({name: field.value for name, field in work.fields.items()},

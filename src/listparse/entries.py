@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .cells import Plain, plain_text, reads_as_prose, shape_of
 from .metadata import make_field, read_fields
 from .models import Entry, MetaField, Span
-from .people import DocumentWords, find_names, without_title_pieces
+from .people import DocumentWords, TitlePhrases, find_names
 from .ranks import Candidate, match_rank_line
 from .read import Line, Text
 from .slots import SlotLine, find_slots, parts_of
@@ -67,9 +67,9 @@ def build_entries(text: Text, chain: list[Candidate], headline: str | None) -> t
     words = DocumentWords(text.content)
     entries = [_entry(lines, candidate, head, plain, template, end, slot, words, not sentences)
                for candidate, head, plain, end, slot in zip(chain, heads, plains, ends, slots, strict=True)]
-    titles = [entry.title for entry in entries] + [headline or ""]
+    titles = TitlePhrases([entry.title for entry in entries] + [headline or ""])
     for position, entry in enumerate(entries):
-        names = without_title_pieces(entry.names, titles)
+        names = titles.without_pieces(entry.names)
         if len(names) < len(entry.names):
             entries[position] = entry.model_copy(update={"names": names})
     return entries, template

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .dates import is_iso
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Entry, MetaField, Work
@@ -27,20 +28,21 @@ if TYPE_CHECKING:
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
-                    "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
+                    "date_raw", "order", "entries", "status", "message", "confidence", "confidence_reasons", "warnings"]
 
 
 FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "known", "line", "start", "end"]
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(files: dict[str, Content], out: Path) -> list[Path]:
+def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:
     """Write all `files` (name → text, chunks of it, bytes, or a function writing the file) as the whole
-    of directory `out`: staged beside it, then swapped in as one step, under a lock (see `outdir`)."""
+    of directory `out`: staged beside it, then swapped in as one step, under a lock (see `outdir`);
+    `ids_from` goes in the manifest."""
     from .outdir import OutputDirectory
 
     with OutputDirectory(out) as directory:
-        return directory.write(files)
+        return directory.write(files, ids_from)
 
 
 def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
@@ -57,8 +59,8 @@ def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
         for entry in document.entries:
             row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
                    "title": entry.title, "work_id": entry.work_id, "line": entry.span.line}
-            for column, field, is_extra in field_cells(entry):
-                row[column] = field.extra if is_extra else cell(field.value)
+            for column, field, part in field_cells(entry):
+                row[column] = cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
             yield row
 
 
@@ -76,7 +78,8 @@ def document_row(document: Document, entries: int) -> dict:
         "headline": document.headline.value if document.headline else None,
         "author": document.author.value if document.author else None,
         "url": document.url.value if document.url else None,
-        "date": document.date.value if document.date else None,
+        "date": document.date.value if document.date and is_iso(document.date.value) else None,
+        "date_raw": document.date.raw if document.date else None,
         "order": document.order, "entries": entries, "status": document.status,
         "message": document.message, "confidence": document.confidence,
         "confidence_reasons": cell(document.confidence_reasons), "warnings": len(document.warnings),
@@ -130,18 +133,23 @@ def _json_array(items: Iterable[str], depth: int) -> Iterator[str]:
     yield "[]" if first else "\n" + "  " * depth + "]"
 
 
-def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None) -> Iterator[str]:
+def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None,
+              previous_ids: bool = False) -> Iterator[str]:
     """One flat row per work: chosen values only (works.json has the provenance); one column per field
-    (`field_names`: every field any work has; found from `works` when not given)."""
+    (`field_names`: every field any work has; found from `works` when not given); a `previous_ids`
+    column after the id when some work has previous ids."""
     if field_names is None:
         works = list(works)
         field_names = {name for work in works for name in work.fields}
     names = sorted(field_names)
-    return _csv(WORK_COLUMNS + names, (_work_row(work, names) for work in works))
+    columns = [WORK_COLUMNS[0], "previous_ids", *WORK_COLUMNS[1:]] if previous_ids else WORK_COLUMNS
+    return _csv(columns + names, (_work_row(work, names, previous_ids) for work in works))
 
 
-def _work_row(work: Work, names: list[str]) -> dict:
+def _work_row(work: Work, names: list[str], previous_ids: bool = False) -> dict:
     row = work_row(work)
+    if previous_ids:
+        row = {"id": row["id"], "previous_ids": cell(work.previous_ids), **row}
     for name in names:
         if name in work.fields:
             row[name] = cell(work.fields[name].value)
@@ -162,10 +170,10 @@ def work_row(work: Work) -> dict:
 
 
 def field_columns(names: Iterable[str]) -> list[str]:
-    """Metadata columns: known fields in table order (each with its `_extra`, then its `_2`, …), then
+    """Metadata columns: known fields in table order (each with its `_raw` and `_extra`, then its `_2`, …), then
     unknown labels alphabetically."""
     names = set(names)
-    known = [column for name in FIELDS for column in (name, f"{name}_extra") if column in names]
+    known = [column for name in FIELDS for column in (name, f"{name}_raw", f"{name}_extra") if column in names]
     for name in FIELDS:
         known += sorted((column for column in names if column.startswith(f"{name}_")
                          and column[len(name) + 1:].split("_")[0].isdigit()), key=_column_order)
@@ -216,6 +224,17 @@ def neutralised(text: str) -> str:
     """
     if text.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text):
         return "'" + text
+    return text
+
+
+def plain_cell(text: str) -> str:
+    """A cell as it was before `neutralised` (for reading back a CSV file listparse wrote).
+
+    >>> [plain_cell(cell) for cell in ("'=1+2", "'@SUM(A1)", "-5", "'Plain")]
+    ['=1+2', '@SUM(A1)', '-5', "'Plain"]
+    """
+    if text.startswith("'") and text[1:].startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(text[1:]):
+        return text[1:]
     return text
 
 

@@ -2,8 +2,11 @@
 
 `FIELDS` maps each canonical field name to its type; `LABELS` maps every
 known spelling (lower-case, without the trailing colon) to a field name.
-Types: "year" (an int), "count" (an int, the rest kept as extra), "list"
-(values split on commas, slashes and "and"), "text" (kept as printed).
+Types: "year" (an int), "count" (an int, the rest kept as extra), "minutes"
+(an int, see `runtimes.py`; the rest kept as extra, and the whole text when
+no runtime is read), "list" (values split on commas, slashes and "and"),
+"text" (kept as printed). A value of a `CONVERTED_KINDS` type is a conversion of the text as printed
+(136 of `2h 16m`), so entries.csv writes that text beside it (`runtime_raw`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+CONVERTED_KINDS = frozenset({"minutes"})
 FIELDS: dict[str, str] = {
     "year": "year",
     "release_date": "text",
@@ -28,7 +32,7 @@ FIELDS: dict[str, str] = {
     "creators": "list",
     "cast": "list",
     "platform": "list",
-    "runtime": "text",
+    "runtime": "minutes",
     "length": "text",
     "pages": "count",
     "rating": "text",

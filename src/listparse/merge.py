@@ -7,21 +7,23 @@ Each field's value is chosen by a documented rule, in this order:
 4. `best_supported`: the value stated by the most documents, then the
    best-formed (fewest normalization changes), then the first in sort order.
 List fields (streaming, genre, creators, …) take the union (`union`). Values
-that lose are kept under `conflicts` with their own evidence. Nothing here
+that lose are kept under `conflicts` with their own evidence. Typed values
+compare as typed: runtimes `136 minutes` and `2h 16m` agree (136), 136 and
+137 conflict. A field its typing could not read (value None: the runtime
+`22-24 minutes`) stays with its entry and is no value of the work. Nothing here
 depends on the order of the input documents.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
 from .match import Cluster, cluster_variants, entry_facts, typo_variant
@@ -45,10 +47,11 @@ from .store import Store
 if TYPE_CHECKING:
     from .aliases import Aliases
     from .catalogue import Catalogue
+    from .previous import PreviousRun
 
 SCHEMA_VERSION = 1
 NO_WORK = -1
-SLUG_RE = re.compile(r"[^a-z0-9]+")
+PROGRESS_EVERY = 100  # works built between two progress calls
 
 
 @dataclass(slots=True)
@@ -67,6 +70,7 @@ class Merged:
 
     store: Store
     work_ids: list[str]  # by work number (the order clusters were found in)
+    previous_ids: dict[int, list[str]]  # by work number, for the works that have some
     titles: list[str]  # each work's canonical title, by number
     work_of_variant: array  # variant id → work number, or NO_WORK
     field_names: list[str]  # every field any work has (the works.csv columns)
@@ -81,7 +85,8 @@ class Merged:
     def works(self) -> Iterator[Work]:
         for number in sorted(range(len(self.work_ids)), key=self.work_ids.__getitem__):
             work = Work.model_validate_json(self.store.work(number))
-            yield work.model_copy(update={"id": self.work_ids[number]})
+            yield work.model_copy(update={"id": self.work_ids[number],
+                                          "previous_ids": self.previous_ids.get(number, [])})
 
     def references(self) -> Iterator[DocumentRef]:
         for source, sha256, status, entries in self.store.references():
@@ -113,12 +118,14 @@ class Built:
     """One work built from its cluster, as stored, with what naming and counting need of it."""
 
     body: bytes  # the Work's JSON, its id still empty
-    naming: tuple[str, FieldValue, FieldValue, str, int]  # (title, year, kind, first source, first rank)
+    naming: Naming
+    lineage: Lineage  # what it shares with the previous run's works
     field_names: frozenset[str]
     conflicts: int
 
 
-def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], catalogue: Catalogue | None) -> Built:
+def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], catalogue: Catalogue | None,
+               previous: PreviousRun | None = None) -> Built:
     """One work from its cluster and every entry that prints one of its variants, as (source, position,
     entry) in source order: the per-work reduce of merging."""
     mentions = [Mention(source, index, entry, entry_facts(entry)[1]) for source, index, entry in entries]
@@ -127,17 +134,23 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], cata
     naming = (str(work.title.value), year.value if year else None, kind.value if kind else None,
               work.appearances[0].source, work.appearances[0].rank)
     conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
-    return Built(work.model_dump_json().encode(), naming, frozenset(work.fields), conflicts)
+    shares = previous.shares((m.source, m.entry.title_raw) for m in mentions) if previous is not None else ()
+    return Built(work.model_dump_json().encode(), naming, Lineage(len(mentions), shares), frozenset(work.fields),
+                 conflicts)
 
 
-def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None) -> Merged:
-    """Merge the entries of every stored document into works, building and storing one work at a time."""
+def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
+                progress: Callable[[int, int], None] | None = None, previous: PreviousRun | None = None) -> Merged:
+    """Merge the entries of every stored document into works, building and storing one work at a time;
+    `progress(built, works)` is called as they are built (every `PROGRESS_EVERY` works, and at the end).
+    Ids are carried from `previous` where works persist (see `ids`)."""
     store.index()
     variants = store.take_variants()
     clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
     work_of_variant = array("l", [NO_WORK]) * len(variants)
     del variants  # each cluster holds its own; they go with it
-    named: list[tuple[str, FieldValue, FieldValue, str, int]] = []  # what ids are made of
+    named: list[Naming] = []  # what ids are made of
+    lineage: list[Lineage] = []
     field_names: set[str] = set()
     conflicts = 0
     for number, cluster in enumerate(clusters):
@@ -146,34 +159,28 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
         for variant in variant_ids:
             work_of_variant[variant] = number
-        built = build_work(cluster, store.mentions(variant_ids), catalogue)
+        built = build_work(cluster, store.mentions(variant_ids), catalogue, previous)
         store.put_work(number, built.body)
         named.append(built.naming)
+        lineage.append(built.lineage)
         field_names.update(built.field_names)
         conflicts += built.conflicts
-    return Merged(store, assign_ids(named), [title for title, *_ in named], work_of_variant,
+        if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
+            progress(number + 1, len(clusters))
+    ids = work_ids(named, lineage, previous)
+    log_carried(ids, previous)
+    return Merged(store, ids.ids, ids.previous_ids, [title for title, *_ in named], work_of_variant,
                   sorted(field_names), conflicts)
 
 
 def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = None,
-                aliases: Aliases | None = None) -> tuple[list[Document], Dataset]:
+                aliases: Aliases | None = None, previous: PreviousRun | None = None) -> tuple[list[Document], Dataset]:
     """Merge documents held in memory; return them with work ids, sorted by source, and the dataset."""
     with Store() as store:
         for document in documents:
             store.add_document(document)
-        merged = merge_store(store, catalogue, aliases)
+        merged = merge_store(store, catalogue, aliases, previous=previous)
         return list(merged.documents()), merged.dataset()
-
-
-def slugify(text: str) -> str:
-    """A lower-case ASCII slug ("Steins;Gate" → "steins-gate")."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = SLUG_RE.sub("-", ascii_text.lower()).strip("-")
-    if not slug and text.strip() and not any(ch.isalnum() for ch in text):
-        # Symbols alone ("÷", "🎉") are named by their Unicode names: "division-sign", "party-popper".
-        names = (unicodedata.name(ch, f"u{ord(ch):04x}") for ch in text if not ch.isspace())
-        slug = SLUG_RE.sub("-", " ".join(names).lower()).strip("-")
-    return slug or "untitled"
 
 
 def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None) -> Work:
@@ -240,6 +247,8 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
     by_name: dict[str, list[tuple[FieldValue, Evidence]]] = defaultdict(list)
     for mention in mentions:
         for field in mention.entry.fields:
+            if field.value is None:
+                continue  # untyped (a runtime range): kept with its entry, not a value of the work
             rules = []
             typed = json.dumps(field.value, ensure_ascii=False) if not isinstance(field.value, str) else field.raw
             if typed != field.raw:
@@ -336,31 +345,6 @@ def _union(options: list[Alternative]) -> WorkField:
     evidence = sorted((e for option in options for e in option.evidence), key=_evidence_order)
     return WorkField(value=value, chosen_by="union" if len(options) > 1 else "agreement",
                                      evidence=evidence)
-
-
-def assign_ids(works: list[tuple[str, FieldValue, FieldValue, str, int]]) -> list[str]:
-    """Readable ids from (title, year, kind, first source, first rank): the slug of the title, then its
-    year or kind, then a counter where names collide."""
-    base = [slugify(title) for title, *_ in works]
-    counts: dict[str, int] = defaultdict(int)
-    for slug in base:
-        counts[slug] += 1
-    ids = []
-    for (_, year, kind, _, _), slug in zip(works, base, strict=True):
-        if counts[slug] > 1:
-            if isinstance(year, int):
-                slug = f"{slug}-{year}"
-            elif isinstance(kind, str):
-                slug = f"{slug}-{slugify(kind)}"
-        ids.append(slug)
-    seen: dict[str, int] = defaultdict(int)
-    order = sorted(range(len(works)), key=lambda i: (ids[i], works[i][3], works[i][4]))
-    final = list(ids)
-    for index in order:
-        seen[ids[index]] += 1
-        if seen[ids[index]] > 1:
-            final[index] = f"{ids[index]}-{seen[ids[index]]}"
-    return final
 
 
 def _same_spelling(title: str, canonical: str) -> bool:

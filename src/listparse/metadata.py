@@ -14,6 +14,7 @@ import re
 
 from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA, field_name
 from .models import FieldValue, MetaField, Span
+from .runtimes import read_minutes
 from .titles import clean_markup
 
 COLUMN_SPLIT_RE = re.compile(r"\s{2,}|\t+")
@@ -190,6 +191,8 @@ def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]
         if not match:
             return text, None, "no number found"
         return int(match.group(1).replace(",", "")), match.group(2) or None, None
+    if kind == "minutes":
+        return read_minutes(text)
     if kind == "list":
         items = [item.strip(" .") for item in LIST_SPLIT_RE.split(text)]
         return [item for item in items if item], None, None

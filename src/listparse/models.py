@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
@@ -162,9 +162,15 @@ class Appearance(Model):
 
 
 class Work(Model):
-    """One canonical work merged from all its appearances."""
+    """One canonical work merged from all its appearances.
+
+    `previous_ids`: the other ids this work had in the runs its id was carried
+    through (a work it absorbed, the work it split from); left out of the
+    output when there are none.
+    """
 
     id: str
+    previous_ids: list[str] = Field(default_factory=list, exclude_if=lambda ids: not ids)
     title: WorkField
     aliases: list[Alternative] = []
     fields: dict[str, WorkField] = {}

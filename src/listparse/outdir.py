@@ -42,7 +42,7 @@ MANIFEST = ".listparse-manifest.json"
 # Every file an ingest writes; a directory of only these (and the old writer's temporaries) with no
 # manifest was written by a listparse from before the manifest.
 OUTPUT_NAMES = frozenset({"documents.csv", "documents.json", "documents.jsonl", "entries.csv", "entries.jsonl",
-                          "fields.csv", "works.csv", "works.json", "works.jsonl", "listparse.db",
+                          "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl", "listparse.db",
                           *(f"{table}.parquet" for table in ("documents", "entries", "fields", "works", "evidence",
                                                              "conflicts", "changes"))})
 STAGED, SET_ASIDE, LOCK = "listparse-new-", "listparse-old-", "listparse-lock"
@@ -80,18 +80,20 @@ class OutputDirectory:
             raise
         return self
 
-    def write(self, files: dict[str, Content]) -> list[Path]:
-        """Write `files` (name → `Content`) as the whole new directory, then swap it in; in a
-        directory shared with other files, write them beside those and rename them into place."""
+    def write(self, files: dict[str, Content], ids_from: dict[str, str] | None = None) -> list[Path]:
+        """Write `files` (name → `Content`) as the whole new directory, then swap it in; in a directory
+        shared with other files, write them beside those and rename them into place.
+
+        `ids_from`: the previous run the ids were carried from (its file and sha256), for the manifest."""
         if self.shared is not None:
-            return self._write_in_place(files, self.shared)
+            return self._write_in_place(files, self.shared, ids_from)
         staged = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{STAGED}{os.getpid()}-", dir=self.path.parent))
         previous = None
         try:
             os.chmod(staged, stat.S_IMODE(self.path.stat().st_mode) if self.existed else 0o777 & ~_umask())
             for name, content in files.items():
                 _write_file(staged / name, content)
-            _write_file(staged / MANIFEST, _manifest(files))
+            _write_file(staged / MANIFEST, _manifest(files, ids_from))
             _fsync(staged)
             with _signals_deferred():
                 previous = self._swap(staged)
@@ -104,14 +106,15 @@ class OutputDirectory:
         _fsync(self.path.parent)
         return [self.out / name for name in files]
 
-    def _write_in_place(self, files: dict[str, Content], previous: set[str]) -> list[Path]:
+    def _write_in_place(self, files: dict[str, Content], previous: set[str],
+                        ids_from: dict[str, str] | None = None) -> list[Path]:
         """Each file written to a temporary name, then all renamed over the previous run's (signals held),
         the previous run's other files removed, the manifest last. Other files are never touched."""
         staged = {name: self.path / f".{name}.{STAGED}{os.getpid()}" for name in [*files, MANIFEST]}
         try:
             for name, content in files.items():
                 _write_file(staged[name], content)
-            _write_file(staged[MANIFEST], _manifest(files))
+            _write_file(staged[MANIFEST], _manifest(files, ids_from))
             with _signals_deferred():
                 for name in files:
                     os.replace(staged[name], self.path / name)
@@ -241,9 +244,13 @@ def _own_names(path: Path, names: set[str]) -> set[str]:
     return {*OUTPUT_NAMES, *legacy}
 
 
-def _manifest(files: Iterable[str]) -> str:
-    """The manifest: which files this directory holds (deterministic: no times, no paths)."""
-    return json.dumps({"written_by": "listparse", "files": sorted(files)}, indent=2) + "\n"
+def _manifest(files: Iterable[str], ids_from: dict[str, str] | None = None) -> str:
+    """The manifest: which files this directory holds, and which previous run's file the ids were carried
+    from (deterministic: no times, no paths)."""
+    manifest: dict[str, object] = {"written_by": "listparse", "files": sorted(files)}
+    if ids_from is not None:
+        manifest["ids_from"] = ids_from
+    return json.dumps(manifest, indent=2) + "\n"
 
 
 def _write_file(path: Path, content: Content) -> None:

@@ -15,6 +15,7 @@ from .chains import (
     with_unnumbered_finale,
 )
 from .confidence import assess, lowered, table_rival_columns
+from .dates import with_iso_date
 from .entries import build_entries
 from .models import Document, Entry, Located, Span
 from .ranks import Candidate, as_markdown_renders, find_candidates, match_rank_line
@@ -102,12 +103,12 @@ def parse_text(text: Text) -> Document:
         "author": _located(text, front, "author", AUTHOR_LINE_RE, skip) or _byline(
             text, skip, chain[0].index if chain else len(lines)),
         "url": _located(text, front, "url", URL_LINE_RE, skip),
-        "date": _located(text, front, "date", DATE_LINE_RE, skip),
     }
+    found["date"], date_warnings = with_iso_date(_located(text, front, "date", DATE_LINE_RE, skip))
     if not chain:
         reason = "no ranked list found" if not candidates else (
             f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
-        return Document(**found, status="no-list", message=reason, warnings=text.warnings)
+        return Document(**found, status="no-list", message=reason, warnings=[*text.warnings, *date_warnings])
     entries, template = build_entries(text, chain, headline.value if headline else None)
     expected = headline_number(headline.value if headline else None)
     rows = [lines[candidate.index].text for candidate in chain] if chain[0].style[0] == "table" else []
@@ -119,7 +120,7 @@ def parse_text(text: Text) -> Document:
         confidence_reasons=reasons,
         decisions=_decisions(lines, chains, template),
         entries=entries,
-        warnings=[*text.warnings, *_skipped_warnings(lines, candidates, chain),
+        warnings=[*text.warnings, *date_warnings, *_skipped_warnings(lines, candidates, chain),
                   *_other_list_warnings(lines, chains), *_unknown_label_warnings(entries)],
     )
 

@@ -66,11 +66,16 @@ class DocumentWords:
         return all(word.casefold() in self.lower_words for word in words)
 
 
-def without_title_pieces(names: list[Located], titles: list[str]) -> list[Located]:
-    """The names that are no piece of a title of the document ("Centimeters Per Second" is the end of
-    "5 Centimeters per Second"), once every entry's title is known."""
-    phrases = " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
-    return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in phrases]
+class TitlePhrases:
+    """Every title of a document, to tell a name from a piece of one ("Centimeters Per Second" is the end
+    of "5 Centimeters per Second"); made once per document, once every entry's title is known."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self.phrases = " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
+
+    def without_pieces(self, names: list[Located]) -> list[Located]:
+        """The names that are no piece of a title."""
+        return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in self.phrases]
 
 
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")

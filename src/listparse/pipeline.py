@@ -26,34 +26,30 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ListparseError, NothingReadError, ReadError, WorkspaceError
+from .inputs import Inputs, Root, Source, find_inputs, find_sources
 from .limits import check_titles, deadline
 from .merge import Merged, merge_store
 from .models import Dataset, Document, Work
 from .normalize import normalize_document
 from .parse import parse_bytes
 from .read import TEXT_SUFFIXES, read_file
-from .source_names import escape_name
 from .store import Parsed, Store
-from .warc import WarcRecord, is_warc, read_record, record_name, scan_warc, with_record_facts
+from .warc import read_record, with_record_facts
 
 if TYPE_CHECKING:
+    from .aliases import Aliases
     from .cache import Cache
+    from .catalogue import Catalogue
     from .outdir import Content
+    from .previous import PreviousRun
+
+__all__ = ["IngestOptions", "Inputs", "Knowledge", "Result", "Root", "Source", "find_inputs", "find_sources",
+           "ingest", "load_knowledge", "output_files", "parse_record", "parse_source", "parse_sources",
+           "previous_run", "run"]
 
 log = logging.getLogger(__name__)
 
-STDIN = "-"
 UNREAD = ("missing", "unreadable")  # statuses of a source whose bytes never arrived
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One input: where to read it and the name it gets in the output."""
-
-    path: Path | None  # None for standard input
-    name: str
-    skipped: str | None = None  # why it is not read (a link out of the directory it was found in)
-    record: WarcRecord | None = None  # one record of a web archive at `path`
 
 
 Formats = tuple[Literal["json", "jsonl", "csv", "sqlite", "parquet"], ...]
@@ -72,6 +68,8 @@ class IngestOptions(BaseModel):
     cache_dir: Path | None = None  # where parsed documents are cached; None: no cache
     limit: int | None = None  # read only the first `limit` sources found
     follow_symlinks: bool = False  # read links in a directory that point out of it
+    previous: Path | None = None  # the output of a run to carry ids from; None: the run `out` holds, if any
+    fresh_ids: bool = False  # give every work a fresh id, carrying none from a previous run
 
 
 class Result:
@@ -80,9 +78,26 @@ class Result:
     Use it as a context manager (`with run(...) as result:`), or call `close()`.
     """
 
-    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None) -> None:
+    def __init__(self, merged: Merged, skipped: dict[str, Counter[str]] | None = None,
+                 roots: list[Root] | None = None, settings: IngestOptions | None = None,
+                 files: dict[str, dict[str, str] | None] | None = None, previous: PreviousRun | None = None) -> None:
         self.merged = merged
         self.skipped = skipped or {}  # web archive → records that were not documents, by reason
+        self.roots = roots or []  # the inputs as given, and how their documents are named
+        self.settings = settings or IngestOptions()
+        self.files = files or {}  # the catalogue's and aliases file's path and sha256, for run.json
+        self.previous = previous  # the run ids were carried from
+
+    @property
+    def ids_from(self) -> dict[str, str] | None:
+        """The previous run's file the ids were carried from, and its sha256 (for the manifest)."""
+        return None if self.previous is None else {"file": self.previous.file, "sha256": self.previous.sha256}
+
+    def record(self) -> dict:
+        """The run record written as run.json (see `run_record`)."""
+        from .run_record import run_record
+
+        return run_record(self.roots, self.settings, self.files, self.counts)
 
     def documents(self) -> Iterator[Document]:
         """Every document (failed ones too), sorted by source, entries with their work ids."""
@@ -140,8 +155,9 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
     `out` is given.
 
     Options are the fields of `IngestOptions` (`out`, `catalogue`, `aliases`,
-    `formats`, `jobs`, `cache_dir`, `follow_symlinks`). The whole result is returned in memory;
-    the parsed documents are on `Dataset.parsed_documents`.
+    `formats`, `jobs`, `cache_dir`, `follow_symlinks`, `previous`, `fresh_ids`). The whole result is
+    returned in memory; the parsed documents are on `Dataset.parsed_documents`. Works that persist
+    from the run in `previous` (default: the one `out` holds) keep its ids (see `ids`).
     """
     with run(paths, IngestOptions(**options)) as result:
         dataset = result.merged.dataset()
@@ -150,25 +166,20 @@ def ingest(paths: Iterable[str | Path] | str | Path, **options) -> Dataset:
 
 
 def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
         phase: Callable[[str], None] | None = None) -> Result:
-    """The whole flow; `progress(done, total)` is called after each document is parsed, and
-    `phase(what)` as merging and writing begin (each phase is also logged at INFO with its time).
+    """The whole flow; `progress(done, total, "parsing")` is called after each document is parsed,
+    `progress(built, works, "merging")` as works are built, and `phase(what)` as merging and writing
+    begin (each phase is also logged at INFO with its time).
 
     Parsed documents go to a temporary file (under TMPDIR) that the returned
     `Result` removes when it is closed.
     """
-    catalogue = aliases = None
-    if settings.catalogue is not None:
-        from .catalogue import load_catalogue
-
-        catalogue = load_catalogue(settings.catalogue)
-    if settings.aliases is not None:
-        from .aliases import load_aliases
-
-        aliases = load_aliases(settings.aliases)
+    knowledge = load_knowledge(settings)
+    previous = previous_run(settings)
     skipped: dict[str, Counter[str]] = {}
-    sources = find_sources(paths, settings.follow_symlinks, skipped)
+    inputs = find_inputs(paths, settings.follow_symlinks, skipped)
+    sources = inputs.sources
     if settings.limit is not None:
         sources = sources[:settings.limit]
     cache_dir = None
@@ -185,12 +196,14 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             for done, parsed in enumerate(parse_sources(sources, settings.jobs, cache_dir), 1):
                 store.add(parsed)
                 if progress is not None:
-                    progress(done, len(sources))
+                    progress(done, len(sources), "parsing")
             log.info("parsed %d document(s), %d failed, %d entries in %.2fs", store.documents,
                      len(store.failed), store.entries, time.perf_counter() - started)
             announce(f"merging {store.entries} entries")
             started = time.perf_counter()
-            result = Result(merge_store(store, catalogue, aliases), skipped)
+            merging = None if progress is None else lambda built, works: progress(built, works, "merging")
+            result = Result(merge_store(store, knowledge.catalogue, knowledge.aliases, merging, previous), skipped,
+                            inputs.roots, settings, knowledge.files, previous)
             log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs
@@ -198,12 +211,57 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             result.require_something_read()
             announce(f"writing {settings.out}")
             started = time.perf_counter()
-            write_outputs(output_files(result, settings.formats), settings.out)
+            write_outputs(output_files(result, settings.formats), settings.out, result.ids_from)
             log.info("wrote %s in %.2fs", settings.out, time.perf_counter() - started)
     except BaseException:
         store.close()
         raise
     return result
+
+
+def previous_run(settings: IngestOptions) -> PreviousRun | None:
+    """The run to carry ids from: `previous`, else the one `out` holds; None (fresh ids) with `fresh_ids`,
+    without one, or when it cannot be read (a one-line warning says why)."""
+    from .previous import PreviousRunError, holds_run, read_previous
+
+    directory = settings.previous or settings.out
+    if settings.fresh_ids or directory is None:
+        return None
+    if settings.previous is None and not holds_run(directory):
+        return None
+    try:
+        previous = read_previous(directory)
+    except PreviousRunError as error:
+        log.warning("%s; every work gets a fresh id", error)
+        return None
+    log.info("carrying ids from %s", directory / previous.file)
+    return previous
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """The catalogue and aliases a run merges with, and their files' records (path, sha256) for run.json."""
+
+    catalogue: Catalogue | None
+    aliases: Aliases | None
+    files: dict[str, dict[str, str] | None]
+
+
+def load_knowledge(settings: IngestOptions) -> Knowledge:
+    """Load the catalogue and aliases files the settings name; a bad one raises a ListparseError."""
+    from .run_record import file_record
+
+    catalogue = aliases = None
+    if settings.catalogue is not None:
+        from .catalogue import load_catalogue
+
+        catalogue = load_catalogue(settings.catalogue)
+    if settings.aliases is not None:
+        from .aliases import load_aliases
+
+        aliases = load_aliases(settings.aliases)
+    return Knowledge(catalogue, aliases, {"catalogue": file_record(settings.catalogue),
+                                          "aliases": file_record(settings.aliases)})
 
 
 @contextmanager
@@ -241,17 +299,19 @@ def _collector_paused():
 
 def output_files(result: Result, formats: Iterable[str]) -> dict[str, Content]:
     """Every output file for the chosen formats (json, jsonl, csv, sqlite, parquet): chunks of text made as
-    written, or (the database and Parquet tables) a function that writes the file."""
+    written, or (the database and Parquet tables) a function that writes the file; and the run record
+    (run.json) with every format."""
     from . import export
+    from .run_record import RUN_RECORD, run_json
 
     formats = set(formats)
     merged = result.merged
-    files: dict[str, Content] = {}
+    files: dict[str, Content] = {RUN_RECORD: run_json(result.record())}
     if "csv" in formats:
         files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
                   "fields.csv": export.fields_csv(merged.documents()),
                   "documents.csv": export.documents_csv(merged.store.heads()),
-                  "works.csv": export.works_csv(merged.works(), merged.field_names)}
+                  "works.csv": export.works_csv(merged.works(), merged.field_names, bool(merged.previous_ids))}
     if "json" in formats:
         files |= {"documents.json": export.documents_json(merged.documents()),
                   "works.json": export.works_json(merged.references(), merged.works())}
@@ -268,31 +328,6 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Content]:
             require_pyarrow()
         files |= TableFiles(merged.documents, merged.works).files("sqlite" in formats, "parquet" in formats)
     return files
-
-
-def find_sources(paths: Iterable[str | Path] | str | Path, follow_symlinks: bool = False,
-                 skipped: dict[str, Counter[str]] | None = None, expand_archives: bool = True) -> list[Source]:
-    """Expand files, directories (searched for known suffixes and web archives) and "-" into sources, once
-    each.
-
-    One path given alone (a str or path-like) is that path, never its characters.
-    A link found in a directory that points out of it is a source marked
-    skipped, unless `follow_symlinks`; a link given by name is followed. A web
-    archive becomes one source per HTML response record; the records skipped
-    are counted in `skipped` (by file name). With `expand_archives` false, an
-    archive stays one source (a distributed engine expands it where it is read).
-    """
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        paths = [paths]
-    seen: set[str] = set()
-    sources = []
-    for given in paths:
-        for source in _expand(os.fsdecode(given), follow_symlinks, skipped if skipped is not None else {},
-                              expand_archives):
-            if source.name not in seen:
-                seen.add(source.name)
-                sources.append(source)
-    return sources
 
 
 UNCACHED_STATUSES = frozenset({"timeout", "too-large", "error"})
@@ -427,55 +462,3 @@ def _parse_within_limits(data: bytes, name: str, sha256: str | None = None,
         document = normalize_document(parse_bytes(data, name, sha256, known_format))
     check_titles(document)
     return document
-
-
-def display_name(path: Path) -> str:
-    """The name a path gets in the output: relative to the working directory, with forward slashes, bytes
-    that are not UTF-8 escaped (see `source_names`)."""
-    try:
-        name = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        name = str(path)
-    return escape_name(name.replace(os.sep, "/"))
-
-
-def _expand(given: str, follow_symlinks: bool, skipped_records: dict[str, Counter[str]],
-            expand_archives: bool) -> Iterator[Source]:
-    if given == STDIN:
-        yield Source(None, "stdin")
-        return
-    path = Path(given)
-    if not path.is_dir():
-        yield from _archive_or_file(path, skipped_records, expand_archives)
-        return
-    root = os.path.realpath(path)
-    for found in _walk(path):
-        target = os.path.realpath(found)
-        outside = os.path.commonpath([root, target]) != root
-        if outside and not follow_symlinks:
-            yield Source(found, display_name(found), f"symbolic link to a file outside {display_name(path)} "
-                         f"({escape_name(target)}); not read (use --follow-symlinks to read it)")
-        else:
-            yield from _archive_or_file(found, skipped_records, expand_archives)
-
-
-def _archive_or_file(path: Path, skipped_records: dict[str, Counter[str]], expand_archives: bool) -> Iterator[Source]:
-    """One file's sources: itself, or each HTML response record of a web archive."""
-    name = display_name(path)
-    if not (expand_archives and is_warc(path)):
-        yield Source(path, name)
-        return
-    counts = skipped_records.setdefault(name, Counter())
-    for record, _ in scan_warc(path, counts):
-        yield Source(path, record_name(name, record.offset), record=record)
-
-
-def _walk(directory: Path) -> list[Path]:
-    """Files with a known suffix under `directory`, sorted; symbolic links to directories are not followed."""
-    found = []
-    for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs.sort()
-        for name in files:
-            if Path(name).suffix.lower() in TEXT_SUFFIXES or is_warc(Path(name)):
-                found.append(Path(root) / name)
-    return sorted(found)

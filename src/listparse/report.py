@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .check import Difference
-    from .models import Dataset, Document, Evidence, Work, WorkField
+    from .models import Dataset, Document, Evidence, MetaField, Work, WorkField
 
 # What must never reach a terminal as it is: C0 and C1 controls (newline, carriage return, ESC, DEL…),
 # lone surrogates (undecodable file-name bytes), line and paragraph separators, bidirectional overrides.
@@ -71,7 +71,8 @@ def show_document(document: Document, out: Console) -> None:
         found = getattr(document, label)
         if found:
             where = f"line {found.span.line}" if found.span else found.origin
-            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)})[/dim]")
+            printed = f", printed {found.raw!r}" if label == "date" and found.raw != found.value else ""
+            out.print(f"  {label:<9} {_e(found.value)}  [dim]({_e(where)}{_e(printed)})[/dim]")
     if document.order:
         out.print(f"  order     {document.order}, {len(document.entries)} entries")
     if document.confidence is not None:
@@ -88,7 +89,7 @@ def show_document(document: Document, out: Console) -> None:
             rules = ", ".join(change.rule for change in entry.changes)
             if rules:
                 title += f"\n[dim]{rules}[/dim]"
-            fields = "\n".join(f"{_e(f.name)}: {_value(f.value)}  [dim](l.{f.span.line})[/dim]"
+            fields = "\n".join(f"{_e(f.name)}: {_field_value(f)}  [dim](l.{f.span.line})[/dim]"
                                for f in entry.fields)
             table.add_row(str(entry.rank), title, fields, str(entry.span.line))
         out.print(table)
@@ -97,11 +98,15 @@ def show_document(document: Document, out: Console) -> None:
 
 
 def find_works(dataset: Dataset, query: str) -> tuple[list[Work], list[Work]]:
-    """The works a query names, and the runners-up: the work with that id; else every work whose title
-    or alias matches best (several when they tie: two films of one title), then the close ones."""
+    """The works a query names, and the runners-up: the work with that id; else those that had it as a
+    previous id; else every work whose title or alias matches best (several when they tie: two films
+    of one title), then the close ones."""
     by_id = {work.id: work for work in dataset.works}
     if query in by_id:
         return [by_id[query]], []
+    formerly = [work for work in dataset.works if query in work.previous_ids]
+    if formerly:
+        return formerly, []
     from rapidfuzz import fuzz, process
 
     from .keys import title_key
@@ -131,6 +136,8 @@ def describe_work(work: Work) -> str:
 def show_work(work: Work, out: Console) -> None:
     """Where every value of a work came from: documents, lines, raw text, rules, conflicts."""
     out.print(f"[bold]{_e(work.title.value)}[/bold]  [dim]id {work.id}[/dim]")
+    if work.previous_ids:
+        out.print(f"  previous ids: {_e(', '.join(work.previous_ids))}")
     out.print(f"  appears {len(work.appearances)}×; joined by: {', '.join(work.matched_by) or 'one appearance'}")
     for appearance in work.appearances:
         out.print(f"    {_e(appearance.source)}:{appearance.span.line}  #{appearance.rank}  "
@@ -182,6 +189,13 @@ def _where(evidence: Evidence) -> str:
         place = f"{evidence.source}{line}{rank}"
     rules = "".join(f"\n        {_e(f'{rule.rule}: {rule.before!r} → {rule.after!r}')}" for rule in evidence.rules)
     return _e(f"{place}  {evidence.raw!r}") + rules
+
+
+def _field_value(field: MetaField) -> str:
+    """The typed value, or the text as printed and why it was not typed (the runtime `22-24 minutes`)."""
+    if field.value is None:
+        return f"{_e(field.raw)} [dim](not typed: {_e(field.note or '')})[/dim]"
+    return _value(field.value)
 
 
 def _value(value) -> str:

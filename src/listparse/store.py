@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .labels import CONVERTED_KINDS, FIELDS
 from .match import Variant, Variants, entry_facts
 from .models import Document, Entry, MetaField, Status
 
@@ -63,18 +64,22 @@ def field_columns_of(entries: Iterable[Entry]) -> set[str]:
     return {column for entry in entries for column, _, _ in field_cells(entry)}
 
 
-def field_cells(entry: Entry) -> list[tuple[str, MetaField, bool]]:
-    """Each field of an entry with the column it goes in: its name, `<name>_2`, `<name>_3` for a second and
-    third field of one name (two credit lines), so a typed column holds one value; and `<column>_extra`
-    (paired with the same field, and True) where a field kept an extra."""
+def field_cells(entry: Entry) -> list[tuple[str, MetaField, str]]:
+    """Each field of an entry with the column it goes in and the part of it that column holds ("value",
+    "raw" or "extra"): its name, `<name>_2`, `<name>_3` for a second and third field of one name (two
+    credit lines), so a typed column holds one value; `<column>_raw`, the text as printed, where the value
+    is a conversion of it (a runtime in minutes: `2h 16m` → 136); and `<column>_extra` where a field kept
+    an extra."""
     cells = []
     seen: dict[str, int] = {}
     for field in entry.fields:
         seen[field.name] = seen.get(field.name, 0) + 1
         column = field.name if seen[field.name] == 1 else f"{field.name}_{seen[field.name]}"
-        cells.append((column, field, False))
+        cells.append((column, field, "value"))
+        if field.value is not None and FIELDS.get(field.name) in CONVERTED_KINDS:
+            cells.append((f"{column}_raw", field, "raw"))
         if field.extra:
-            cells.append((f"{column}_extra", field, True))
+            cells.append((f"{column}_extra", field, "extra"))
     return cells
 
 

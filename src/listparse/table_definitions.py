@@ -56,7 +56,8 @@ TABLES = (
         Column("headline", TEXT, "the document's headline"),
         Column("author", TEXT, "its author, where stated"),
         Column("url", TEXT, "its address, where stated"),
-        Column("date", TEXT, "its date, where stated"),
+        Column("date", TEXT, "its date, ISO 8601, where stated and read"),
+        Column("date_raw", TEXT, "its date as printed"),
         Column("order", TEXT, "`ascending` or `descending`: how its list counts"),
         _required("entries", INT, "number of entries"),
         _required("status", TEXT, "`ok`, or why it was not parsed (`no-list`, `empty`, `missing`, …)"),
@@ -93,6 +94,7 @@ TABLES = (
     ), indexes=(("entry_id",), ("source",), ("field",))),
     Table("works", "One row per merged work (as works.csv; the chosen field values in one JSON object).", (
         _required("id", TEXT, "readable, stable id (`your-lie-in-april`)"),
+        _required("previous_ids", TEXT, f"{JSON_ARRAY} of the ids it had in earlier runs"),
         _required("title", TEXT, "the chosen title"),
         _required("chosen_by", TEXT, "the rule that chose it (`agreement`, `best_supported`, …)"),
         _required("aliases", TEXT, f"{JSON_ARRAY} of the other titles it appears under"),

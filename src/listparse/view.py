@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ListparseError
+from .inputs import source_path
 from .models import Document, Evidence, Span, Work
+from .run_record import RUN_RECORD
 from .view_text import (
     Excerpt,
     Mark,
@@ -54,7 +56,8 @@ LIST_RANGE_RE = re.compile(r"^list: lines (\d+)-(\d+)")  # the decision that nam
 class Site:
     """What the pages link to, gathered while the documents' pages are written."""
 
-    sources: Path  # the directory the documents' paths are relative to
+    sources: Path  # the directory the ingest ran in: run.json's relative inputs are relative to it
+    roots: list[dict[str, str]] = field(default_factory=list)  # run.json's inputs (none: an older output)
     excerpts: dict[tuple[str, int, int], Excerpt] = field(default_factory=dict)  # (source, start, end)
     documents: list[dict[str, Any]] = field(default_factory=list)  # one summary row per document
     works: list[dict[str, Any]] = field(default_factory=list)  # the search index
@@ -75,15 +78,17 @@ class Site:
 
 
 def write_view(out: Path, sources: Path | None = None) -> Path:
-    """Write the site into `out`/view from the outputs in `out`; document paths are relative to `sources`
-    (default: the working directory). Returns the site's directory; the previous one is replaced whole."""
+    """Write the site into `out`/view from the outputs in `out`. The documents' files are found by the inputs
+    recorded in `out`/run.json, relative ones taken from `sources` (default: the working directory; for an
+    output without run.json, the directory the names are relative to). Returns the site's directory; the
+    previous one is replaced whole."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(loader=PackageLoader("listparse", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True)
     environment.filters |= {"linked_lines": linked_lines, "show": show_value}
-    site = Site(sources or Path("."))
+    site = Site(sources or Path("."), read_roots(out))
     environment.globals |= {"document_page": document_page, "work_page": work_page, "span_anchor": span_anchor,
                             "site": site}
     works = read_works(out)  # fails early, before anything is written, when the outputs are missing
@@ -108,6 +113,18 @@ def write_view(out: Path, sources: Path | None = None) -> Path:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def read_roots(out: Path) -> list[dict[str, str]]:
+    """The inputs of the run that wrote `out` (run.json), or none when it has no run record."""
+    try:
+        record = json.loads((out / RUN_RECORD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as error:
+        raise ListparseError(f"{out / RUN_RECORD} cannot be read ({error}): write it again with "
+                             f"`listparse ingest PATHS --out {out}`") from None
+    return list(record.get("inputs", []))
 
 
 def serve(directory: Path, port: int, started: Callable[[str], None]) -> None:
@@ -161,7 +178,7 @@ def _page_name(key: str) -> str:
 
 def _document_page(environment, site: Site, document: Document) -> str:
     """Render one document's page and keep the excerpts its spans give the works' evidence."""
-    text = read_source_text(document, site.sources)
+    text = read_source_text(document, source_path(document.source, site.roots, site.sources))
     marks = document_marks(document) if text.trusted else []
     for (start, end), excerpt in excerpts(text.lines, marks).items():
         site.excerpts[(document.source, start, end)] = excerpt
@@ -210,11 +227,12 @@ def _list_range(document: Document) -> tuple[int, int]:
 
 
 def _index_row(work: Work) -> dict[str, Any]:
-    """One work in the search index: page, title, appearances, conflicts, and the text searched."""
+    """One work in the search index: page, title, appearances, conflicts, and the text searched (an id
+    it had before finds it too)."""
     aliases = [str(alias.value) for alias in work.aliases]
     conflicts = sum(len(each.conflicts) for each in [work.title, *work.fields.values()])
     return {"p": work_page(work.id), "t": str(work.title.value), "a": len(work.appearances), "c": conflicts,
-            "s": " ".join([str(work.title.value), work.id, *aliases])}
+            "s": " ".join([str(work.title.value), work.id, *work.previous_ids, *aliases])}
 
 
 def _write(path: Path, text: str) -> None:

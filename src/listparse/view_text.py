@@ -67,11 +67,10 @@ def span_anchor(start: int, end: int) -> str:
     return f"s{start}-{end}"
 
 
-def read_source_text(document: Document, root: Path) -> SourceText:
-    """Lay out the document's file (its source, relative to `root`) as `ingest` read it."""
+def read_source_text(document: Document, path: Path) -> SourceText:
+    """Lay out the document's file, at `path`, as `ingest` read it."""
     if document.source == "stdin":
         return SourceText(note="read from standard input: its text was not kept")
-    path = root / document.source
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .dates import with_iso_date
 from .errors import ReadError
 from .models import Document, Located
 
@@ -113,11 +114,13 @@ def read_record(path: Path, offset: int, name: str) -> bytes:
 
 def with_record_facts(document: Document, record: WarcRecord) -> Document:
     """The document with the archive's URI and date as its url and date."""
-    update = {}
+    update: dict = {}
     if record.uri:
         update["url"] = Located(value=record.uri, raw=record.uri, origin="WARC-Target-URI")
     if record.date:
-        update["date"] = Located(value=record.date, raw=record.date, origin="WARC-Date")
+        update["date"], warnings = with_iso_date(Located(value=record.date, raw=record.date, origin="WARC-Date"))
+        if warnings:
+            update["warnings"] = [*document.warnings, *warnings]
     return document.model_copy(update=update)
 
 

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..pipeline import IngestOptions, Result
+from ..pipeline import IngestOptions, Result, load_knowledge, previous_run
 from .merge import merge_tables
 from .parse import parse_inputs
 
@@ -55,15 +55,8 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
     """
     from pyspark.sql import SparkSession
 
-    catalogue = aliases = None
-    if settings.catalogue is not None:
-        from ..catalogue import load_catalogue
-
-        catalogue = load_catalogue(settings.catalogue)
-    if settings.aliases is not None:
-        from ..aliases import load_aliases
-
-        aliases = load_aliases(settings.aliases)
+    knowledge = load_knowledge(settings)
+    previous = previous_run(settings)
     session = session or SparkSession.getActiveSession()
     owned = session is None
     spark = spark_session(master) if owned else session
@@ -80,13 +73,14 @@ def run_spark(paths: Iterable[str | Path], settings: IngestOptions, master: str 
             spark.stop()
 
     try:
-        skipped = parse_inputs(spark, [str(path) for path in paths], tables, settings.follow_symlinks)
+        skipped, roots = parse_inputs(spark, [str(path) for path in paths], tables, settings.follow_symlinks)
         if phase is not None:
             phase("merging on Spark")
-        merged = merge_tables(spark, tables, catalogue, aliases, close)
+        merged = merge_tables(spark, tables, knowledge.catalogue, knowledge.aliases, close, previous)
     except BaseException:
         close()
         raise
     if progress is not None:
-        progress(merged.store.documents, merged.store.documents)
-    return Result(merged, skipped)  # type: ignore[arg-type]  # the Spark tables stand in for the Store
+        progress(merged.store.documents, merged.store.documents, "parsing")
+    # The Spark tables stand in for the Store.
+    return Result(merged, skipped, roots, settings, knowledge.files, previous)  # type: ignore[arg-type]

@@ -10,8 +10,10 @@
 
 What reaches the driver is bounded by the number of distinct title
 spellings, never by entries or documents: each work's naming facts (title,
-year, kind, first source and rank) to give ids with `merge.assign_ids`, the
-entries.csv columns and works.csv field names, and the failed documents.
+year, kind, first source and rank) and what it shares with a previous run,
+to give ids with `ids.work_ids`, the entries.csv columns and works.csv field
+names, and the failed documents. A previous run's evidence keys are broadcast
+(about 100 bytes per appearance it had).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..ids import log_carried, work_ids
 from ..keys import title_key
 from ..match import (
     BLOCK_KINDS,
@@ -32,24 +35,28 @@ from ..match import (
     join_groups,
     pair_order,
 )
-from ..merge import assign_entry, assign_ids, build_work
+from ..merge import assign_entry, build_work
 from ..models import Entry
 from .tables import SparkMerged, SparkTables
 
 if TYPE_CHECKING:
     from ..aliases import Aliases
     from ..catalogue import Catalogue
+    from ..previous import PreviousRun
 
 MAX_ROUNDS = 100  # label propagation: a component this wide is far beyond any real chain of title variants
 
 
-def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Aliases | None, close) -> SparkMerged:
-    """Merge the stored entries into works; write the `works` and `documents_out` tables."""
+def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Aliases | None, close,
+                 previous: PreviousRun | None = None) -> SparkMerged:
+    """Merge the stored entries into works, ids carried from `previous` where works persist; write the
+    `works` and `documents_out` tables."""
     from pyspark import StorageLevel
 
     context = spark.sparkContext
     parts = int(spark.conf.get("spark.sql.shuffle.partitions"))  # every shuffle below: RDDs' own default grows
     shared_catalogue, shared_aliases = context.broadcast(catalogue), context.broadcast(aliases)
+    shared_previous = context.broadcast(previous)
     entries = spark.read.parquet(f"{tables}/entries")
     groups = _groups(_variants(entries), shared_catalogue, shared_aliases, parts).persist(
         StorageLevel.MEMORY_AND_DISK)
@@ -64,12 +71,16 @@ def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Alias
     numbered_entries = by_facts.leftOuterJoin(variant_work, parts).map(
         lambda item: (item[1][1], item[1][0])).persist(StorageLevel.MEMORY_AND_DISK)
     built = numbered_entries.filter(lambda item: item[0] is not None).groupByKey(parts).join(clusters, parts).mapValues(
-        lambda item: build_work(item[1], _mentions(item[0]), shared_catalogue.value)).persist(
+        lambda item: build_work(item[1], _mentions(item[0]), shared_catalogue.value, shared_previous.value)).persist(
         StorageLevel.MEMORY_AND_DISK)
-    naming = built.map(lambda item: (item[0], item[1].naming)).sortByKey(numPartitions=parts).values().collect()
-    work_ids = assign_ids(naming)
-    names = context.parallelize([(number, (work_ids[number], facts[0])) for number, facts in enumerate(naming)],
-                                parts)
+    facts = built.map(lambda item: (item[0], (item[1].naming, item[1].lineage))).sortByKey(
+        numPartitions=parts).values().collect()
+    naming = [naming for naming, _ in facts]
+    ids = work_ids(naming, [lineage for _, lineage in facts], previous)
+    log_carried(ids, previous)
+    del facts
+    names = context.parallelize([(number, (ids.ids[number], named[0], ids.previous_ids.get(number, [])))
+                                 for number, named in enumerate(naming)], parts)
     field_names = sorted(built.flatMap(lambda item: item[1].field_names).distinct(parts).collect())
     conflicts = built.map(lambda item: item[1].conflicts).sum()
     del naming
@@ -77,7 +88,8 @@ def merge_tables(spark, tables: str, catalogue: Catalogue | None, aliases: Alias
     _write_documents(spark, numbered_entries, names, tables, parts)
     for persisted in (groups, pairs, numbered, numbered_entries, built):
         persisted.unpersist()
-    return SparkMerged(SparkTables(spark, tables, close), work_ids, field_names, conflicts)
+    shared_previous.destroy()
+    return SparkMerged(SparkTables(spark, tables, close), ids.ids, field_names, conflicts, ids.previous_ids)
 
 
 def _variants(entries):
@@ -175,9 +187,19 @@ def _mentions(rows) -> list[tuple[str, int, Entry]]:
 def _write_works(spark, built, names, tables: str, parts: int) -> None:
     from pyspark.sql.types import BinaryType, StringType, StructField, StructType
 
-    rows = built.join(names, parts).map(lambda item: (item[1][1][0], item[1][0].body))
+    rows = built.join(names, parts).map(lambda item: (item[1][1][0], _with_previous_ids(item[1][0].body,
+                                                                                       item[1][1][2])))
     schema = StructType([StructField("id", StringType(), False), StructField("body", BinaryType(), False)])
     spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(f"{tables}/works")
+
+
+def _with_previous_ids(body: bytes, previous_ids: list[str]) -> bytes:
+    """A stored work's JSON with its previous ids (most works have none: their JSON is kept as it is)."""
+    from ..models import Work
+
+    if not previous_ids:
+        return body
+    return Work.model_validate_json(body).model_copy(update={"previous_ids": previous_ids}).model_dump_json().encode()
 
 
 def _write_documents(spark, numbered_entries, names, tables: str, parts: int) -> None:
@@ -188,7 +210,7 @@ def _write_documents(spark, numbered_entries, names, tables: str, parts: int) ->
 
     with_work = numbered_entries.filter(lambda item: item[0] is not None).join(names, parts).map(
         lambda item: (item[1][0][0], (item[1][0][1], assign_entry(Entry.model_validate_json(item[1][0][2]),
-                                                                  *item[1][1]).model_dump_json().encode())))
+                                                                  *item[1][1][:2]).model_dump_json().encode())))
     without = numbered_entries.filter(lambda item: item[0] is None).map(
         lambda item: (item[1][0], (item[1][1], item[1][2])))
     heads = spark.read.parquet(f"{tables}/documents").rdd.map(lambda row: (row.source, row.head))

@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..pipeline import Source, find_sources, parse_source
+from ..pipeline import Root, Source, find_inputs, parse_source
 from ..read import TEXT_SUFFIXES
+from ..source_names import escape_name
 from ..store import Parsed
 from ..warc import is_warc, record_name, scan_warc, scan_warc_stream
 
@@ -38,16 +39,20 @@ def entry_schema():
                        StructField("kind", StringType(), True), StructField("body", BinaryType(), False)])
 
 
-def parse_inputs(spark, paths: list[str], tables: str, follow_symlinks: bool = False) -> dict[str, Counter[str]]:
+def parse_inputs(spark, paths: list[str], tables: str,
+                 follow_symlinks: bool = False) -> tuple[dict[str, Counter[str]], list[Root]]:
     """Parse every input into the `documents` and `entries` tables under `tables`; return the records each
-    web archive skipped, by reason."""
+    web archive skipped, by reason, and the roots (a URI's documents are named by their whole URI)."""
     from pyspark import StorageLevel
 
     context = spark.sparkContext
     local = [path for path in paths if "://" not in path or path.startswith("file://")]
     remote = [path for path in paths if path not in local]
+    found = find_inputs(local, follow_symlinks, expand_archives=False)
+    given = {root.given: root for root in found.roots}
+    roots = list({path: given.get(escape_name(path), Root(escape_name(path), "uri")) for path in paths}.values())
     inputs = [(str(source.path.resolve()), source.name, source.skipped)
-              for source in find_sources(local, follow_symlinks, expand_archives=False) if source.path is not None]
+              for source in found.sources if source.path is not None]
     slices = max(1, min(len(inputs), max(context.defaultParallelism * 2, len(inputs) // INPUTS_PER_PARTITION)))
     parsed = context.parallelize(inputs, slices).flatMap(_parse_local)
     for uri in remote:
@@ -61,7 +66,7 @@ def parse_inputs(spark, paths: list[str], tables: str, follow_symlinks: bool = F
         skips = parsed.filter(lambda item: item[0] == "skipped").map(lambda item: item[1]).collect()
     finally:
         parsed.unpersist()
-    return {name: Counter(counts) for name, counts in sorted(skips)}
+    return {name: Counter(counts) for name, counts in sorted(skips)}, roots
 
 
 def _parse_local(item: tuple[str, str, str | None]) -> Iterator[tuple[str, object]]:

@@ -53,8 +53,10 @@ class SparkTables:
 class SparkMerged:
     """The merged tables, read back as `merge.Merged` reads its store: documents by source, works by id."""
 
-    def __init__(self, store: SparkTables, work_ids: list[str], field_names: list[str], conflicts: int) -> None:
+    def __init__(self, store: SparkTables, work_ids: list[str], field_names: list[str], conflicts: int,
+                 previous_ids: dict[int, list[str]] | None = None) -> None:
         self.store, self.work_ids, self.field_names, self.conflicts = store, work_ids, field_names, conflicts
+        self.previous_ids = previous_ids or {}  # by work number, for the works that have some
 
     def documents(self) -> Iterator[Document]:
         for row in self.store.sorted_rows("documents_out", "source", "body"):

@@ -1,0 +1,276 @@
+"""The previous run an output directory holds: which works it had, under which ids, on which evidence.
+
+    previous = read_previous(Path("output"))       # works.jsonl, works.json or entries.csv
+    previous.shares([(source, title_raw), ...])    # how much of a new work's evidence each old work had
+
+A piece of evidence is an appearance keyed by (source, title as printed): a
+re-ingest that renumbers a list, re-spells another entry or changes which
+title a work is named by keeps the key. Only an 8-byte digest of each key is
+held (about 100 bytes per appearance of the previous run), and the files are
+read one record at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .errors import ListparseError
+
+WORK_FILES = ("works.jsonl", "works.json", "entries.csv")  # read in this order: the first one present
+READ_CHUNK = 1 << 20
+
+
+class PreviousRunError(ListparseError):
+    """The previous run cannot be read: its ids are not carried over."""
+
+
+def evidence_key(source: str, title_raw: str) -> int:
+    """The digest an appearance is compared by: its document and its title as printed."""
+    text = f"{source}\0{title_raw}".encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRun:
+    """The works of a previous run: ids, sizes (appearances), earlier ids, and each key's works."""
+
+    file: str  # the file read, for messages and the manifest
+    sha256: str  # of that file
+    ids: list[str]
+    sizes: list[int]
+    lineage: list[tuple[str, ...]]  # each work's own previous ids
+    holders: dict[int, int | tuple[int, ...]]  # evidence key → the work (or works, one per appearance) holding it
+
+    def shares(self, keys: Iterable[tuple[str, str]]) -> tuple[tuple[int, int], ...]:
+        """(previous work, appearances shared) for a new work's appearances, as (source, title_raw) pairs:
+        a key printed twice counts twice only if it was there twice before."""
+        shared: Counter[int] = Counter()
+        for key, count in Counter(evidence_key(source, title) for source, title in keys).items():
+            held = self.holders.get(key)
+            if held is None:
+                continue
+            for work, before in Counter((held,) if isinstance(held, int) else held).items():
+                shared[work] += min(count, before)
+        return tuple(sorted(shared.items()))
+
+    def reserved(self) -> set[str]:
+        """Every id the previous run had, as an id or in `previous_ids`: a fresh id is never one of them."""
+        return {*self.ids, *(old for earlier in self.lineage for old in earlier)}
+
+
+def holds_run(directory: Path) -> bool:
+    """Whether `directory` holds a listparse run to carry ids from."""
+    return any((directory / name).is_file() for name in (".listparse-manifest.json", *WORK_FILES))
+
+
+def read_previous(directory: Path) -> PreviousRun:
+    """The previous run in `directory`, from the first of works.jsonl, works.json, entries.csv it holds.
+
+    Raises PreviousRunError (saying why) when none can be read: missing, corrupt, another schema.
+    """
+    name = next((name for name in WORK_FILES if (directory / name).is_file()), None)
+    if name is None:
+        raise PreviousRunError(f"{directory} holds no works.jsonl, works.json or entries.csv")
+    path = directory / name
+    try:
+        with open(path, "rb") as raw:
+            stream = _Hashing(raw)
+            text = _decoded(stream)
+            if name == "entries.csv":
+                records = _csv_works(text, _csv_lineage(directory / "works.csv"))
+            else:
+                records = {"works.jsonl": _jsonl_works, "works.json": _json_works}[name](text)
+            run = _collect(records, name)
+            stream.drain()
+            return PreviousRun(name, stream.digest.hexdigest(), *run)
+    except PreviousRunError as error:
+        raise PreviousRunError(f"{path}: {error}") from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise PreviousRunError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
+
+
+class _Hashing:
+    """A binary stream that hashes what is read from it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.digest = raw, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.digest.update(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(READ_CHUNK):
+            pass
+
+
+def _decoded(stream: _Hashing) -> Iterator[str]:
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while chunk := stream.read(READ_CHUNK):
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+def _collect(records: Iterable[tuple[str, list[str], Iterable[tuple[str, str]]]], name: str):
+    """ids, sizes, lineage and holders from (id, previous ids, appearance keys) records."""
+    ids: list[str] = []
+    sizes: list[int] = []
+    lineage: list[tuple[str, ...]] = []
+    holders: dict[int, int | tuple[int, ...]] = {}
+    index_of: dict[str, int] = {}
+    for work_id, earlier, keys in records:
+        if not isinstance(work_id, str) or not work_id:
+            raise PreviousRunError(f"a work without an id in {name}")
+        index = index_of.get(work_id)
+        if index is None:
+            index = index_of[work_id] = len(ids)
+            ids.append(work_id)
+            sizes.append(0)
+            lineage.append(tuple(str(old) for old in earlier))
+        for source, title in keys:
+            key = evidence_key(source, title)
+            sizes[index] += 1
+            held = holders.get(key)
+            holders[key] = index if held is None else (*((held,) if isinstance(held, int) else held), index)
+    return ids, sizes, lineage, holders
+
+
+def _work_record(work: dict) -> tuple[str, list[str], list[tuple[str, str]]]:
+    return (work["id"], list(work.get("previous_ids", [])),
+            [(appearance["source"], appearance["title_raw"]) for appearance in work["appearances"]])
+
+
+def _jsonl_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+    for line in _lines(text):
+        if line.strip():
+            record = json.loads(line)
+            if record.get("type") != "work":
+                raise PreviousRunError(f"a line of type {record.get('type')!r}, not a work")
+            yield _work_record(record)
+
+
+def _lines(chunks: Iterable[str]) -> Iterator[str]:
+    rest = ""
+    for chunk in chunks:
+        *lines, rest = (rest + chunk).split("\n")
+        yield from lines
+    yield rest
+
+
+def _json_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+    """works.json's works one at a time, without holding the file: its top-level values are decoded one
+    by one, and the works array item by item."""
+    reader = _JsonReader(iter(text))
+    reader.expect("{")
+    seen_version = False
+    while not reader.peek("}"):
+        key = reader.value()
+        reader.expect(":")
+        if key == "works":
+            if not seen_version:
+                raise PreviousRunError("no schema_version before the works")
+            reader.expect("[")
+            while not reader.peek("]"):
+                yield _work_record(reader.value())
+                reader.peek(",")
+        else:
+            value = reader.value()
+            if key == "schema_version":
+                from .merge import SCHEMA_VERSION
+
+                if value != SCHEMA_VERSION:
+                    raise PreviousRunError(f"schema_version {value}, this listparse writes {SCHEMA_VERSION}")
+                seen_version = True
+        reader.peek(",")
+
+
+class _JsonReader:
+    """Values decoded one at a time from chunks of JSON text."""
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self.chunks, self.buffer, self.at = chunks, "", 0
+        self.decoder = json.JSONDecoder()
+
+    def _more(self) -> bool:
+        chunk = next(self.chunks, None)
+        if chunk is None:
+            return False
+        self.buffer = self.buffer[self.at:] + chunk
+        self.at = 0
+        return True
+
+    def _skip_space(self) -> None:
+        while True:
+            while self.at < len(self.buffer) and self.buffer[self.at] in " \t\r\n":
+                self.at += 1
+            if self.at < len(self.buffer) or not self._more():
+                return
+
+    def peek(self, token: str) -> bool:
+        """Consume `token` if it comes next."""
+        self._skip_space()
+        if self.buffer.startswith(token, self.at):
+            self.at += len(token)
+            return True
+        return False
+
+    def expect(self, token: str) -> None:
+        if not self.peek(token):
+            raise PreviousRunError(f"not the JSON works.json holds (expected {token!r})")
+
+    def value(self):
+        self._skip_space()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buffer, self.at)
+            except json.JSONDecodeError:
+                if not self._more():
+                    raise
+                continue
+            if end == len(self.buffer) and self._more():  # a number may go on in the next chunk
+                continue
+            self.at = end
+            return value
+
+
+def _csv_works(text: Iterable[str], lineage: dict[str, list[str]]) -> Iterator[
+        tuple[str, list[str], list[tuple[str, str]]]]:
+    """entries.csv rows as one-appearance works (rows of one work id are gathered by `_collect`), with
+    the previous ids works.csv gives."""
+    from .export import plain_cell
+
+    rows = csv.DictReader(_lines_kept(text))
+    if rows.fieldnames is None or not {"source", "title_raw", "work_id"} <= set(rows.fieldnames):
+        raise PreviousRunError("no source, title_raw and work_id columns")
+    for row in rows:
+        if row["work_id"]:
+            work_id = plain_cell(row["work_id"])
+            yield work_id, lineage.get(work_id, []), [(plain_cell(row["source"]), plain_cell(row["title_raw"]))]
+
+
+def _csv_lineage(path: Path) -> dict[str, list[str]]:
+    """Each work's previous ids from works.csv's `previous_ids` column (none without the file or column)."""
+    from .export import plain_cell
+
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as stream:
+        rows = csv.DictReader(stream)
+        if "previous_ids" not in (rows.fieldnames or []):
+            return {}
+        return {plain_cell(row["id"]): json.loads(row["previous_ids"]) for row in rows if row["previous_ids"]}
+
+
+def _lines_kept(chunks: Iterable[str]) -> Iterator[str]:
+    for line in _lines(chunks):
+        yield line + "\n"
