@@ -172,7 +172,7 @@ def test_out_dash_refuses_other_formats(raw_copy):
     """--out - with --format csv is refused (exit 2), not silently streamed as JSON Lines."""
     result = _run("ingest", "raw", "--out", "-", "--format", "csv")
     assert result.exit_code == 2
-    assert "--format json or csv needs an output directory" in result.output
+    assert "--format json, csv, sqlite or parquet needs an output directory" in result.output
 
 
 def test_out_dash_streams_json_lines(raw_copy):

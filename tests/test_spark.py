@@ -19,7 +19,8 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip i
 if shutil.which("java") is None:
     pytest.skip("Java is not installed (pyspark needs Java 17+)", allow_module_level=True)
 
-FORMATS = ("json", "csv", "jsonl")
+FORMATS = ("json", "csv", "jsonl", "sqlite", "parquet")
+TABLES = ("documents", "entries", "fields", "works", "evidence", "conflicts", "changes")
 
 
 @pytest.fixture(scope="module")
@@ -56,13 +57,14 @@ def _spark(spark, paths, out: Path, **options) -> tuple[dict[str, bytes], dict]:
 def _assert_identical(local: dict[str, bytes], spark: dict[str, bytes]) -> None:
     assert sorted(spark) == sorted(local) == sorted(
         [".listparse-manifest.json", "documents.csv", "documents.json", "documents.jsonl", "entries.csv",
-         "entries.jsonl", "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl"])
+         "entries.jsonl", "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl", "listparse.db",
+         *(f"{table}.parquet" for table in TABLES)])
     for name in local:
         assert spark[name] == local[name], f"{name} differs"
 
 
 def test_spark_output_is_byte_identical_on_the_fixtures(spark, tmp_path, monkeypatch):
-    """Every fixture (and the broken ones): the same eleven files, byte for byte."""
+    """Every fixture (and the broken ones): the same files (listparse.db and Parquet too), byte for byte."""
     monkeypatch.chdir(ROOT)
     local = _local(["tests/fixtures"], tmp_path / "local")
     spark_files, facts = _spark(spark, ["tests/fixtures"], tmp_path / "spark")
@@ -141,8 +143,8 @@ def test_submit_entry_point_writes_files_and_keeps_tables(spark, tmp_path, monke
     local = _local(inputs, tmp_path / "local")
     tables = tmp_path / "tables"
     with pytest.raises(SystemExit) as finished:
-        submit([*inputs, "--out", str(tmp_path / "spark"), "--tables", tables.as_uri(), "--format", "json",
-                "--format", "csv", "--format", "jsonl"])
+        submit([*inputs, "--out", str(tmp_path / "spark"), "--tables", tables.as_uri(),
+                *(part for name in FORMATS for part in ("--format", name))])
     assert finished.value.code == 0
     assert _files(tmp_path / "spark") == local
     assert sorted(path.name for path in tables.iterdir()) == ["documents", "documents_out", "entries", "works"]

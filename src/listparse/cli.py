@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,7 +27,7 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-FORMATS = ("json", "jsonl", "csv")
+FORMATS = ("json", "jsonl", "csv", "sqlite", "parquet")
 
 
 class _Commands(click.Group):
@@ -180,7 +181,9 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
     stream = out == "-"
     if stream and set(formats) - {"jsonl"}:
         raise click.UsageError("--out - streams JSON Lines (entries, then works); "
-                               "--format json or csv needs an output directory")
+                               "--format json, csv, sqlite or parquet needs an output directory")
+    if "parquet" in formats:
+        _require_pyarrow()
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)),
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
@@ -196,7 +199,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
         _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
         if directory is None:
             files = output_files(result, ("jsonl",))
-            for chunk in (*files["entries.jsonl"], *files["works.jsonl"]):
+            for chunk in (*cast(Iterable[str], files["entries.jsonl"]), *cast(Iterable[str], files["works.jsonl"])):
                 click.echo(chunk, nl=False)
         else:
             if show_bar:
@@ -318,7 +321,8 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, fresh_ids: bool, 
                              cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              previous=_previous(None, Path(against)), fresh_ids=fresh_ids)
     with _run_reporting_errors(run, paths, settings, False) as result:
-        files = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
+        files = {name: "".join(cast(Iterable[str], chunks))
+                 for name, chunks in output_files(result, ("json", "csv")).items()}
     from .errors import ListparseError
 
     try:
@@ -426,6 +430,18 @@ def _spark_run(master: str | None):
     from .spark import run_spark
 
     return partial(run_spark, master=master)
+
+
+def _require_pyarrow() -> None:
+    """--format parquet without pyarrow: a usage error saying what to install, before any parsing."""
+    from .errors import ListparseError
+    from .parquet import require_pyarrow
+
+    try:
+        require_pyarrow()
+    except ListparseError as error:
+        click.echo(f"listparse: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _aliases_file(aliases: str | None) -> str | None:

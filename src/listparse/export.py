@@ -15,12 +15,16 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dates import is_iso
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
-from .models import Document, DocumentRef, Work
+from .models import Document, DocumentRef, Entry, MetaField, Work
 from .store import field_cells, field_columns_of
+
+if TYPE_CHECKING:
+    from .outdir import Content
 
 ENTRY_COLUMNS = ["source", "rank", "title_raw", "title", "work_id", "line"]
 DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "author", "url", "date",
@@ -31,9 +35,10 @@ FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "k
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(files: dict[str, Iterable[str]], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:
-    """Write all `files` (name → text, or chunks of it) as the whole of directory `out`: staged beside it,
-    then swapped in as one step, under a lock (see `outdir`); `ids_from` goes in the manifest."""
+def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:
+    """Write all `files` (name → text, chunks of it, bytes, or a function writing the file) as the whole
+    of directory `out`: staged beside it, then swapped in as one step, under a lock (see `outdir`);
+    `ids_from` goes in the manifest."""
     from .outdir import OutputDirectory
 
     with OutputDirectory(out) as directory:
@@ -62,7 +67,12 @@ def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
 def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
     """One row per input, failed ones included, with its status and message, from (document, number of
     entries) pairs: the entries themselves are not needed."""
-    return _csv(DOCUMENT_COLUMNS, ({
+    return _csv(DOCUMENT_COLUMNS, (document_row(document, entries) for document, entries in documents))
+
+
+def document_row(document: Document, entries: int) -> dict:
+    """A document's row of documents.csv (and of the `documents` table): its facts, status and counts."""
+    return {
         "source": document.source, "sha256": document.sha256, "format": document.format,
         "encoding": document.encoding,
         "headline": document.headline.value if document.headline else None,
@@ -73,7 +83,7 @@ def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
         "order": document.order, "entries": entries, "status": document.status,
         "message": document.message, "confidence": document.confidence,
         "confidence_reasons": cell(document.confidence_reasons), "warnings": len(document.warnings),
-    } for document, entries in documents))
+    }
 
 
 def documents_json(documents: Iterable[Document]) -> Iterator[str]:
@@ -137,22 +147,26 @@ def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None,
 
 
 def _work_row(work: Work, names: list[str], previous_ids: bool = False) -> dict:
-    conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
-    row = {
-        "id": work.id, "title": work.title.value,
-        "aliases": cell([str(alias.value) for alias in work.aliases]),
-        "appearances": len(work.appearances),
-        "sources": cell(sorted({appearance.source for appearance in work.appearances})),
-        "conflicts": conflicts,
-        "people": cell([person.name for person in work.people]),
-        "catalogue": work.catalogue.title if work.catalogue else None,
-    }
+    row = work_row(work)
     if previous_ids:
-        row["previous_ids"] = cell(work.previous_ids)
+        row = {"id": row["id"], "previous_ids": cell(work.previous_ids), **row}
     for name in names:
         if name in work.fields:
             row[name] = cell(work.fields[name].value)
     return row
+
+
+def work_row(work: Work) -> dict:
+    """A work's row of works.csv without its field columns (and of the `works` table)."""
+    return {
+        "id": work.id, "title": work.title.value,
+        "aliases": cell([str(alias.value) for alias in work.aliases]),
+        "appearances": len(work.appearances),
+        "sources": cell(sorted({appearance.source for appearance in work.appearances})),
+        "conflicts": sum(len(field.conflicts) for field in [work.title, *work.fields.values()]),
+        "people": cell([person.name for person in work.people]),
+        "catalogue": work.catalogue.title if work.catalogue else None,
+    }
 
 
 def field_columns(names: Iterable[str]) -> list[str]:
@@ -183,11 +197,17 @@ def cell(value) -> str:
 
 def fields_csv(documents: Iterable[Document]) -> Iterator[str]:
     """One row per field of every entry: the long table of every value read, with where it was printed."""
-    return _csv(FIELD_COLUMNS, ({
-        "source": document.source, "rank": entry.rank, "field": field.name, "label": field.label,
+    return _csv(FIELD_COLUMNS, (field_row(document.source, entry, field)
+                                for document in documents for entry in document.entries for field in entry.fields))
+
+
+def field_row(source: str, entry: Entry, field: MetaField) -> dict:
+    """A field's row of fields.csv (and of the `fields` table)."""
+    return {
+        "source": source, "rank": entry.rank, "field": field.name, "label": field.label,
         "value": cell(field.value), "extra": field.extra, "raw": field.raw, "known": int(field.known),
         "line": field.span.line, "start": field.span.start, "end": field.span.end,
-    } for document in documents for entry in document.entries for field in entry.fields))
+    }
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), and a plain number, which

@@ -31,9 +31,10 @@ import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 from .errors import OutputError
 
@@ -41,8 +42,13 @@ MANIFEST = ".listparse-manifest.json"
 # Every file an ingest writes; a directory of only these (and the old writer's temporaries) with no
 # manifest was written by a listparse from before the manifest.
 OUTPUT_NAMES = frozenset({"documents.csv", "documents.json", "documents.jsonl", "entries.csv", "entries.jsonl",
-                          "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl"})
+                          "fields.csv", "run.json", "works.csv", "works.json", "works.jsonl", "listparse.db",
+                          *(f"{table}.parquet" for table in ("documents", "entries", "fields", "works", "evidence",
+                                                             "conflicts", "changes"))})
 STAGED, SET_ASIDE, LOCK = "listparse-new-", "listparse-old-", "listparse-lock"
+# A file's content: text, chunks of text (streamed), bytes, or a function that writes the file at the path
+# it is given (a database or a Parquet file, which their libraries write themselves).
+Content: TypeAlias = str | bytes | Iterable[str] | Callable[[Path], None]
 
 
 class OutputDirectory:
@@ -74,9 +80,9 @@ class OutputDirectory:
             raise
         return self
 
-    def write(self, files: dict[str, Iterable[str]], ids_from: dict[str, str] | None = None) -> list[Path]:
-        """Write `files` (name → text, or chunks of it) as the whole new directory, then swap it in; in a
-        directory shared with other files, write them beside those and rename them into place.
+    def write(self, files: dict[str, Content], ids_from: dict[str, str] | None = None) -> list[Path]:
+        """Write `files` (name → `Content`) as the whole new directory, then swap it in; in a directory
+        shared with other files, write them beside those and rename them into place.
 
         `ids_from`: the previous run the ids were carried from (its file and sha256), for the manifest."""
         if self.shared is not None:
@@ -100,7 +106,7 @@ class OutputDirectory:
         _fsync(self.path.parent)
         return [self.out / name for name in files]
 
-    def _write_in_place(self, files: dict[str, Iterable[str]], previous: set[str],
+    def _write_in_place(self, files: dict[str, Content], previous: set[str],
                         ids_from: dict[str, str] | None = None) -> list[Path]:
         """Each file written to a temporary name, then all renamed over the previous run's (signals held),
         the previous run's other files removed, the manifest last. Other files are never touched."""
@@ -247,7 +253,17 @@ def _manifest(files: Iterable[str], ids_from: dict[str, str] | None = None) -> s
     return json.dumps(manifest, indent=2) + "\n"
 
 
-def _write_file(path: Path, content: str | Iterable[str]) -> None:
+def _write_file(path: Path, content: Content) -> None:
+    if callable(content):
+        content(path)
+        _fsync(path)
+        return
+    if isinstance(content, bytes):
+        with open(path, "xb") as binary:
+            binary.write(content)
+            binary.flush()
+            os.fsync(binary.fileno())
+        return
     with open(path, "x", encoding="utf-8", newline="") as stream:
         if isinstance(content, str):
             stream.write(content)
@@ -258,7 +274,7 @@ def _write_file(path: Path, content: str | Iterable[str]) -> None:
 
 
 def _fsync(directory: Path) -> None:
-    """Make a directory's entries durable (a no-op where directories cannot be opened)."""
+    """Make a file, or a directory's entries, durable (a no-op where directories cannot be opened)."""
     try:
         handle = os.open(directory, os.O_RDONLY)
     except OSError:

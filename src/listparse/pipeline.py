@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .aliases import Aliases
     from .cache import Cache
     from .catalogue import Catalogue
+    from .outdir import Content
     from .previous import PreviousRun
 
 __all__ = ["IngestOptions", "Inputs", "Knowledge", "Result", "Root", "Source", "find_inputs", "find_sources",
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 UNREAD = ("missing", "unreadable")  # statuses of a source whose bytes never arrived
 
 
-Formats = tuple[Literal["json", "jsonl", "csv"], ...]
+Formats = tuple[Literal["json", "jsonl", "csv", "sqlite", "parquet"], ...]
 
 
 class IngestOptions(BaseModel):
@@ -296,14 +297,16 @@ def _collector_paused():
             gc.enable()
 
 
-def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[str]]:
-    """Every output file for the chosen formats (json, jsonl, csv), each as chunks of text made as written,
-    and the run record (run.json) with every format."""
+def output_files(result: Result, formats: Iterable[str]) -> dict[str, Content]:
+    """Every output file for the chosen formats (json, jsonl, csv, sqlite, parquet): chunks of text made as
+    written, or (the database and Parquet tables) a function that writes the file; and the run record
+    (run.json) with every format."""
     from . import export
     from .run_record import RUN_RECORD, run_json
 
+    formats = set(formats)
     merged = result.merged
-    files: dict[str, Iterable[str]] = {RUN_RECORD: run_json(result.record())}
+    files: dict[str, Content] = {RUN_RECORD: run_json(result.record())}
     if "csv" in formats:
         files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
                   "fields.csv": export.fields_csv(merged.documents()),
@@ -316,6 +319,14 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Iterable[s
         files |= {"documents.jsonl": export.documents_jsonl(merged.documents()),
                   "entries.jsonl": export.entries_jsonl(merged.documents()),
                   "works.jsonl": export.works_jsonl(merged.works())}
+    if formats & {"sqlite", "parquet"}:
+        from .database import TableFiles
+
+        if "parquet" in formats:
+            from .parquet import require_pyarrow
+
+            require_pyarrow()
+        files |= TableFiles(merged.documents, merged.works).files("sqlite" in formats, "parquet" in formats)
     return files
 
 

@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tables", help="keep the Parquet tables here (any Hadoop file system URI)")
     parser.add_argument("--no-files", action="store_true",
                         help="write only the Parquet tables (with --tables), not the files on the driver")
-    parser.add_argument("--format", dest="formats", action="append", choices=("json", "jsonl", "csv"))
+    parser.add_argument("--format", dest="formats", action="append",
+                        choices=("json", "jsonl", "csv", "sqlite", "parquet"))
     parser.add_argument("--catalogue")
     parser.add_argument("--aliases")
     parser.add_argument("--master", help="Spark master [default: spark-submit's, else local[*]]")
