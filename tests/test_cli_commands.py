@@ -231,6 +231,23 @@ def test_progress_counts_the_works_as_they_are_merged(raw_copy):
     assert output.index("merging 30 entries…") < output.index("\nmerging") < output.index("writing o…")
 
 
+def test_progress_counts_the_files_as_they_are_written(raw_copy):
+    """Writing has a bar too, after the line that says it begins, counting the files."""
+    output = _run("ingest", "raw", "--out", "o", "--progress").output
+    assert output.index("writing o…") < output.index("\nwriting") < output.index("2 document(s)")
+
+
+def test_the_output_directory_reports_each_file_written(tmp_path):
+    """OutputDirectory.write calls progress(written, files) once per file, the manifest not counted."""
+    from listparse.outdir import OutputDirectory
+
+    calls: list[tuple[int, int]] = []
+    with OutputDirectory(tmp_path / "out") as directory:
+        directory.write({"a.csv": "a\n", "b.json": b"{}", "c.txt": ["c", "\n"]},
+                        progress=lambda written, files: calls.append((written, files)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_merge_reports_its_progress_in_works():
     """merge_store calls progress(built, works) every PROGRESS_EVERY works and once at the end."""
     from listparse import parse_text

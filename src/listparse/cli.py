@@ -189,22 +189,22 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              limit=limit, previous=_previous(previous, None if stream else Path(out)),
                              fresh_ids=fresh_ids)
-    show_bar = not quiet and (progress if progress is not None else sys.stderr.isatty())
+    bars = PhaseBars() if not quiet and (progress if progress is not None else sys.stderr.isatty()) else None
     if engine == "spark" and limit is not None:  # it would read everything, and run.json would say otherwise
         raise click.UsageError("--limit is not supported with --engine spark; try the corpus with --engine local")
     if engine == "spark":
         run = _spark_run(master)
     with _claimed(None if stream else Path(out)) as directory, \
-            _run_reporting_errors(run, paths, settings, show_bar) as result:
+            _run_reporting_errors(run, paths, settings, bars) as result:
         _require_something_read(result, "nothing was written" if stream else f"{out} was left as it was")
         if directory is None:
             files = output_files(result, ("jsonl",))
             for chunk in (*cast(Iterable[str], files["entries.jsonl"]), *cast(Iterable[str], files["works.jsonl"])):
                 click.echo(chunk, nl=False)
         else:
-            if show_bar:
+            if bars:
                 click.echo(f"listparse: writing {_printable(out)}…", err=True)
-            _write(directory, output_files(result, settings.formats), result.ids_from)
+            _write(directory, output_files(result, settings.formats), result.ids_from, bars)
     for document in result.failed:
         click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
     _report_skipped(result, quiet)
@@ -320,7 +320,7 @@ def check(paths: tuple[str, ...], against: str, as_json: bool, fresh_ids: bool, 
     settings = IngestOptions(catalogue=_path(catalogue), aliases=_path(_aliases_file(aliases)), jobs=jobs,
                              cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              previous=_previous(None, Path(against)), fresh_ids=fresh_ids)
-    with _run_reporting_errors(run, paths, settings, False) as result:
+    with _run_reporting_errors(run, paths, settings, None) as result:
         files = {name: "".join(cast(Iterable[str], chunks))
                  for name, chunks in output_files(result, ("json", "csv")).items()}
     from .errors import ListparseError
@@ -471,27 +471,32 @@ def _cache_dir(no_cache: bool, cache_dir: str | None) -> Path | None:
     return None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir()
 
 
-def _run_reporting_errors(run, paths, settings, show_bar: bool):
-    """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
-    from .errors import ListparseError, WorkspaceError
+class PhaseBars:
+    """One progress bar on stderr per phase that counts (documents parsed, works built, files written),
+    each closed when it is full."""
 
-    bars: dict[str, Any] = {}
+    def __init__(self) -> None:
+        self.bars: dict[str, Any] = {}
 
-    def advance(done: int, total: int, what: str) -> None:
-        """One bar per phase that counts (documents parsed, works built), closed when it is full."""
-        bar = bars.get(what)
+    def advance(self, done: int, total: int, what: str) -> None:
+        bar = self.bars.get(what)
         if bar is None:
-            bar = bars[what] = click.progressbar(length=total, label=what, file=sys.stderr)
+            bar = self.bars[what] = click.progressbar(length=total, label=what, file=sys.stderr)
             bar.__enter__()
         bar.update(done - bar.pos)
         if done == total:
             bar.__exit__(None, None, None)
 
+
+def _run_reporting_errors(run, paths, settings, bars: PhaseBars | None):
+    """Run the pipeline; a bad catalogue or aliases file is a usage error with its message."""
+    from .errors import ListparseError, WorkspaceError
+
     def announce(what: str) -> None:
         click.echo(f"listparse: {_printable(what)}…", err=True)
 
     try:
-        return run(paths, settings, progress=advance if show_bar else None, phase=announce if show_bar else None)
+        return run(paths, settings, progress=bars and bars.advance, phase=announce if bars else None)
     except WorkspaceError as error:
         click.echo(_printable(f"listparse: {error}"), err=True)
         sys.exit(EXIT_WRITE_FAILED)
@@ -527,11 +532,12 @@ def _claimed(out: Path | None):
         directory.release()
 
 
-def _write(directory, files, ids_from: dict[str, str] | None = None) -> None:
+def _write(directory, files, ids_from: dict[str, str] | None = None, bars: PhaseBars | None = None) -> None:
     """Write and swap in the new output; an interruption says which output a reader now sees."""
     started = time.perf_counter()
+    writing = None if bars is None else lambda done, total: bars.advance(done, total, "writing")
     try:
-        directory.write(files, ids_from)
+        directory.write(files, ids_from, writing)
         logging.getLogger("listparse").info("wrote %s in %.2fs", directory.out, time.perf_counter() - started)
     except KeyboardInterrupt as interruption:
         if directory.committed:
