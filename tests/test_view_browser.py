@@ -94,7 +94,7 @@ def test_browser_search_open_a_work_and_follow_its_evidence_to_the_marked_line(s
     assert page.locator("h1").inner_text() == SCRIPT_TITLE
     page.screenshot(path=str(tmp_path / "work.png"), full_page=True)
 
-    evidence = next(each for each in work.title.evidence if each.source == "docs/hostile.txt")
+    evidence = next(each for each in work.title.evidence if each.source == "hostile.txt")
     page.locator(f"a.source[href$='#s{evidence.span.start}-{evidence.span.end}']").first.click()
     page.wait_for_url(f"**/documents/*#s{evidence.span.start}-{evidence.span.end}")
     target = page.locator(":target")
