@@ -115,3 +115,24 @@ def test_the_creator_after_by_ends_where_the_name_does():
     assert [title for title, _ in result] == ["Babel", "Piranesi", "Good Omens"]
     assert [extras["author"] for _, extras in result] == ["R. F. Kuang", "Susanna Clarke",
                                                           "Terry Pratchett and Neil Gaiman"]
+
+
+def test_a_colon_never_leaves_a_title_that_is_a_bare_number():
+    """"2001: A Space Odyssey 2001: A Space Odyssey" in every entry (found by test_properties): cutting after
+    the first colon would leave the title "2001" and make the words a year."""
+    from listparse import parse_text
+
+    heads = "".join(f"{rank}. 2001: A Space Odyssey 2001: A Space Odyssey\n\nWorth it.\n\n" for rank in (1, 2))
+    document = parse_text("The 2 Best Things\n\n" + heads, source="films.txt")
+    assert [entry.title_raw for entry in document.entries] == ["2001: A Space Odyssey 2001: A Space Odyssey"] * 2
+    assert all(not entry.fields for entry in document.entries)
+
+
+def test_a_number_title_keeps_its_count_column():
+    """"1899 (1 Season)" is a name and a count: only a colon cut is refused."""
+    from listparse import parse_text
+
+    titles = ["Fleabag (2 Seasons)", "1899 (1 Season)", "Dark (3 Seasons)"]
+    text = "Best series\n\n" + "".join(f"{rank}. {title}\n\nGood.\n\n" for rank, title in enumerate(titles, 1))
+    document = parse_text(text, source="series.txt")
+    assert [entry.title for entry in document.entries] == ["Fleabag", "1899", "Dark"]

@@ -132,7 +132,7 @@ def _columns(heads: list[Plain], kind: str | None, reasons: list[str]) -> list[C
                 shape = Counter(cell.shape for cell in waiting if _fits(cell, sep, shape)).most_common(1)[0][0]
             column = Column(sep, shape, "", 0)
             taken = [(position, cell) for position, head in enumerate(heads)
-                     if (cell := _cell_for(head, ends[position], column))]
+                     if (cell := _cell_for(head, ends[position], column)) and _leaves_a_name(head, cell)]
             if len(taken) >= _needed(shape, total) and (best is None or len(taken) > best[0]):
                 best = (len(taken), column, taken)
         if best is None:
@@ -173,6 +173,14 @@ def _justified(columns: list[Column], pending: list[int], reasons: list[str]) ->
                           "text cells with no data column beside them are part of the name"))
         return columns[:position]
     return columns
+
+
+def _leaves_a_name(head: Plain, cell: Cell) -> bool:
+    """Whether a name is left before the cell: "2001: A Space Odyssey 2001" cut after its colon would leave
+    the title a bare number, and the words a year ("1899 (1 Season)" is a name and a count)."""
+    if cell.sep != "colon" or not any(ch.isalpha() for ch in cell.text):
+        return True
+    return not head.text[:cell.start].strip(" :").replace(" ", "").isdigit()
 
 
 def _cell_for(head: Plain, end: int, column: Column) -> Cell | None:
