@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import listparse
-from listparse import previous as previous_module
+from listparse import json_stream
 from listparse.cli import main
 from listparse.ids import Lineage, assign_ids, work_ids
 from listparse.previous import PreviousRun, evidence_key, read_previous
@@ -307,7 +307,7 @@ def test_works_json_is_read_in_small_pieces(in_tmp, monkeypatch):
     _ingest("--format", "json", "--format", "jsonl")
     whole = read_previous(in_tmp / "output")  # works.jsonl first
     (in_tmp / "output" / "works.jsonl").unlink()
-    monkeypatch.setattr(previous_module, "READ_CHUNK", 7)
+    monkeypatch.setattr(json_stream, "READ_CHUNK", 7)
     pieces = read_previous(in_tmp / "output")
     assert pieces.file == "works.json"
     assert (pieces.ids, pieces.sizes, pieces.holders) == (whole.ids, whole.sizes, whole.holders)

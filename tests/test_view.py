@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from listparse import json_stream
 from listparse import view as view_module
 from listparse.cli import main
 from listparse.models import Document, Entry, Span
@@ -270,7 +271,7 @@ def test_linked_lines_links_only_line_references_to_lines_shown():
 
 def test_json_array_items_streams_the_same_items_as_json_load(site, monkeypatch):
     """works.json read in tiny chunks, item by item, gives exactly what json.load gives."""
-    monkeypatch.setattr(view_module, "READ_CHUNK", 7)
+    monkeypatch.setattr(json_stream, "READ_CHUNK", 7)
     path = site.parent / "works.json"
     assert list(json_array_items(path, "works")) == json.loads(path.read_text())["works"]
     assert list(json_array_items(path, "documents")) == json.loads(path.read_text())["documents"]

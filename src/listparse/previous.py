@@ -12,16 +12,18 @@ read one record at a time.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import ListparseError
+from .json_stream import JsonStream, array_items
 
 WORK_FILES = ("works.jsonl", "works.json", "entries.csv")  # read in this order: the first one present
 READ_CHUNK = 1 << 20
@@ -85,13 +87,17 @@ def read_previous(directory: Path) -> PreviousRun:
             text = _decoded(stream)
             if name == "entries.csv":
                 records = _csv_works(text, _csv_lineage(directory / "works.csv"))
+            elif name == "works.json":
+                records = _json_works(_text_reader(stream))
             else:
-                records = {"works.jsonl": _jsonl_works, "works.json": _json_works}[name](text)
+                records = _jsonl_works(text)
             run = _collect(records, name)
             stream.drain()
             return PreviousRun(name, stream.digest.hexdigest(), *run)
     except PreviousRunError as error:
         raise PreviousRunError(f"{path}: {error}") from None
+    except ListparseError as error:  # works.json that is not JSON, or not a listparse object
+        raise PreviousRunError(str(error).replace("works.json", str(path), 1)) from None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise PreviousRunError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
 
@@ -112,9 +118,21 @@ class _Hashing:
             pass
 
 
-def _decoded(stream: _Hashing) -> Iterator[str]:
-    import codecs
+def _text_reader(stream: _Hashing) -> Callable[[int], str]:
+    """`read(size)` of the stream's UTF-8 text ("" only at its end)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
 
+    def read(size: int) -> str:
+        while True:
+            data = stream.read(size)
+            text = decoder.decode(data, final=not data)
+            if text or not data:
+                return text
+
+    return read
+
+
+def _decoded(stream: _Hashing) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     while chunk := stream.read(READ_CHUNK):
         yield decoder.decode(chunk)
@@ -167,80 +185,23 @@ def _lines(chunks: Iterable[str]) -> Iterator[str]:
     yield rest
 
 
-def _json_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
-    """works.json's works one at a time, without holding the file: its top-level values are decoded one
-    by one, and the works array item by item."""
-    reader = _JsonReader(iter(text))
-    reader.expect("{")
-    seen_version = False
-    while not reader.peek("}"):
-        key = reader.value()
-        reader.expect(":")
-        if key == "works":
-            if not seen_version:
-                raise PreviousRunError("no schema_version before the works")
-            reader.expect("[")
-            while not reader.peek("]"):
-                yield _work_record(reader.value())
-                reader.peek(",")
-        else:
-            value = reader.value()
-            if key == "schema_version":
-                from .merge import SCHEMA_VERSION
+def _json_works(read: Callable[[int], str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+    """works.json's works one at a time, without holding the file (see `json_stream`); its schema_version,
+    which comes before them, must be this listparse's."""
+    versions: list[Any] = []
 
-                if value != SCHEMA_VERSION:
-                    raise PreviousRunError(f"schema_version {value}, this listparse writes {SCHEMA_VERSION}")
-                seen_version = True
-        reader.peek(",")
+    def seen(key: str, value: Any) -> None:
+        if key == "schema_version":
+            from .merge import SCHEMA_VERSION
 
+            if value != SCHEMA_VERSION:
+                raise PreviousRunError(f"schema_version {value}, this listparse writes {SCHEMA_VERSION}")
+            versions.append(value)
 
-class _JsonReader:
-    """Values decoded one at a time from chunks of JSON text."""
-
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self.chunks, self.buffer, self.at = chunks, "", 0
-        self.decoder = json.JSONDecoder()
-
-    def _more(self) -> bool:
-        chunk = next(self.chunks, None)
-        if chunk is None:
-            return False
-        self.buffer = self.buffer[self.at:] + chunk
-        self.at = 0
-        return True
-
-    def _skip_space(self) -> None:
-        while True:
-            while self.at < len(self.buffer) and self.buffer[self.at] in " \t\r\n":
-                self.at += 1
-            if self.at < len(self.buffer) or not self._more():
-                return
-
-    def peek(self, token: str) -> bool:
-        """Consume `token` if it comes next."""
-        self._skip_space()
-        if self.buffer.startswith(token, self.at):
-            self.at += len(token)
-            return True
-        return False
-
-    def expect(self, token: str) -> None:
-        if not self.peek(token):
-            raise PreviousRunError(f"not the JSON works.json holds (expected {token!r})")
-
-    def value(self):
-        self._skip_space()
-        while True:
-            try:
-                value, end = self.decoder.raw_decode(self.buffer, self.at)
-            except json.JSONDecodeError:
-                if not self._more():
-                    raise
-                continue
-            if end == len(self.buffer) and self._more():  # a number may go on in the next chunk
-                continue
-            self.at = end
-            return value
+    for work in array_items(JsonStream(read, "works.json"), "works", seen):
+        if not versions:
+            raise PreviousRunError("no schema_version before the works")
+        yield _work_record(work)
 
 
 def _csv_works(text: Iterable[str], lineage: dict[str, list[str]]) -> Iterator[

@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import ListparseError
 from .inputs import source_path
+from .json_stream import JsonStream, array_items
 from .models import Document, Evidence, Span, Work
 from .run_record import RUN_RECORD
 from .view_text import (
@@ -46,7 +47,6 @@ from .view_text import (
 
 VIEW_DIR = "view"
 STATIC_FILES = ("view.css", "view.js")
-READ_CHUNK = 1 << 20
 LISTED_WORKS = 200  # rows of the works list (the search shows as many of its matches)
 SAFE_PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")
 LIST_RANGE_RE = re.compile(r"^list: lines (\d+)-(\d+)")  # the decision that names the chosen list's lines
@@ -285,75 +285,5 @@ def json_array_items(path: Path, key: str) -> Iterator[Any]:
 
     works.json reaches hundreds of megabytes: it is never held or decoded whole.
     """
-    reader = _JsonReader(path.open(encoding="utf-8"))
-    with reader.stream:
-        reader.expect("{")
-        while reader.peek() != "}":
-            name = reader.value()
-            reader.expect(":")
-            if name != key:
-                reader.value()
-            else:
-                reader.expect("[")
-                while reader.peek() != "]":
-                    yield reader.value()
-                    if reader.peek() == ",":
-                        reader.expect(",")
-                reader.expect("]")
-            if reader.peek() == ",":
-                reader.expect(",")
-
-
-class _JsonReader:
-    """A JSON text read from a stream in chunks, one value at a time."""
-
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.buffer = ""
-        self.position = 0
-        self.ended = False
-        self.decoder = json.JSONDecoder()
-
-    def peek(self) -> str:
-        """The next character that is not white space."""
-        while True:
-            while self.position < len(self.buffer) and self.buffer[self.position] in " \t\r\n":
-                self.position += 1
-            if self.position < len(self.buffer) or not self._fill():
-                break
-        if self.position >= len(self.buffer):
-            raise ListparseError(f"{self.stream.name}: the JSON ends too early")
-        return self.buffer[self.position]
-
-    def expect(self, character: str) -> None:
-        if self.peek() != character:
-            raise ListparseError(f"{self.stream.name}: expected {character!r} at character {self.position} "
-                                 "of the current chunk: is it a file listparse wrote?")
-        self.position += 1
-
-    def value(self) -> Any:
-        """The next JSON value; more is read until it is complete (and not cut short, as a number could)."""
-        self.peek()
-        while True:
-            try:
-                found, end = self.decoder.raw_decode(self.buffer, self.position)
-            except json.JSONDecodeError:
-                if not self._fill():
-                    raise ListparseError(f"{self.stream.name}: not valid JSON") from None
-                continue
-            if end < len(self.buffer) or not self._fill():
-                self.position = end
-                return found
-
-    def _fill(self) -> bool:
-        """Read more (as much again as is buffered, so that a large value costs few retries)."""
-        if self.ended:
-            return False
-        self.buffer = self.buffer[self.position:]
-        self.position = 0
-        chunk = self.stream.read(max(READ_CHUNK, len(self.buffer)))
-        if not chunk:
-            self.ended = True
-            return False
-        self.buffer += chunk
-        return True
+    with path.open(encoding="utf-8") as stream:
+        yield from array_items(JsonStream(stream.read, str(path)), key)
