@@ -12,15 +12,15 @@ read one record at a time.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
+import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .errors import ListparseError
 from .json_stream import JsonStream, array_items
@@ -84,11 +84,11 @@ def read_previous(directory: Path) -> PreviousRun:
     try:
         with open(path, "rb") as raw:
             stream = _Hashing(raw)
-            text = _decoded(stream)
+            text = io.TextIOWrapper(io.BufferedReader(stream, READ_CHUNK), encoding="utf-8", newline="")
             if name == "entries.csv":
                 records = _csv_works(text, _csv_lineage(directory / "works.csv"))
             elif name == "works.json":
-                records = _json_works(_text_reader(stream))
+                records = _json_works(text.read, str(path))
             else:
                 records = _jsonl_works(text)
             run = _collect(records, name)
@@ -96,47 +96,29 @@ def read_previous(directory: Path) -> PreviousRun:
             return PreviousRun(name, stream.digest.hexdigest(), *run)
     except PreviousRunError as error:
         raise PreviousRunError(f"{path}: {error}") from None
-    except ListparseError as error:  # works.json that is not JSON, or not a listparse object
-        raise PreviousRunError(str(error).replace("works.json", str(path), 1)) from None
+    except ListparseError as error:  # works.json that is not JSON, or not a listparse object (named in it)
+        raise PreviousRunError(str(error)) from None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise PreviousRunError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
 
 
-class _Hashing:
-    """A binary stream that hashes what is read from it."""
+class _Hashing(io.RawIOBase):
+    """A binary file that hashes what is read from it (and, by `drain`, what was not)."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: io.BufferedIOBase) -> None:
         self.raw, self.digest = raw, hashlib.sha256()
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.digest.update(data)
-        return data
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.digest.update(memoryview(buffer)[:count])
+        return count
 
     def drain(self) -> None:
-        while self.read(READ_CHUNK):
-            pass
-
-
-def _text_reader(stream: _Hashing) -> Callable[[int], str]:
-    """`read(size)` of the stream's UTF-8 text ("" only at its end)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-
-    def read(size: int) -> str:
-        while True:
-            data = stream.read(size)
-            text = decoder.decode(data, final=not data)
-            if text or not data:
-                return text
-
-    return read
-
-
-def _decoded(stream: _Hashing) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    while chunk := stream.read(READ_CHUNK):
-        yield decoder.decode(chunk)
-    yield decoder.decode(b"", final=True)
+        while data := self.raw.read(READ_CHUNK):
+            self.digest.update(data)
 
 
 def _collect(records: Iterable[tuple[str, list[str], Iterable[tuple[str, str]]]], name: str):
@@ -169,7 +151,7 @@ def _work_record(work: dict) -> tuple[str, list[str], list[tuple[str, str]]]:
 
 
 def _jsonl_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
-    for line in _lines(text):
+    for line in text:
         if line.strip():
             record = json.loads(line)
             if record.get("type") != "work":
@@ -177,15 +159,7 @@ def _jsonl_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tup
             yield _work_record(record)
 
 
-def _lines(chunks: Iterable[str]) -> Iterator[str]:
-    rest = ""
-    for chunk in chunks:
-        *lines, rest = (rest + chunk).split("\n")
-        yield from lines
-    yield rest
-
-
-def _json_works(read: Callable[[int], str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
+def _json_works(read: Callable[[int], str], name: str) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
     """works.json's works one at a time, without holding the file (see `json_stream`); its schema_version,
     which comes before them, must be this listparse's."""
     versions: list[Any] = []
@@ -198,7 +172,7 @@ def _json_works(read: Callable[[int], str]) -> Iterator[tuple[str, list[str], li
                 raise PreviousRunError(f"schema_version {value}, this listparse writes {SCHEMA_VERSION}")
             versions.append(value)
 
-    for work in array_items(JsonStream(read, "works.json"), "works", seen):
+    for work in array_items(JsonStream(read, name), "works", seen):
         if not versions:
             raise PreviousRunError("no schema_version before the works")
         yield _work_record(work)
@@ -210,7 +184,7 @@ def _csv_works(text: Iterable[str], lineage: dict[str, list[str]]) -> Iterator[
     the previous ids works.csv gives."""
     from .export import plain_cell
 
-    rows = csv.DictReader(_lines_kept(text))
+    rows = csv.DictReader(text)
     if rows.fieldnames is None or not {"source", "title_raw", "work_id"} <= set(rows.fieldnames):
         raise PreviousRunError("no source, title_raw and work_id columns")
     for row in rows:
@@ -230,8 +204,3 @@ def _csv_lineage(path: Path) -> dict[str, list[str]]:
         if "previous_ids" not in (rows.fieldnames or []):
             return {}
         return {plain_cell(row["id"]): json.loads(row["previous_ids"]) for row in rows if row["previous_ids"]}
-
-
-def _lines_kept(chunks: Iterable[str]) -> Iterator[str]:
-    for line in _lines(chunks):
-        yield line + "\n"
