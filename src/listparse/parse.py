@@ -15,7 +15,7 @@ from .chains import (
     with_unnumbered_finale,
 )
 from .confidence import assess, lowered, table_rival_columns
-from .dates import with_iso_date
+from .dates import MONTHS, with_iso_date
 from .entries import build_entries
 from .models import Document, Entry, Located, Span
 from .ranks import Candidate, as_markdown_renders, find_candidates, match_rank_line
@@ -53,8 +53,6 @@ DATE_LINE_RE = re.compile(
 SPACE_RE = re.compile(r"\s+")
 TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
-MONTHS = frozenset("january february march april may june july august september october november "
-                   "december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 WHOLE_PAGE_NOTE = "no list among the article's text; found one with the page rendered whole"
