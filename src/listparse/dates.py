@@ -40,6 +40,7 @@ ISO_RE = re.compile(
 ISO_MONTH_RE = re.compile(r"^\d{4}-(\d\d)$")
 RFC_2822_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+\S+$")
 WRITTEN_RE = re.compile(r"\d{4}-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d)?)?)?")
+FRACTION_RE = re.compile(r"[.,](\d+)")  # of a second, in a printed time
 NUMERIC_RE = re.compile(r"^(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})$")
 
 
@@ -172,7 +173,7 @@ def _month_name_of(number: int) -> str:
 def _written(moment: datetime, printed_time: str) -> str:
     """ISO 8601 to the precision printed: minutes, seconds, or the fraction of a second."""
     digits = printed_time.count(":")
-    fraction = re.search(r"[.,](\d+)", printed_time)
+    fraction = FRACTION_RE.search(printed_time)
     spec = ("minutes" if digits == 1 else "seconds" if not fraction
             else "milliseconds" if len(fraction.group(1)) <= 3 else "microseconds")
     return moment.isoformat(timespec=spec)
