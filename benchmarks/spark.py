@@ -155,7 +155,7 @@ def spark_engine(spark, corpus: Path, out: Path, tables: str) -> dict:
     from listparse.spark.merge import merge_tables
     from listparse.spark.parse import parse_inputs
 
-    skipped, parse_s, parse_busy = measured(parse_inputs, spark, [str(corpus)], tables)
+    (skipped, _), parse_s, parse_busy = measured(parse_inputs, spark, [str(corpus)], tables)
     merged, merge_s, merge_busy = measured(merge_tables, spark, tables, None, None, lambda: None)
     result = Result(merged, skipped)  # type: ignore[arg-type]
     _, write_s, _ = measured(lambda: write_outputs(output_files(result, FORMATS), out))
