@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from listparse.export import entries_csv
+from listparse.export import FromModels, entries_csv
 from listparse.merge import merge_works
 from listparse.pipeline import Source, parse_source
+from listparse.store import field_columns_of
 
 from .conftest import FIXTURES, ROOT, fixture_documents
 
@@ -31,7 +32,9 @@ def test_parse_matches_golden(path, data_regression):
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[path.stem for path in DOCUMENTS])
 def test_entries_csv_matches_golden(path, file_regression):
     """The CSV rows written for the document are unchanged."""
-    file_regression.check("".join(entries_csv([_parse(path)])), extension=".csv")
+    document = _parse(path)
+    records = FromModels(lambda: [document], list).entry_records()
+    file_regression.check("".join(entries_csv(records, field_columns_of(document.entries))), extension=".csv")
 
 
 EXPECTED = sorted(FIXTURES.glob("*.expected.json"))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from listparse import parse_text
 from listparse.aliases import load_aliases
 from listparse.catalogue import load_catalogue
-from listparse.export import works_json
+from listparse.export import FromModels, works_json
 from listparse.merge import merge_works
 
 from .conftest import RAW
@@ -254,7 +254,7 @@ def test_merge_does_not_depend_on_input_order(lists, random):
 
 def _works_json(documents) -> str:
     dataset = merge_works(documents)[1]
-    return "".join(works_json(dataset.documents, dataset.works))
+    return "".join(works_json(dataset.documents, FromModels(list, lambda: dataset.works).works_rendered()))
 
 
 def test_work_ids_do_not_change_when_unrelated_documents_are_added():

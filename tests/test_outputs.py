@@ -349,7 +349,7 @@ def test_csv_header_names_are_neutralised_too():
     """An unknown label names a column: a header cell is neutralised like any other."""
     from listparse.export import _csv
 
-    assert "".join(_csv(["=cmd", "rank"], [{"=cmd": "@x", "rank": -5}])) == "'=cmd,rank\n'@x,-5\n"
+    assert "".join(_csv(["=cmd", "rank"], [["@x", -5]])) == "'=cmd,rank\n'@x,-5\n"
 
 
 EVIL_NAME = "evil\nlistparse: all good\x1b[2J.txt"

@@ -10,7 +10,7 @@ The key never depends on a file's name otherwise, nor on time; an entry is
 used only when it holds the parse of those very bytes (its sha256 is checked).
 
 What is stored are the pieces of a `store.Parsed` record (the document's head
-as JSON, each entry's JSON and title facts), so a hit becomes the record the
+as JSON, each entry's JSON, title facts and CSV cells), so a hit becomes the record the
 store takes without building or serialising a single model: cached and fresh
 runs write byte-identical output.
 
@@ -51,9 +51,10 @@ STALE_DAYS = 7
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status TEXT NOT NULL,
                                       warnings INTEGER NOT NULL, columns TEXT NOT NULL,
-                                      entries INTEGER NOT NULL, head BLOB NOT NULL) WITHOUT ROWID;
+                                      entries INTEGER NOT NULL, head BLOB NOT NULL, fields BLOB NOT NULL)
+                                      WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entries (key TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
-                                    year INTEGER, kind TEXT, body BLOB NOT NULL,
+                                    year INTEGER, kind TEXT, body BLOB NOT NULL, row BLOB NOT NULL,
                                     PRIMARY KEY (key, position)) WITHOUT ROWID;
 """
 OLD_LAYOUT_RE = re.compile(r"[0-9a-f]{16}")  # a fingerprint directory of the one-file-per-document layout
@@ -163,12 +164,12 @@ class Cache:
         """The cached parse under `key`, named `source`; None on a miss, or when the entry is not the parse
         of content `sha256` (it is then removed)."""
         try:
-            row = self._db.execute("SELECT sha256, status, warnings, columns, entries, head FROM documents "
+            row = self._db.execute("SELECT sha256, status, warnings, columns, entries, head, fields FROM documents "
                                    "WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
-            stored_sha256, status, warnings, columns, count, head = row
-            entries = tuple(self._db.execute("SELECT title, year, kind, body FROM entries WHERE key = ? "
+            stored_sha256, status, warnings, columns, count, head, fields = row
+            entries = tuple(self._db.execute("SELECT title, year, kind, body, row FROM entries WHERE key = ? "
                                              "ORDER BY position", (key,)))
         except sqlite3.Error as error:
             log.debug("cache read failed for %s: %s", source, error)
@@ -178,7 +179,7 @@ class Cache:
             self._forget(key)
             return None
         return Parsed(source, sha256, status, warnings, _renamed(head, ANONYMOUS, source), entries,
-                      frozenset(json.loads(columns)))
+                      frozenset(json.loads(columns)), fields)
 
     def put(self, key: str, parsed: Parsed) -> None:
         """Store a parsed record under `key`."""
@@ -193,15 +194,15 @@ class Cache:
                 continue
             documents.append((key, parsed.sha256, parsed.status, parsed.warnings,
                               json.dumps(sorted(parsed.columns)), len(parsed.entries),
-                              _renamed(parsed.head, parsed.source, ANONYMOUS)))
+                              _renamed(parsed.head, parsed.source, ANONYMOUS), parsed.fields))
             entries += [(key, position, *entry) for position, entry in enumerate(parsed.entries)]
         if not documents:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?)", documents)
-                self._db.executemany("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?)", entries)
+                self._db.executemany("INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?,?)", documents)
+                self._db.executemany("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)", entries)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

@@ -13,15 +13,25 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .dates import is_iso
 from .labels import FIELDS
 from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Entry, MetaField, Work
-from .store import field_cells, field_columns_of
+from .rendered import (
+    cell,
+    document_fields,
+    document_json,
+    entry_row,
+    field_values,
+    work_values,
+)
+from .rendered import (
+    work_row as rendered_work_row,
+)
 
 if TYPE_CHECKING:
     from .outdir import Content
@@ -45,29 +55,74 @@ def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str]
         return directory.write(files, ids_from)
 
 
-def entries_csv(documents: Iterable[Document], columns: Iterable[str] | None = None) -> Iterator[str]:
-    """One row per entry; one column per metadata field (`columns`: every field name seen in the batch,
-    with `<name>_extra` where a field kept an extra; found from `documents` when not given)."""
-    if columns is None:
-        documents = list(documents)
-        columns = field_columns_of(entry for document in documents for entry in document.entries)
-    return _csv(ENTRY_COLUMNS + field_columns(columns), _entry_rows(documents))
+class Records(Protocol):
+    """What the writers take: each record rendered once (see `rendered`), in output order. `Merged`
+    reads them from its store; `FromModels` renders them from models held in memory."""
+
+    def documents_rendered(self) -> Iterable[tuple[str, bytes, list[bytes]]]:
+        """Each document's source, head JSON and its entries' JSON (with their work ids), by source."""
+
+    def entry_records(self) -> Iterable[tuple[str, str, str | None, bytes]]:
+        """(source, title, work id, `rendered.entry_row`) of every entry, in document order."""
+
+    def field_records(self) -> Iterable[tuple[str, bytes]]:
+        """(source, `rendered.document_fields`) of each document, by source."""
+
+    def works_rendered(self) -> Iterable[bytes]:
+        """Each work's JSON, by id."""
+
+    def work_records(self) -> Iterable[tuple[str, list[str], bytes]]:
+        """(id, previous ids, `rendered.work_row`) of each work, by id."""
 
 
-def _entry_rows(documents: Iterable[Document]) -> Iterator[dict]:
-    for document in documents:
-        for entry in document.entries:
-            row = {"source": document.source, "rank": entry.rank, "title_raw": entry.title_raw,
-                   "title": entry.title, "work_id": entry.work_id, "line": entry.span.line}
-            for column, field, part in field_cells(entry):
-                row[column] = cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
-            yield row
+class FromModels:
+    """The writers' records rendered from models: documents and works held in memory, or read back from
+    a Spark run's tables (functions, so each pass reads them afresh)."""
+
+    def __init__(self, documents: Callable[[], Iterable[Document]], works: Callable[[], Iterable[Work]]) -> None:
+        self.documents, self.works = documents, works
+
+    def documents_rendered(self) -> Iterator[tuple[str, bytes, list[bytes]]]:
+        for document in self.documents():
+            head = document.model_copy(update={"entries": []}).model_dump_json().encode()
+            yield document.source, head, [entry.model_dump_json().encode() for entry in document.entries]
+
+    def entry_records(self) -> Iterator[tuple[str, str, str | None, bytes]]:
+        for document in self.documents():
+            for entry in document.entries:
+                yield document.source, entry.title, entry.work_id, entry_row(entry)
+
+    def field_records(self) -> Iterator[tuple[str, bytes]]:
+        for document in self.documents():
+            yield document.source, document_fields(document.entries)
+
+    def works_rendered(self) -> Iterator[bytes]:
+        for work in self.works():
+            yield work.model_dump_json().encode()
+
+    def work_records(self) -> Iterator[tuple[str, list[str], bytes]]:
+        for work in self.works():
+            yield work.id, work.previous_ids, rendered_work_row(work)
+
+
+def entries_csv(records: Iterable[tuple[str, str, str | None, bytes]], columns: Iterable[str]) -> Iterator[str]:
+    """One row per entry, from (source, title, work id, `rendered.entry_row`); one column per metadata
+    field (`columns`: every field name seen in the batch, with `<name>_extra` where a field kept an
+    extra)."""
+    names = field_columns(columns)
+
+    def rows() -> Iterator[list]:
+        for source, title, work_id, row in records:
+            rank, title_raw, line, cells = json.loads(row)
+            yield [source, rank, title_raw, title, work_id, line, *[cells.get(name) for name in names]]
+
+    return _csv(ENTRY_COLUMNS + names, rows())
 
 
 def documents_csv(documents: Iterable[tuple[Document, int]]) -> Iterator[str]:
     """One row per input, failed ones included, with its status and message, from (document, number of
     entries) pairs: the entries themselves are not needed."""
-    return _csv(DOCUMENT_COLUMNS, (document_row(document, entries) for document, entries in documents))
+    return _csv(DOCUMENT_COLUMNS, (list(document_row(document, entries).values()) for document, entries in documents))
 
 
 def document_row(document: Document, entries: int) -> dict:
@@ -86,87 +141,88 @@ def document_row(document: Document, entries: int) -> dict:
     }
 
 
-def documents_json(documents: Iterable[Document]) -> Iterator[str]:
-    """The full parse, spans included, in chunks: {"schema_version": …, "documents": [...]}."""
-    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": '
-    yield from _json_array((document.model_dump_json(indent=2) for document in documents), depth=1)
-    yield "\n}\n"
+def documents_json(documents: Iterable[tuple[str, bytes, list[bytes]]], indent: int | None = None) -> Iterator[str]:
+    """The full parse, spans included, in chunks: {"schema_version": …, "documents": [...]}, compact with one
+    document a line, or indented by `indent` spaces."""
+    yield _opening("documents", indent)
+    yield from _json_array((document_json(head, entries) for _, head, entries in documents), indent)
+    yield _closing(indent)
 
 
-def entries_jsonl(documents: Iterable[Document]) -> Iterator[str]:
+def entries_jsonl(documents: Iterable[tuple[str, bytes, list[bytes]]]) -> Iterator[str]:
     """One JSON object per line per entry: its document, rank, titles, work id, fields and changes."""
-    for document in documents:
-        head = '{"type":"entry","source":' + json.dumps(document.source, ensure_ascii=False) + ","
-        for entry in document.entries:
-            yield head + entry.model_dump_json()[1:] + "\n"
+    for source, _, entries in documents:
+        head = '{"type":"entry","source":' + json.dumps(source, ensure_ascii=False) + ","
+        for entry in entries:
+            yield head + entry.decode()[1:] + "\n"
 
 
-def documents_jsonl(documents: Iterable[Document]) -> Iterator[str]:
+def documents_jsonl(documents: Iterable[tuple[str, bytes, list[bytes]]]) -> Iterator[str]:
     """One JSON object per line per document, as in documents.json (entries, spans, warnings)."""
-    for document in documents:
-        yield '{"type":"document",' + document.model_dump_json()[1:] + "\n"
+    for _, head, entries in documents:
+        yield '{"type":"document",' + document_json(head, entries).decode()[1:] + "\n"
 
 
-def works_jsonl(works: Iterable[Work]) -> Iterator[str]:
+def works_jsonl(works: Iterable[bytes]) -> Iterator[str]:
     """One JSON object per line per work, provenance included."""
     for work in works:
-        yield '{"type":"work",' + work.model_dump_json()[1:] + "\n"
+        yield '{"type":"work",' + work.decode()[1:] + "\n"
 
 
-def works_json(references: Iterable[DocumentRef], works: Iterable[Work]) -> Iterator[str]:
-    """The canonical dataset, in chunks: schema version, input documents, then works one by one."""
-    yield f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "documents": '
-    yield from _json_array((json.dumps(ref.model_dump(mode="json"), ensure_ascii=False, indent=2)
-                            for ref in references), depth=1)
-    yield ',\n  "works": '
-    yield from _json_array((work.model_dump_json(indent=2) for work in works), depth=1)
-    yield "\n}\n"
+def works_json(references: Iterable[DocumentRef], works: Iterable[bytes], indent: int | None = None) -> Iterator[str]:
+    """The canonical dataset, in chunks: schema version, input documents, then works one by one; compact
+    with one document or work a line, or indented by `indent` spaces."""
+    yield _opening("documents", indent)
+    yield from _json_array((reference.model_dump_json().encode() for reference in references), indent)
+    yield ',\n' + " " * indent + '"works": ' if indent else ',"works":'
+    yield from _json_array(works, indent)
+    yield _closing(indent)
 
 
-def _json_array(items: Iterable[str], depth: int) -> Iterator[str]:
-    """A JSON array of already serialized items, indented as json.dumps(indent=2) would at `depth`."""
-    inner = "\n" + "  " * (depth + 1)
+def _opening(key: str, indent: int | None) -> str:
+    if indent:
+        return f'{{\n{" " * indent}"schema_version": {SCHEMA_VERSION},\n{" " * indent}"{key}": '
+    return f'{{"schema_version":{SCHEMA_VERSION},"{key}":'
+
+
+def _closing(indent: int | None) -> str:
+    return "\n}\n" if indent else "}\n"
+
+
+def _json_array(items: Iterable[bytes], indent: int | None) -> Iterator[str]:
+    """A JSON array of compact JSON items: one item a line, or indented as json.dumps(indent=`indent`) would
+    at depth 1 (which decodes each item again: indenting is for people, not for speed)."""
+    inner = "\n" + " " * (2 * indent if indent else 0)
     first = True
     for item in items:
-        yield ("[" if first else ",") + inner + item.replace("\n", inner)
+        text = item.decode()
+        if indent:
+            text = json.dumps(json.loads(text), ensure_ascii=False, indent=indent).replace("\n", inner)
+        yield ("[" if first else ",") + inner + text
         first = False
-    yield "[]" if first else "\n" + "  " * depth + "]"
+    yield "[]" if first else "\n" + " " * (indent or 0) + "]"
 
 
-def works_csv(works: Iterable[Work], field_names: Iterable[str] | None = None,
+def works_csv(works: Iterable[tuple[str, list[str], bytes]], field_names: Iterable[str],
               previous_ids: bool = False) -> Iterator[str]:
-    """One flat row per work: chosen values only (works.json has the provenance); one column per field
-    (`field_names`: every field any work has; found from `works` when not given); a `previous_ids`
+    """One flat row per work from (id, previous ids, `rendered.work_row`): chosen values only (works.json
+    has the provenance); one column per field (`field_names`: every field any work has); a `previous_ids`
     column after the id when some work has previous ids."""
-    if field_names is None:
-        works = list(works)
-        field_names = {name for work in works for name in work.fields}
     names = sorted(field_names)
     columns = [WORK_COLUMNS[0], "previous_ids", *WORK_COLUMNS[1:]] if previous_ids else WORK_COLUMNS
-    return _csv(columns + names, (_work_row(work, names, previous_ids) for work in works))
 
+    def rows() -> Iterator[list]:
+        for work_id, previous, row in works:
+            *values, fields = json.loads(row)
+            head = [work_id, cell(previous)] if previous_ids else [work_id]
+            yield [*head, *values, *[fields.get(name) for name in names]]
 
-def _work_row(work: Work, names: list[str], previous_ids: bool = False) -> dict:
-    row = work_row(work)
-    if previous_ids:
-        row = {"id": row["id"], "previous_ids": cell(work.previous_ids), **row}
-    for name in names:
-        if name in work.fields:
-            row[name] = cell(work.fields[name].value)
-    return row
+    return _csv(columns + names, rows())
 
 
 def work_row(work: Work) -> dict:
     """A work's row of works.csv without its field columns (and of the `works` table)."""
-    return {
-        "id": work.id, "title": work.title.value,
-        "aliases": cell([str(alias.value) for alias in work.aliases]),
-        "appearances": len(work.appearances),
-        "sources": cell(sorted({appearance.source for appearance in work.appearances})),
-        "conflicts": sum(len(field.conflicts) for field in [work.title, *work.fields.values()]),
-        "people": cell([person.name for person in work.people]),
-        "catalogue": work.catalogue.title if work.catalogue else None,
-    }
+    return {"id": work.id, **dict(zip(WORK_COLUMNS[1:], work_values(work), strict=True))}
 
 
 def field_columns(names: Iterable[str]) -> list[str]:
@@ -185,29 +241,15 @@ def _column_order(column: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in column.split("_"))
 
 
-def cell(value) -> str:
-    """A value as one CSV cell: a list as a JSON array (`["Crunchyroll", "Funimation"]`), which no item's
-    own text can split."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def fields_csv(documents: Iterable[Document]) -> Iterator[str]:
-    """One row per field of every entry: the long table of every value read, with where it was printed."""
-    return _csv(FIELD_COLUMNS, (field_row(document.source, entry, field)
-                                for document in documents for entry in document.entries for field in entry.fields))
+def fields_csv(records: Iterable[tuple[str, bytes]]) -> Iterator[str]:
+    """One row per field of every entry, from (source, `rendered.document_fields`): the long table of every
+    value read, with where it was printed."""
+    return _csv(FIELD_COLUMNS, ([source, *values] for source, fields in records for values in json.loads(fields)))
 
 
 def field_row(source: str, entry: Entry, field: MetaField) -> dict:
     """A field's row of fields.csv (and of the `fields` table)."""
-    return {
-        "source": source, "rank": entry.rank, "field": field.name, "label": field.label,
-        "value": cell(field.value), "extra": field.extra, "raw": field.raw, "known": int(field.known),
-        "line": field.span.line, "start": field.span.start, "end": field.span.end,
-    }
+    return {"source": source, **dict(zip(FIELD_COLUMNS[1:], field_values(entry, field), strict=True))}
 
 
 # What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"), and a plain number, which
@@ -238,15 +280,17 @@ def plain_cell(text: str) -> str:
     return text
 
 
-def _csv(columns: list[str], rows: Iterable[dict], rows_per_chunk: int = 1000) -> Iterator[str]:
+def _csv(columns: list[str], rows: Iterable[list], rows_per_chunk: int = 1000) -> Iterator[str]:
     """CSV text in chunks of rows, so a large table is never one string; every text cell (the header too:
-    unknown labels name columns) neutralised against formula injection."""
+    unknown labels name columns) neutralised against formula injection, None written as an empty cell."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-    writer.writerow({column: neutralised(column) for column in columns})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralised(column) for column in columns])
     for count, row in enumerate(rows, 1):
-        writer.writerow({key: "" if value is None else neutralised(value) if isinstance(value, str) else value
-                         for key, value in row.items()})
+        if len(row) != len(columns):
+            raise ValueError(f"a row of {len(row)} cells for {len(columns)} columns")
+        writer.writerow(["" if value is None else neutralised(value) if isinstance(value, str) else value
+                         for value in row])
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -16,6 +16,7 @@ depends on the order of the input documents.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from array import array
 from collections import defaultdict
@@ -42,6 +43,7 @@ from .models import (
     WorkField,
 )
 from .people import unify_names
+from .rendered import entry_json, work_json, work_row
 from .store import Store
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ class Merged:
     work_of_variant: array  # variant id → work number, or NO_WORK
     field_names: list[str]  # every field any work has (the works.csv columns)
     conflicts: int
+    # variant → the work's spelling where the variant's title is a slip of it (see `_slip`)
+    _slips: dict[int, str | None] = dataclasses.field(default_factory=dict)
 
     def documents(self) -> Iterator[Document]:
         """Every document, sorted by source, each entry with its work id (and the work's spelling
@@ -83,10 +87,39 @@ class Merged:
             yield head.model_copy(update={"entries": [self._assigned(variant, entry) for variant, entry in entries]})
 
     def works(self) -> Iterator[Work]:
-        for number in sorted(range(len(self.work_ids)), key=self.work_ids.__getitem__):
-            work = Work.model_validate_json(self.store.work(number))
-            yield work.model_copy(update={"id": self.work_ids[number],
-                                          "previous_ids": self.previous_ids.get(number, [])})
+        for work in self.works_rendered():
+            yield Work.model_validate_json(work)
+
+    def documents_rendered(self) -> Iterator[tuple[str, bytes, list[bytes]]]:
+        """Each document's source, head JSON and entries' JSON with their work ids, sorted by source,
+        spliced rather than decoded (see `rendered`)."""
+        for source, head, entries in self.store.rendered_documents():
+            yield source, head, [self._entry_json(variant, title, body) for variant, title, body in entries]
+
+    def entry_records(self) -> Iterator[tuple[str, str, str | None, bytes]]:
+        """(source, title, work id, entries.csv row JSON) of every entry, documents sorted by source."""
+        for source, variant, title, row in self.store.entry_rows():
+            number = self.work_of_variant[variant]
+            if number == NO_WORK:
+                yield source, title, None, row
+            else:
+                yield source, self._slip(variant, title) or title, self.work_ids[number], row
+
+    def field_records(self) -> Iterator[tuple[str, bytes]]:
+        return self.store.field_rows()
+
+    def works_rendered(self) -> Iterator[bytes]:
+        """Each work's JSON with its id (and previous ids), by id."""
+        for number in self._by_id():
+            yield work_json(self.store.work(number), self.work_ids[number], self.previous_ids.get(number, []))
+
+    def work_records(self) -> Iterator[tuple[str, list[str], bytes]]:
+        """(id, previous ids, works.csv row JSON) of each work, by id."""
+        for number in self._by_id():
+            yield self.work_ids[number], self.previous_ids.get(number, []), self.store.work_row(number)
+
+    def _by_id(self) -> list[int]:
+        return sorted(range(len(self.work_ids)), key=self.work_ids.__getitem__)
 
     def references(self) -> Iterator[DocumentRef]:
         for source, sha256, status, entries in self.store.references():
@@ -101,6 +134,22 @@ class Merged:
         if number == NO_WORK:  # a title with no letters or digits: no work
             return entry
         return assign_entry(entry, self.work_ids[number], self.titles[number])
+
+    def _entry_json(self, variant: int, title: str, body: bytes) -> bytes:
+        number = self.work_of_variant[variant]
+        if number == NO_WORK:
+            return body
+        if self._slip(variant, title) is not None:  # rare: the title and its changes differ, so rebuild it
+            return self._assigned(variant, Entry.model_validate_json(body)).model_dump_json().encode()
+        return entry_json(body, self.work_ids[number])
+
+    def _slip(self, variant: int, title: str) -> str | None:
+        """The work's spelling where the variant's title is a slip of it (as `assign_entry` decides), else
+        None; decided once per variant."""
+        if variant not in self._slips:
+            canonical = self.titles[self.work_of_variant[variant]]
+            self._slips[variant] = canonical if title != canonical and _same_spelling(title, canonical) else None
+        return self._slips[variant]
 
 
 def assign_entry(entry: Entry, work_id: str, canonical: str) -> Entry:
@@ -118,6 +167,7 @@ class Built:
     """One work built from its cluster, as stored, with what naming and counting need of it."""
 
     body: bytes  # the Work's JSON, its id still empty
+    row: bytes  # its works.csv row (see `rendered.work_row`)
     naming: Naming
     lineage: Lineage  # what it shares with the previous run's works
     field_names: frozenset[str]
@@ -135,8 +185,8 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], cata
               work.appearances[0].source, work.appearances[0].rank)
     conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
     shares = previous.shares((m.source, m.entry.title_raw) for m in mentions) if previous is not None else ()
-    return Built(work.model_dump_json().encode(), naming, Lineage(len(mentions), shares), frozenset(work.fields),
-                 conflicts)
+    return Built(work.model_dump_json().encode(), work_row(work), naming, Lineage(len(mentions), shares),
+                 frozenset(work.fields), conflicts)
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
@@ -160,7 +210,7 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         for variant in variant_ids:
             work_of_variant[variant] = number
         built = build_work(cluster, store.mentions(variant_ids), catalogue, previous)
-        store.put_work(number, built.body)
+        store.put_work(number, built.body, built.row)
         named.append(built.naming)
         lineage.append(built.lineage)
         field_names.update(built.field_names)

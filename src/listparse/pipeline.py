@@ -70,6 +70,7 @@ class IngestOptions(BaseModel):
     follow_symlinks: bool = False  # read links in a directory that point out of it
     previous: Path | None = None  # the output of a run to carry ids from; None: the run `out` holds, if any
     fresh_ids: bool = False  # give every work a fresh id, carrying none from a previous run
+    indent: int | None = 2  # indent the JSON files by this many spaces; None: compact, a record a line
 
 
 class Result:
@@ -305,20 +306,20 @@ def output_files(result: Result, formats: Iterable[str]) -> dict[str, Content]:
     from .run_record import RUN_RECORD, run_json
 
     formats = set(formats)
-    merged = result.merged
+    merged, indent = result.merged, result.settings.indent
     files: dict[str, Content] = {RUN_RECORD: run_json(result.record())}
     if "csv" in formats:
-        files |= {"entries.csv": export.entries_csv(merged.documents(), merged.store.columns),
-                  "fields.csv": export.fields_csv(merged.documents()),
+        files |= {"entries.csv": export.entries_csv(merged.entry_records(), merged.store.columns),
+                  "fields.csv": export.fields_csv(merged.field_records()),
                   "documents.csv": export.documents_csv(merged.store.heads()),
-                  "works.csv": export.works_csv(merged.works(), merged.field_names, bool(merged.previous_ids))}
+                  "works.csv": export.works_csv(merged.work_records(), merged.field_names, bool(merged.previous_ids))}
     if "json" in formats:
-        files |= {"documents.json": export.documents_json(merged.documents()),
-                  "works.json": export.works_json(merged.references(), merged.works())}
+        files |= {"documents.json": export.documents_json(merged.documents_rendered(), indent),
+                  "works.json": export.works_json(merged.references(), merged.works_rendered(), indent)}
     if "jsonl" in formats:
-        files |= {"documents.jsonl": export.documents_jsonl(merged.documents()),
-                  "entries.jsonl": export.entries_jsonl(merged.documents()),
-                  "works.jsonl": export.works_jsonl(merged.works())}
+        files |= {"documents.jsonl": export.documents_jsonl(merged.documents_rendered()),
+                  "entries.jsonl": export.entries_jsonl(merged.documents_rendered()),
+                  "works.jsonl": export.works_jsonl(merged.works_rendered())}
     if formats & {"sqlite", "parquet"}:
         from .database import TableFiles
 

@@ -21,16 +21,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .labels import CONVERTED_KINDS, FIELDS
 from .match import Variant, Variants, entry_facts
-from .models import Document, Entry, MetaField, Status
+from .models import Document, Entry, Status
+from .rendered import document_fields, entry_row, field_cells
 
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL,
-                        entries INTEGER NOT NULL, head BLOB NOT NULL);
+                        entries INTEGER NOT NULL, head BLOB NOT NULL, fields BLOB NOT NULL);
 CREATE TABLE entries (document INTEGER NOT NULL, position INTEGER NOT NULL, variant INTEGER NOT NULL,
-                      body BLOB NOT NULL, PRIMARY KEY (document, position)) WITHOUT ROWID;
-CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL);
+                      title TEXT NOT NULL, body BLOB NOT NULL, row BLOB NOT NULL,
+                      PRIMARY KEY (document, position)) WITHOUT ROWID;
+CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL, row BLOB NOT NULL);
 """
 # Only this process reads the file and it is thrown away after the run: no journal, no fsync.
 PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -65536",
@@ -39,48 +40,31 @@ PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cach
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """One parsed document, ready to store: its head and entries as JSON, each entry's title facts, and
-    the few facts the parent needs (so it never rebuilds the models)."""
+    """One parsed document, ready to store and write: its head and entries as JSON, each entry's title
+    facts and entries.csv cells, its fields.csv rows, and the few facts the parent needs (so it never
+    rebuilds the models; see `rendered`)."""
 
     source: str
     sha256: str | None
     status: Status
     warnings: int
     head: bytes  # the Document's JSON with no entries
-    entries: tuple[tuple[str, int | None, str | None, bytes], ...]  # (title, year, kind, Entry JSON)
+    entries: tuple[tuple[str, int | None, str | None, bytes, bytes], ...]  # (title, year, kind, JSON, row)
     columns: frozenset[str]  # the entries.csv columns its metadata fields need
+    fields: bytes  # its fields.csv rows without their source, as JSON
 
     @classmethod
     def of(cls, document: Document) -> Parsed:
-        entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode())
+        entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode(), entry_row(entry))
                         for entry in document.entries)
         head = document.model_copy(update={"entries": []}).model_dump_json().encode()
         return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
-                   frozenset(field_columns_of(document.entries)))
+                   frozenset(field_columns_of(document.entries)), document_fields(document.entries))
 
 
 def field_columns_of(entries: Iterable[Entry]) -> set[str]:
     """The entries.csv columns the entries' metadata fields need (see `field_cells`)."""
     return {column for entry in entries for column, _, _ in field_cells(entry)}
-
-
-def field_cells(entry: Entry) -> list[tuple[str, MetaField, str]]:
-    """Each field of an entry with the column it goes in and the part of it that column holds ("value",
-    "raw" or "extra"): its name, `<name>_2`, `<name>_3` for a second and third field of one name (two
-    credit lines), so a typed column holds one value; `<column>_raw`, the text as printed, where the value
-    is a conversion of it (a runtime in minutes: `2h 16m` → 136); and `<column>_extra` where a field kept
-    an extra."""
-    cells = []
-    seen: dict[str, int] = {}
-    for field in entry.fields:
-        seen[field.name] = seen.get(field.name, 0) + 1
-        column = field.name if seen[field.name] == 1 else f"{field.name}_{seen[field.name]}"
-        cells.append((column, field, "value"))
-        if field.value is not None and FIELDS.get(field.name) in CONVERTED_KINDS:
-            cells.append((f"{column}_raw", field, "raw"))
-        if field.extra:
-            cells.append((f"{column}_extra", field, "extra"))
-    return cells
 
 
 STORE_PREFIX = "listparse-store-"
@@ -112,13 +96,14 @@ class Store:
 
     def add(self, parsed: Parsed) -> None:
         """Store one document."""
-        cursor = self._db.execute("INSERT INTO documents (source, sha256, status, entries, head) VALUES (?,?,?,?,?)",
-                                  (parsed.source, parsed.sha256, parsed.status, len(parsed.entries), parsed.head))
+        cursor = self._db.execute(
+            "INSERT INTO documents (source, sha256, status, entries, head, fields) VALUES (?,?,?,?,?,?)",
+            (parsed.source, parsed.sha256, parsed.status, len(parsed.entries), parsed.head, parsed.fields))
         number = cursor.lastrowid
         add_variant = self.variants.add
-        self._db.executemany("INSERT INTO entries VALUES (?,?,?,?)", [
-            (number, position, add_variant(parsed.source, position, title, year, kind), body)
-            for position, (title, year, kind, body) in enumerate(parsed.entries)])
+        self._db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?)", [
+            (number, position, add_variant(parsed.source, position, title, year, kind), title, body, row)
+            for position, (title, year, kind, body, row) in enumerate(parsed.entries)])
         self.columns |= parsed.columns
         self.documents += 1
         self.entries += len(parsed.entries)
@@ -152,12 +137,26 @@ class Store:
 
     def in_source_order(self) -> Iterator[tuple[Document, list[tuple[int, Entry]]]]:
         """Each document's head with its (variant, entry) pairs, documents sorted by source."""
-        entries = self._db.cursor()
-        for number, head in self._db.execute("SELECT id, head FROM documents ORDER BY source, id"):
-            rows = entries.execute("SELECT variant, body FROM entries WHERE document = ? ORDER BY position",
-                                   (number,))
+        for _, head, entries in self.rendered_documents():
             yield Document.model_validate_json(head), [(variant, Entry.model_validate_json(body))
-                                                        for variant, body in rows]
+                                                        for variant, _, body in entries]
+
+    def rendered_documents(self) -> Iterator[tuple[str, bytes, list[tuple[int, str, bytes]]]]:
+        """Each document's source, head JSON and (variant, title, JSON) of its entries, sorted by source."""
+        entries = self._db.cursor()
+        for number, source, head in self._db.execute("SELECT id, source, head FROM documents ORDER BY source, id"):
+            rows = entries.execute("SELECT variant, title, body FROM entries WHERE document = ? ORDER BY position",
+                                   (number,))
+            yield source, head, rows.fetchall()
+
+    def entry_rows(self) -> Iterator[tuple[str, int, str, bytes]]:
+        """(source, variant, title, entries.csv row JSON) of every entry, documents sorted by source."""
+        yield from self._db.execute("SELECT d.source, e.variant, e.title, e.row FROM documents d "
+                                    "JOIN entries e ON e.document = d.id ORDER BY d.source, d.id, e.position")
+
+    def field_rows(self) -> Iterator[tuple[str, bytes]]:
+        """(source, fields.csv rows JSON) of each document, sorted by source."""
+        yield from self._db.execute("SELECT source, fields FROM documents ORDER BY source, id")
 
     def heads(self) -> Iterator[tuple[Document, int]]:
         """Each document without its entries, and how many it has, sorted by source."""
@@ -168,11 +167,15 @@ class Store:
         """(source, sha256, status, entries) of each document, sorted by source."""
         yield from self._db.execute("SELECT source, sha256, status, entries FROM documents ORDER BY source, id")
 
-    def put_work(self, number: int, body: bytes) -> None:
-        self._db.execute("INSERT INTO works VALUES (?, ?)", (number, body))
+    def put_work(self, number: int, body: bytes, row: bytes) -> None:
+        """Store a built work: its JSON (id still empty) and its works.csv row JSON (see `rendered`)."""
+        self._db.execute("INSERT INTO works VALUES (?, ?, ?)", (number, body, row))
 
     def work(self, number: int) -> bytes:
         return self._db.execute("SELECT body FROM works WHERE number = ?", (number,)).fetchone()[0]
+
+    def work_row(self, number: int) -> bytes:
+        return self._db.execute("SELECT row FROM works WHERE number = ?", (number,)).fetchone()[0]
 
     def close(self) -> None:
         self._db.close()

@@ -105,6 +105,6 @@ def _document_row(parsed: Parsed) -> tuple:
 
 def _entry_rows(parsed: Parsed) -> list[tuple]:
     return [(parsed.source, position, title, year, kind, body)
-            for position, (title, year, kind, body) in enumerate(parsed.entries)]
+            for position, (title, year, kind, body, _) in enumerate(parsed.entries)]
 
 

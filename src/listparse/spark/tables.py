@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from ..export import FromModels
 from ..merge import SCHEMA_VERSION
 from ..models import Dataset, Document, DocumentRef, Work
 
@@ -57,6 +58,11 @@ class SparkMerged:
                  previous_ids: dict[int, list[str]] | None = None) -> None:
         self.store, self.work_ids, self.field_names, self.conflicts = store, work_ids, field_names, conflicts
         self.previous_ids = previous_ids or {}  # by work number, for the works that have some
+        # The writers' records, rendered from the tables' models as the local store renders them.
+        records = FromModels(self.documents, self.works)
+        self.documents_rendered, self.entry_records = records.documents_rendered, records.entry_records
+        self.field_records, self.works_rendered = records.field_records, records.works_rendered
+        self.work_records = records.work_records
 
     def documents(self) -> Iterator[Document]:
         for row in self.store.sorted_rows("documents_out", "source", "body"):
