@@ -165,7 +165,7 @@ def test_a_fresh_id_never_reuses_a_retired_one(in_tmp):
 
 @pytest.mark.parametrize("damage", [
     pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
-    pytest.param(lambda text: text.replace('"schema_version": 1', '"schema_version": 99'), id="other-schema"),
+    pytest.param(lambda text: text.replace('"schema_version":1', '"schema_version":99'), id="other-schema"),
     pytest.param(lambda text: "\x00\xff not json", id="garbage"),
 ])
 def test_an_unreadable_previous_run_warns_and_gives_fresh_ids(in_tmp, damage):

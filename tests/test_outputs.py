@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import json
 import os
 import shutil
 import signal
@@ -342,7 +343,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised(in_tmp):
     fields = (in_tmp / "out" / "fields.csv").read_text(encoding="utf-8")
     assert "'=evil.txt,5,score,Score,'-5+A1," in fields
     exact = (in_tmp / "out" / "works.json").read_text(encoding="utf-8")
-    assert '"value": "@Midnight"' in exact and '"source": "=evil.txt"' in exact
+    assert '"value":"@Midnight"' in exact and '"source":"=evil.txt"' in exact
 
 
 def test_csv_header_names_are_neutralised_too():
@@ -396,3 +397,22 @@ def test_a_closed_pipe_ends_quietly_with_exit_0(in_tmp, command):
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 0
     assert stderr == b""
+
+
+def test_json_is_compact_by_default_and_indented_on_request(in_tmp):
+    """documents.json and works.json hold one record a line by default; --indent N indents them for people,
+    with the same content and every other file unchanged."""
+    shutil.copytree(RAW, in_tmp / "raw")
+    assert _run("ingest", "raw", "--out", "compact", "-q").exit_code == 0
+    assert _run("ingest", "raw", "--out", "indented", "--indent", "2", "-q", "--fresh-ids").exit_code == 0
+    for name in ("documents.json", "works.json"):
+        compact = (in_tmp / "compact" / name).read_text(encoding="utf-8")
+        indented = (in_tmp / "indented" / name).read_text(encoding="utf-8")
+        records = [line for line in compact.splitlines()[1:-1] if line != '],"works":[']
+        assert all(line.startswith("{") and line.rstrip(",").endswith("}") for line in records), name
+        assert indented.startswith('{\n  "schema_version": 1,\n  "documents": [\n    {\n      "source": ')
+        assert json.loads(compact) == json.loads(indented)
+        assert len(compact) < 0.7 * len(indented)
+    for name in ("entries.csv", "fields.csv", "works.csv", "documents.csv"):
+        assert (in_tmp / "compact" / name).read_bytes() == (in_tmp / "indented" / name).read_bytes()
+    assert json.loads((in_tmp / "indented" / "run.json").read_text())["options"]["indent"] == 2

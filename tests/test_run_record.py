@@ -59,7 +59,8 @@ def test_run_record_is_written_with_every_format_and_holds_no_machine_path(in_tm
                                      "--limit", "1"]).exit_code == 0
     text = (in_tmp / "out" / "run.json").read_text(encoding="utf-8")
     assert str(in_tmp) not in text and "cache" not in text and "jobs" not in text
-    assert _record(in_tmp / "out")["options"] == {"formats": ["jsonl"], "follow_symlinks": False, "limit": 1}
+    assert _record(in_tmp / "out")["options"] == {"formats": ["jsonl"], "follow_symlinks": False, "indent": None,
+                                                    "limit": 1}
 
 
 def test_run_record_is_byte_identical_across_runs_jobs_and_cache(in_tmp):

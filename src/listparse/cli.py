@@ -136,6 +136,9 @@ def _knowledge_options(command):
               help="Output directory, or - to stream JSON Lines (entries, then works) to stdout.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format; repeat for several [default: json and csv].")
+@click.option("--indent", type=click.IntRange(min=1, max=8), metavar="N",
+              help="Indent documents.json and works.json by N spaces, for people [default: compact, one "
+                   "document or work a line].")
 @_knowledge_options
 @click.option("--progress/--no-progress", default=None, help="Force the progress bar on or off "
               "[default: on when stderr is a terminal].")
@@ -149,7 +152,7 @@ def _knowledge_options(command):
               help="Carry ids over from the run in DIR to the works that persist [default: the run --out "
                    "holds].")
 @click.option("--fresh-ids", is_flag=True, help="Give every work a fresh id; carry none from a previous run.")
-def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue: str | None,
+def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], indent: int | None, catalogue: str | None,
            aliases: str | None, jobs: int, no_cache: bool, cache_dir: str | None, follow_symlinks: bool,
            progress: bool | None, quiet: bool, limit: int | None, engine: str, master: str | None,
            previous: str | None, fresh_ids: bool) -> None:
@@ -171,6 +174,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
       curl -s https://example.com/top-10 | listparse ingest - --out - | jq .title
       listparse ingest crawl/*.warc.gz --engine spark --master local[2]
       listparse ingest corpus/ --out new/ --previous published/
+      listparse ingest raw/ --indent 2
     """
     from .pipeline import Formats, IngestOptions, output_files, run
 
@@ -188,7 +192,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], catalogue
                              formats=("jsonl",) if stream else cast(Formats, formats or ("json", "csv")),
                              jobs=jobs, cache_dir=_cache_dir(no_cache, cache_dir), follow_symlinks=follow_symlinks,
                              limit=limit, previous=_previous(previous, None if stream else Path(out)),
-                             fresh_ids=fresh_ids)
+                             fresh_ids=fresh_ids, indent=indent)
     bars = PhaseBars() if not quiet and (progress if progress is not None else sys.stderr.isatty()) else None
     if engine == "spark" and limit is not None:  # it would read everything, and run.json would say otherwise
         raise click.UsageError("--limit is not supported with --engine spark; try the corpus with --engine local")

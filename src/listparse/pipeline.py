@@ -70,7 +70,7 @@ class IngestOptions(BaseModel):
     follow_symlinks: bool = False  # read links in a directory that point out of it
     previous: Path | None = None  # the output of a run to carry ids from; None: the run `out` holds, if any
     fresh_ids: bool = False  # give every work a fresh id, carrying none from a previous run
-    indent: int | None = 2  # indent the JSON files by this many spaces; None: compact, a record a line
+    indent: int | None = None  # indent the JSON files by this many spaces; None: compact, a record a line
 
 
 class Result:

@@ -48,7 +48,7 @@ def run_record(roots: list[Root], settings: IngestOptions, files: dict[str, dict
         "schema_version": SCHEMA_VERSION,
         "inputs": [root.record() for root in roots],
         "options": {"formats": sorted(set(settings.formats)), "follow_symlinks": settings.follow_symlinks,
-                    "limit": settings.limit},
+                    "indent": settings.indent, "limit": settings.limit},
         "catalogue": files.get("catalogue"),
         "aliases": files.get("aliases"),
         "counts": dict(sorted(counts.items())),
