@@ -338,8 +338,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised(in_tmp):
     documents = (in_tmp / "out" / "documents.csv").read_text(encoding="utf-8")
     assert "'=evil.txt," in documents and ",'@everyone Best games," in documents
     works = (in_tmp / "out" / "works.csv").read_text(encoding="utf-8")
-    # A list cell is a JSON array: `["=evil.txt"]` starts with a bracket, which no spreadsheet runs.
-    assert 'midnight,\'@Midnight,[],1,"[""=evil.txt""]",0,[],,-5,\n' in works
+    assert "midnight,'@Midnight,[],1,1,0,[],,-5,\n" in works
     fields = (in_tmp / "out" / "fields.csv").read_text(encoding="utf-8")
     assert "'=evil.txt,5,score,Score,'-5+A1," in fields
     exact = (in_tmp / "out" / "works.json").read_text(encoding="utf-8")

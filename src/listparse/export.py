@@ -42,7 +42,7 @@ DOCUMENT_COLUMNS = ["source", "sha256", "format", "encoding", "headline", "autho
 
 
 FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "known", "line", "start", "end"]
-WORK_COLUMNS = ["id", "title", "aliases", "appearances", "sources", "conflicts", "people", "catalogue"]
+WORK_COLUMNS = ["id", "title", "aliases", "appearances", "documents", "conflicts", "people", "catalogue"]
 
 
 def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:

@@ -95,13 +95,14 @@ def document_fields(entries: Iterable[Entry]) -> bytes:
 
 
 def work_values(work: Work) -> list:
-    """A work's row of works.csv after its id and before its fields: title, aliases, appearances, sources,
-    conflicts, people, catalogue."""
+    """A work's row of works.csv after its id and before its fields: title, aliases, appearances, documents,
+    conflicts, people, catalogue. Counts, not lists, where a list grows with the corpus: a work printed in
+    12,000 documents has a short row (entries.csv and works.json say which documents)."""
     return [
         work.title.value,
         cell([str(alias.value) for alias in work.aliases]),
         len(work.appearances),
-        cell(sorted({appearance.source for appearance in work.appearances})),
+        len({appearance.source for appearance in work.appearances}),
         sum(len(field.conflicts) for field in [work.title, *work.fields.values()]),
         cell([person.name for person in work.people]),
         work.catalogue.title if work.catalogue else None,

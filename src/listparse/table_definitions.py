@@ -99,7 +99,7 @@ TABLES = (
         _required("chosen_by", TEXT, "the rule that chose it (`agreement`, `best_supported`, …)"),
         _required("aliases", TEXT, f"{JSON_ARRAY} of the other titles it appears under"),
         _required("appearances", INT, "number of entries that are this work"),
-        _required("sources", TEXT, f"{JSON_ARRAY} of the documents it appears in"),
+        _required("documents", INT, "number of documents it appears in (`entries` has which)"),
         _required("conflicts", INT, "number of losing values (`conflicts` has them)"),
         _required("people", TEXT, f"{JSON_ARRAY} of the people named in its descriptions"),
         Column("catalogue", TEXT, "the linked catalogue entry's title"),
