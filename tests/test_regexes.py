@@ -175,3 +175,16 @@ def test_no_package_regex_nests_ambiguous_quantifiers():
     assert len(regexes) > 100
     offenders = {name: problems for name, regex in regexes if (problems := ambiguous_repeats(regex))}
     assert not offenders, "\n".join(f"{name}: {'; '.join(problems)}" for name, problems in offenders.items())
+
+
+def test_display_width_looks_only_where_wide_characters_can_be():
+    """`display_width` skips the characters below U+0378, none of which is East Asian Wide or Fullwidth."""
+    import unicodedata
+
+    from listparse.entries import MAYBE_WIDE_RE, display_width
+
+    assert all(not MAYBE_WIDE_RE.match(chr(c)) for c in range(0x378))
+    assert all(MAYBE_WIDE_RE.match(chr(c)) for c in range(0x110000)
+               if unicodedata.east_asian_width(chr(c)) in ("W", "F"))
+    for text in ("plain", "naïve ‘quote’ — ok", "日本語 text", "ｆｕｌｌ width", "\u0378 x"):
+        assert display_width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

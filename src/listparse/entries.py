@@ -28,6 +28,7 @@ RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 # A line that starts a block of its own, never the continuation of a wrapped title.
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
+MAYBE_WIDE_RE = re.compile("[\u0378-\U0010ffff]")  # every character east_asian_width calls W or F lies here
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
 MAX_WRAPPED = 8  # lines one title may run over
 
@@ -141,7 +142,8 @@ def display_width(text: str) -> int:
     """Columns a line takes in a fixed-width font: East Asian wide characters take two."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    # Only characters from U+0378 on can be wide: a line of Latin text with a curly quote looks at one.
+    return len(text) + sum(1 for ch in MAYBE_WIDE_RE.findall(text) if unicodedata.east_asian_width(ch) in "WF")
 
 
 def _continuation(lines: list[Line], index: int, end: int, width: int) -> list[int]:
