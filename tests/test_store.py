@@ -128,3 +128,24 @@ def test_an_unwritable_tmpdir_is_one_clear_error(in_tmp, monkeypatch):
     result = CliRunner().invoke(main, ["ingest", "good.txt", "--out", "out"])
     assert result.exit_code == 3
     assert "cannot write the temporary store under" in result.output
+
+
+def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_path):
+    """With --jobs 2 the merge hands works to forked workers: every output file is byte-identical to a
+    merge in one process, progress is reported in order, and a cluster's variants all get their work."""
+    from listparse import merge
+
+    from .conftest import FIXTURES, ROOT
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(merge, "MIN_WORKS_PER_WORKER", 1)
+    monkeypatch.setattr(merge, "TASKS_PER_BATCH", 7)  # several batches in flight
+    written = {}
+    for jobs in (1, 2):
+        with run(["raw", FIXTURES.relative_to(ROOT)], IngestOptions(jobs=jobs)) as result:
+            written[jobs] = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
+            assert all(number != merge.NO_WORK for number in result.merged.work_of_variant)
+            works = len(result.merged.work_ids)
+    assert works > 2 * 7
+    assert {name: text for name, text in written[2].items() if name != "run.json"} == {
+        name: text for name, text in written[1].items() if name != "run.json"}

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from .ids import Lineage, Naming, log_carried, work_ids
@@ -190,10 +193,12 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], cata
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
-                progress: Callable[[int, int], None] | None = None, previous: PreviousRun | None = None) -> Merged:
+                progress: Callable[[int, int], None] | None = None, previous: PreviousRun | None = None,
+                jobs: int = 1) -> Merged:
     """Merge the entries of every stored document into works, building and storing one work at a time;
     `progress(built, works)` is called as they are built (every `PROGRESS_EVERY` works, and at the end).
-    Ids are carried from `previous` where works persist (see `ids`)."""
+    Ids are carried from `previous` where works persist (see `ids`). With `jobs` > 1 (0: one per core) and
+    enough works, worker processes build them while this one reads their entries and stores them."""
     store.index()
     variants = store.take_variants()
     clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
@@ -203,13 +208,8 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
     lineage: list[Lineage] = []
     field_names: set[str] = set()
     conflicts = 0
-    for number, cluster in enumerate(clusters):
-        assert cluster is not None
-        clusters[number] = None  # a built work's groups are not needed again
-        variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
-        for variant in variant_ids:
-            work_of_variant[variant] = number
-        built = build_work(cluster, store.mentions(variant_ids), catalogue, previous)
+    tasks = _work_tasks(store, clusters, work_of_variant)
+    for number, built in enumerate(_built_works(tasks, len(clusters), catalogue, previous, jobs)):
         store.put_work(number, built.body, built.row)
         named.append(built.naming)
         lineage.append(built.lineage)
@@ -221,6 +221,63 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
     log_carried(ids, previous)
     return Merged(store, ids.ids, ids.previous_ids, [title for title, *_ in named], work_of_variant,
                   sorted(field_names), conflicts)
+
+
+WorkTask = tuple[Cluster, list[tuple[str, int, bytes]]]  # a cluster and its entries' stored JSON, in source order
+MIN_WORKS_PER_WORKER = 500  # below this, starting processes costs more than building in parallel saves
+TASKS_PER_BATCH = 256  # works handed to the workers at once; two batches in flight keep them busy
+
+
+def _work_tasks(store: Store, clusters: list[Cluster | None], work_of_variant: array) -> Iterator[WorkTask]:
+    """Each cluster with its entries as stored, in order; its variants are numbered with their work, and
+    the list lets go of it (a built work's groups are not needed again)."""
+    for number, cluster in enumerate(clusters):
+        assert cluster is not None
+        clusters[number] = None
+        variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
+        for variant in variant_ids:
+            work_of_variant[variant] = number
+        yield cluster, store.mention_rows(variant_ids)
+
+
+_knowledge: tuple[Catalogue | None, PreviousRun | None] = (None, None)  # what forked workers build with
+
+
+def _built_works(tasks: Iterator[WorkTask], count: int, catalogue: Catalogue | None,
+                 previous: PreviousRun | None, jobs: int) -> Iterator[Built]:
+    """The works built from `tasks`, in order: here, or in forked worker processes when there are enough.
+
+    This process alone reads the store (its SQLite connection is not shared with the pool's threads): it
+    reads a batch of tasks, hands it to the pool, and stores the results of the batch before."""
+    global _knowledge
+    _knowledge = (catalogue, previous)
+    workers = min(jobs or os.cpu_count() or 1, count // MIN_WORKS_PER_WORKER)
+    if workers <= 1:
+        yield from map(_build, tasks)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+        pending: deque = deque()
+        while batch := list(islice(tasks, TASKS_PER_BATCH)):
+            pending.append(pool.map_async(_build, batch, chunksize=16))
+            if len(pending) > 1:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _build(task: WorkTask) -> Built:
+    cluster, rows = task
+    catalogue, previous = _knowledge
+    return build_work(cluster, [(source, position, Entry.model_validate_json(body)) for source, position, body in rows],
+                      catalogue, previous)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, and SIGTERM (the pool's way to stop them) just ends them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = None,

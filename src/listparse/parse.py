@@ -253,7 +253,7 @@ class LineSearch:
         """(index, match) of each line from `first` on that `pattern` (anchored with ^ and $, compiled with
         re.MULTILINE) matches on its own, in order: exactly the lines `pattern.match(line.text)` accepts.
 
-        A search over the whole text can start a match early (`\s` crosses a newline), never late: it only
+        A search over the whole text can start a match early (white space crosses a newline), never late: it only
         says where to look next.
         """
         index = first

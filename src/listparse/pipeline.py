@@ -203,8 +203,8 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             announce(f"merging {store.entries} entries")
             started = time.perf_counter()
             merging = None if progress is None else lambda built, works: progress(built, works, "merging")
-            result = Result(merge_store(store, knowledge.catalogue, knowledge.aliases, merging, previous), skipped,
-                            inputs.roots, settings, knowledge.files, previous)
+            merged = merge_store(store, knowledge.catalogue, knowledge.aliases, merging, previous, settings.jobs)
+            result = Result(merged, skipped, inputs.roots, settings, knowledge.files, previous)
             log.info("merged into %d works in %.2fs", len(result.merged.work_ids), time.perf_counter() - started)
         if settings.out is not None:
             from .export import write_outputs

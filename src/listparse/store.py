@@ -124,8 +124,8 @@ class Store:
         self._db.execute("CREATE INDEX IF NOT EXISTS entries_by_variant ON entries (variant)")
         self._db.execute("CREATE INDEX IF NOT EXISTS documents_by_source ON documents (source, id)")
 
-    def mentions(self, variants: list[int]) -> list[tuple[str, int, Entry]]:
-        """Every entry printing one of `variants`, as (source, position, entry), in source order."""
+    def mention_rows(self, variants: list[int]) -> list[tuple[str, int, bytes]]:
+        """Every entry printing one of `variants`, as (source, position, its JSON), in source order."""
         found = []
         for start in range(0, len(variants), 500):  # SQLite limits the parameters of one statement
             chunk = variants[start:start + 500]
@@ -133,7 +133,7 @@ class Store:
                 "SELECT d.source, e.position, e.body FROM entries e JOIN documents d ON d.id = e.document "
                 f"WHERE e.variant IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         found.sort(key=lambda row: (row[0], row[1]))
-        return [(source, position, Entry.model_validate_json(body)) for source, position, body in found]
+        return found
 
     def in_source_order(self) -> Iterator[tuple[Document, list[tuple[int, Entry]]]]:
         """Each document's head with its (variant, entry) pairs, documents sorted by source."""
