@@ -183,24 +183,3 @@ def test_every_pair_the_typo_rule_joins_shares_a_block(pair):
     a, b = Group("a", [], tokens=tuple(words)), Group("b", [], tokens=tuple(slipped))
     assert set(blocking_keys(a, kind)) & set(blocking_keys(b, kind))
 
-
-LINE_PIECES = ["", " ", "\t", "> ", "**", "By Ann Lee", "by", "Author: Kim", "Date: 2024-01-02", "Published on: May 3",
-               "URL: https://a.example/x", "https://b.example/y", "<https://c.example/>", "text", "1. Item", "_",
-               "Words", "Posted by Sam", "\u3000", "著者：山本", "Source :", "Originally published at"]
-
-
-@given(st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=4).map(" ".join), max_size=30),
-       st.integers(min_value=0, max_value=5))
-@settings(max_examples=300, deadline=None)
-def test_line_search_finds_exactly_the_lines_a_loop_would(texts, first):
-    """`LineSearch.matches` (one search over the whole text) yields the very lines and matches that
-    matching each line on its own does, for each of the document-fact patterns."""
-    from listparse.parse import AUTHOR_LINE_RE, DATE_LINE_RE, URL_LINE_RE, LineSearch
-    from listparse.read import Line
-
-    lines = [Line(number=index + 1, start=0, text=text) for index, text in enumerate(texts)]
-    search = LineSearch(lines)
-    for pattern in (AUTHOR_LINE_RE, URL_LINE_RE, DATE_LINE_RE):
-        expected = [(index, match.group("value")) for index, line in enumerate(lines) if index >= first
-                    and (match := pattern.match(line.text))]
-        assert [(index, match.group("value")) for index, match in search.matches(pattern, first)] == expected

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from .chains import (
@@ -38,7 +35,7 @@ AUTHOR_LINE_RE = re.compile(
           |著者|作者|筆者|投稿者|執筆者|文|記者|글)(?![^\W\d_])  # a whole word
         [*_]*[ \t]*(?:[:：\-–][ \t]*)?(?:[*_]+[ \t]*)?  # emphasis, a colon: each run of spaces after a mark
         (?P<value>\S.{0,80}?)\s*$""",
-    re.IGNORECASE | re.VERBOSE | re.MULTILINE)
+    re.IGNORECASE | re.VERBOSE)
 # "Posted to rec.humor by Gus Oyelaran", "Film Desk · by Marcus Grant · 11 min": a byline inside a line.
 BYLINE_RE = re.compile(r"(?:^|[\s·|—–(-])(?i:by|por|par|von|door)[ \t]+[*_\[]*(?P<value>[A-ZÀ-ÞĀ-Ž][^\n]{1,80})")
 CJK_NAME_RE = re.compile(r"^[^\s（(／/|｜・]{1,12}(?:[ \u3000][^\s（(／/|｜・]{1,12})?")
@@ -49,10 +46,10 @@ URL_LINE_RE = re.compile(
                   |Originally\s+(?:published|posted)\s+(?:at|on|in)\s*:?
                   |(?=https?://))                   # a bare URL, near the top only
         \s*<?(?P<value>https?://[^\s>]+)>?\s*$""",
-    re.IGNORECASE | re.VERBOSE | re.MULTILINE)
+    re.IGNORECASE | re.VERBOSE)
 DATE_LINE_RE = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
-    re.IGNORECASE | re.MULTILINE)
+    re.IGNORECASE)
 SPACE_RE = re.compile(r"\s+")
 TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
@@ -93,7 +90,6 @@ def parse_text(text: Text) -> Document:
         chains[0] = with_unnumbered_finale(with_gaps_filled(with_uniform_members(chains[0], candidates), candidates),
                                            lines)
     chain = chains[0].entries if chains else []
-    searched = LineSearch(lines)
     log.debug("%s: %d numbered line(s), %d chain(s); chose %d entries", text.source, len(candidates),
               len(chains), len(chain))
     found: dict[str, Any] = {
@@ -102,11 +98,11 @@ def parse_text(text: Text) -> Document:
         "format": text.format,
         "encoding": text.encoding,
         "headline": headline,
-        "author": _located(text, searched, front, "author", AUTHOR_LINE_RE, skip) or _byline(
+        "author": _located(text, front, "author", AUTHOR_LINE_RE, skip) or _byline(
             text, skip, chain[0].index if chain else len(lines)),
-        "url": _located(text, searched, front, "url", URL_LINE_RE, skip),
+        "url": _located(text, front, "url", URL_LINE_RE, skip),
     }
-    found["date"], date_warnings = with_iso_date(_located(text, searched, front, "date", DATE_LINE_RE, skip))
+    found["date"], date_warnings = with_iso_date(_located(text, front, "date", DATE_LINE_RE, skip))
     if not chain:
         reason = "no ranked list found" if not candidates else (
             f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
@@ -214,7 +210,7 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
     return None
 
 
-def _located(text: Text, lines: LineSearch, front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
+def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
     """A document fact from front matter, the HTML head, or a labelled line."""
     for front_key in {"author": ("author", "authors", "autor", "autora", "auteur", "autore", "autorin"),
                       "url": ("url", "canonical", "permalink"),
@@ -226,10 +222,13 @@ def _located(text: Text, lines: LineSearch, front: dict, key: str, line_re: re.P
     if key in text.head and not (key == "author" and text.head[key][0].startswith(("http", "/", "@"))):
         value, origin = text.head[key]
         return Located(value=value, raw=value, origin=origin)
-    for index, match in lines.matches(line_re, skip):
-        line = text.lines[index]
-        if key == "url" and match.group(0).lstrip("> *_").startswith("http") and (
-                sum(bool(other.text.strip()) for other in text.lines[skip:index + 1]) > TOP_LINES):
+    nonempty = 0
+    for line in text.lines[skip:]:
+        nonempty += bool(line.text.strip())
+        match = line_re.match(line.text)
+        if not match:
+            continue
+        if key == "url" and match.group(0).lstrip("> *_").startswith("http") and nonempty > TOP_LINES:
             continue
         value = clean_markup(match.group("value"))
         if key == "author":
@@ -238,34 +237,6 @@ def _located(text: Text, lines: LineSearch, front: dict, key: str, line_re: re.P
                 continue
         return _at_line(value, line, "labelled line", value if key == "author" else match.group("value"))
     return None
-
-
-class LineSearch:
-    """A document's lines as one string, so that finding the lines a pattern matches is one search in C
-    rather than a Python loop over every line."""
-
-    def __init__(self, lines: list[Line]) -> None:
-        self.lines = lines
-        self.content = "\n".join(line.text for line in lines)
-        self.starts = list(accumulate((len(line.text) + 1 for line in lines[:-1]), initial=0))
-
-    def matches(self, pattern: re.Pattern, first: int) -> Iterator[tuple[int, re.Match]]:
-        """(index, match) of each line from `first` on that `pattern` (anchored with ^ and $, compiled with
-        re.MULTILINE) matches on its own, in order: exactly the lines `pattern.match(line.text)` accepts.
-
-        A search over the whole text can start a match early (white space crosses a newline), never late: it only
-        says where to look next.
-        """
-        index = first
-        while index < len(self.lines):
-            found = pattern.search(self.content, self.starts[index])
-            if found is None:
-                return
-            index = max(index, bisect_right(self.starts, found.start()) - 1)
-            match = pattern.match(self.lines[index].text)
-            if match:
-                yield index, match
-            index += 1
 
 
 def _author_name(byline: str) -> str:
