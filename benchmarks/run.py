@@ -8,7 +8,7 @@ temporary directory under /tmp, removed afterwards; or into DIR/nN with
 
 * read + parse + normalize in one process, as `listparse ingest` does it:
   `parse_source` on every file, each result put in an on-disk `Store`;
-  documents/s and MB/s, for text+Markdown and for HTML separately;
+  documents/s and MB/s, for text, Markdown and HTML separately;
 * the same on all cores (`listparse.pipeline.parse_sources(jobs=N)`, the
   parent storing each worker's record), and the speed-up over one process;
 * both again with parsing alone (each `Document` dropped at once, nothing
@@ -237,11 +237,11 @@ def load() -> list[float]:
 def bench_size(docs: int, args, workdir: Path) -> dict:
     load_before = load()
     manifest, gen_seconds, reused = corpus(workdir, docs, args.seed, args.jobs)
-    groups: dict[str, list[tuple[str, str]]] = {"text+md": [], "html": []}
-    sizes: dict[str, int] = {"text+md": 0, "html": 0}
+    groups: dict[str, list[tuple[str, str]]] = {"text": [], "markdown": [], "html": []}
+    sizes: dict[str, int] = {"text": 0, "markdown": 0, "html": 0}
     expected: dict[str, int] = {}
     for document in manifest["documents"]:
-        group = "html" if document["format"] == "html" else "text+md"
+        group = document["format"]
         path = workdir / document["path"]
         groups[group].append((str(path), document["path"]))
         sizes[group] += path.stat().st_size
@@ -531,9 +531,9 @@ def print_size(r: dict) -> None:
             "?" if x["others_cpus"][k] is None else f"{x['others_cpus'][k]:.2f}"
             for k in ("serial_dropped", "parallel_dropped"))),
     ]
-    print(f"{'read+parse+normalize':<32}{'text+md':>22}{'html':>22}")
+    print(f"{'read+parse+normalize':<32}{'text':>22}{'markdown':>22}{'html':>22}")
     for label, cell in rows:
-        print(f"{label:<32}{cell(g['text+md']):>22}{cell(g['html']):>22}")
+        print(f"{label:<32}{cell(g['text']):>22}{cell(g['markdown']):>22}{cell(g['html']):>22}")
     print(f"all cores via: {g['html']['parallel_how']}")
     print()
     print(f"{'merge_store':<30}{'docs':>10}{'entries':>12}{'works':>10}{'seconds':>10}{'entries/s':>12}"
