@@ -25,6 +25,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING
 
 from .ids import Lineage, Naming, log_carried, work_ids
@@ -301,7 +302,8 @@ def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None
                                                               catalogue_entry=linked.line)))
         known = {title_key(name) for name in (linked.title, *linked.aliases)}
     texts = [m.entry.text for m in mentions]
-    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=texts, known=known))
+    folded = [text.casefold() for text in texts]
+    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=folded, known=known))
     aliases = [alternative for alternative in title.conflicts]
     title = title.model_copy(update={"conflicts": []})
     fields = _fields(mentions, linked, catalogue)
@@ -357,7 +359,7 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
             if field.value is None:
                 continue  # untyped (a runtime range): kept with its entry, not a value of the work
             rules = []
-            typed = json.dumps(field.value, ensure_ascii=False) if not isinstance(field.value, str) else field.raw
+            typed = _json_text(field.value) if not isinstance(field.value, str) else field.raw
             if typed != field.raw:
                 rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
                                 before=field.raw, after=typed)]
@@ -369,7 +371,8 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
             by_name["kind"].append((mention.kind, Evidence(
                 source=mention.source, rank=mention.entry.rank, span=mention.entry.span,
                 raw=mention.entry.title_raw,
-                rules=[Change(field="kind", rule="series_from_episode_count", before="", after=mention.kind)])))
+                rules=[Change(field="kind", rule="series_from_episode_count", before="",
+                                              after=mention.kind)])))
     if linked is not None and catalogue is not None:
         for name, value in (("kind", linked.kind), ("year", linked.year), ("episodes", linked.episodes)):
             if value is not None:
@@ -388,9 +391,18 @@ def _options(pairs: Iterable[tuple[FieldValue, Evidence]]) -> list[Alternative]:
     for value, evidence in pairs:
         key = (type(value).__name__, tuple(value) if isinstance(value, list) else value)
         grouped.setdefault(key, (value, []))[1].append(evidence)
-    ordered = sorted(grouped.values(), key=lambda item: json.dumps(item[0], ensure_ascii=False))
+    ordered = sorted(grouped.values(), key=lambda item: _json_text(item[0]))
     return [Alternative(value=value, evidence=sorted(evidence, key=_evidence_order))
             for value, evidence in ordered]
+
+
+def _json_text(value: FieldValue) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, without its encoder object for the common text and numbers."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if type(value) is int:
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _evidence_order(evidence: Evidence) -> tuple:
@@ -400,7 +412,8 @@ def _evidence_order(evidence: Evidence) -> tuple:
 
 def _choose(options: list[Alternative], forced: str | None = None, texts: Sequence[str] = (),
             known: set[str] | None = None) -> WorkField:
-    """Pick one value by the rules in the module docstring; the others become conflicts.
+    """Pick one value by the rules in the module docstring; the others become conflicts. `texts`: the
+    work's descriptions, casefolded.
 
     For titles (`known` given) the catalogue confirms stated spellings rather
     than replacing them: among the titles the documents print, those the
@@ -428,12 +441,12 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: Sequen
 
 
 def _support(option: Alternative, texts: Sequence[str]) -> tuple:
-    """Most documents; then most mentions in the work's descriptions; then fewest fixes; then the
-    fuller value; ties go to the first in sort order."""
+    """Most documents; then most mentions in the work's descriptions (`texts`, casefolded); then fewest
+    fixes; then the fuller value; ties go to the first in sort order."""
     documents = len({e.source for e in option.evidence if e.catalogue_entry is None})
-    text = json.dumps(option.value, ensure_ascii=False)
+    text = _json_text(option.value)
     value = str(option.value).casefold()
-    mentioned = sum(description.casefold().count(value) for description in texts) if value else 0
+    mentioned = sum(description.count(value) for description in texts) if value else 0
     changes = sum(len(e.rules) for e in option.evidence) / max(len(option.evidence), 1)
     return documents, mentioned, -changes, len(text), _reverse_sort_key(text)
 

@@ -135,15 +135,18 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
     families: dict[str, list[str]] = {}
     for name in spellings:
         families.setdefault(find(name), []).append(name)
+    documents: dict[str, set[str]] = {}  # name → the documents it is seen in
+    seen_in_family: dict[str, list[tuple[str, int, Located]]] = {}  # family → its sightings, in order
+    for sighting in sorted(sightings, key=lambda s: (s[0], _position(s[2]))):
+        documents.setdefault(sighting[2].value, set()).add(sighting[0])
+        seen_in_family.setdefault(find(sighting[2].value), []).append(sighting)
     people = []
-    for family in families.values():
-        best = max(family, key=lambda name: (sum(support[word] for word in name.split()),
-                                             _documents(sightings, name), name))
+    for root, family in families.items():
+        best = max(family, key=lambda name: (sum(support[word] for word in name.split()), len(documents[name]),
+                                             name))
         evidence = []
         changes = []
-        for source, rank, located in sorted(sightings, key=lambda s: (s[0], _position(s[2]))):
-            if located.value not in family:
-                continue
+        for source, rank, located in seen_in_family[root]:
             rules = []
             if located.value != best:
                 rules = [Change(field="people", rule="name_spelling_in_work", before=located.value, after=best)]
@@ -157,10 +160,6 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
 
 def _position(located: Located) -> tuple[int, int]:
     return (located.span.line, located.span.start) if located.span else (0, 0)
-
-
-def _documents(sightings: list[tuple[str, int, Located]], name: str) -> int:
-    return len({source for source, _, located in sightings if located.value == name})
 
 
 def _variants(a: list[str], b: list[str]) -> bool:
