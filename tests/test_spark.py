@@ -162,5 +162,5 @@ def test_spark_carries_ids_from_a_previous_run_as_the_local_engine_does(spark, t
            | {"d6.txt": ("Six", "Dune (1984)", "Heat")})
     local = _local(["raw"], tmp_path / "local", previous=Path("previous"))
     _assert_identical(local, _spark(spark, ["raw"], tmp_path / "spark", previous=Path("previous"))[0])
-    assert f'"id": "{OLD_ID}"'.encode() in local["works.json"]
-    assert b'"previous_ids": [\n        "dune-2021"\n      ]' in local["works.json"]
+    assert f'"id":"{OLD_ID}"'.encode() in local["works.json"]
+    assert b'"previous_ids":["dune-2021"]' in local["works.json"]
