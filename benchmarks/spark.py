@@ -132,6 +132,11 @@ def _digests(out: Path) -> dict[str, str]:
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(out.iterdir())}
 
 
+def _stage(engine: str, stage: str, seconds: float, busy) -> None:
+    """One stage's time as soon as it is known (stderr), so a run that fails later still leaves its figures."""
+    print(f"  {engine} {stage}: {seconds:.1f} s (CPUs busy elsewhere {busy})", file=sys.stderr, flush=True)
+
+
 def local_engine(corpus: Path, out: Path) -> dict:
     sources = find_sources([corpus])
     store = Store(on_disk=True)
@@ -141,9 +146,12 @@ def local_engine(corpus: Path, out: Path) -> dict:
             store.add(parsed)
 
     _, parse_s, parse_busy = measured(parse)
+    _stage("local", "parse", parse_s, parse_busy)
     merged, merge_s, merge_busy = measured(merge_store, store)
+    _stage("local", "merge", merge_s, merge_busy)
     result = Result(merged)
-    _, write_s, _ = measured(lambda: write_outputs(output_files(result, FORMATS), out))
+    _, write_s, write_busy = measured(lambda: write_outputs(output_files(result, FORMATS), out))
+    _stage("local", "write", write_s, write_busy)
     counts = result.counts
     result.close()
     return {"documents": counts["documents"], "entries": counts["entries"], "works": counts["works"],
@@ -156,9 +164,12 @@ def spark_engine(spark, corpus: Path, out: Path, tables: str) -> dict:
     from listparse.spark.parse import parse_inputs
 
     (skipped, _), parse_s, parse_busy = measured(parse_inputs, spark, [str(corpus)], tables)
+    _stage("spark", "parse", parse_s, parse_busy)
     merged, merge_s, merge_busy = measured(merge_tables, spark, tables, None, None, lambda: None)
+    _stage("spark", "merge", merge_s, merge_busy)
     result = Result(merged, skipped)  # type: ignore[arg-type]
-    _, write_s, _ = measured(lambda: write_outputs(output_files(result, FORMATS), out))
+    _, write_s, write_busy = measured(lambda: write_outputs(output_files(result, FORMATS), out))
+    _stage("spark", "write", write_s, write_busy)
     return {"parse_s": round(parse_s, 2), "merge_s": round(merge_s, 2), "write_s": round(write_s, 2),
             "others_cpus_parse": parse_busy, "others_cpus_merge": merge_busy}
 
