@@ -156,7 +156,7 @@ def local_engine(corpus: Path, out: Path) -> dict:
     result.close()
     return {"documents": counts["documents"], "entries": counts["entries"], "works": counts["works"],
             "parse_s": round(parse_s, 2), "merge_s": round(merge_s, 2), "write_s": round(write_s, 2),
-            "others_cpus_parse": parse_busy, "others_cpus_merge": merge_busy}
+            "others_cpus_parse": parse_busy, "others_cpus_merge": merge_busy, "others_cpus_write": write_busy}
 
 
 def spark_engine(spark, corpus: Path, out: Path, tables: str) -> dict:
@@ -171,7 +171,7 @@ def spark_engine(spark, corpus: Path, out: Path, tables: str) -> dict:
     _, write_s, write_busy = measured(lambda: write_outputs(output_files(result, FORMATS), out))
     _stage("spark", "write", write_s, write_busy)
     return {"parse_s": round(parse_s, 2), "merge_s": round(merge_s, 2), "write_s": round(write_s, 2),
-            "others_cpus_parse": parse_busy, "others_cpus_merge": merge_busy}
+            "others_cpus_parse": parse_busy, "others_cpus_merge": merge_busy, "others_cpus_write": write_busy}
 
 
 def one_size(spark, docs: int, seed: int, keep: Path | None) -> dict:
