@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
 
+from listparse import parse_text
 from listparse.export import FromModels
-from listparse.models import Document, Entry, Span, Work, WorkField
+from listparse.match import cluster_variants
+from listparse.merge import build_work
+from listparse.models import Alternative, Appearance, Change, Document, Entry, Evidence, Person, Span, Work, WorkField
 from listparse.pipeline import IngestOptions, Result, output_files, run
-from listparse.rendered import document_json, entry_json, work_json
-from listparse.store import Parsed
+from listparse.rendered import (
+    appearance_json,
+    document_json,
+    entry_json,
+    evidence_json,
+    filled_work,
+    with_rule,
+    work_json,
+)
+from listparse.store import Parsed, Store
 
 from .conftest import FIXTURES, ROOT
 
@@ -83,3 +95,105 @@ class _Rendered:
 
 def _written(result: Result) -> dict[str, str]:
     return {name: "".join(chunks) for name, chunks in output_files(result, result.settings.formats).items()}
+
+
+TRICKY = 'A "quote", a \\ backslash, \n a newline, \x01, "evidence":[] and ü → 東京'
+
+
+@pytest.mark.parametrize("span", [Span(line=3, start=10, end=29), None])
+def test_evidence_json_is_the_models_json(span):
+    change = Change(field="title", rule="casing", before=TRICKY, after="b")
+    evidence = Evidence(source="a.txt", rank=2, span=span, raw=TRICKY, rules=[change])
+    assert evidence_json("a.txt", 2, span, TRICKY, [change]) == evidence.model_dump_json().encode()
+    from_catalogue = Evidence(source="catalogue.csv", raw=TRICKY, catalogue_entry=7)
+    assert evidence_json("catalogue.csv", None, None, TRICKY, catalogue_entry=7) == \
+        from_catalogue.model_dump_json().encode()
+
+
+def test_with_rule_appends_a_rule_to_none_or_some():
+    first, second = (Change(field="title", rule=rule, before="a", after="b") for rule in ("one", "two"))
+    bare = Evidence(source="a.txt", raw='"rules":[]', catalogue_entry=None)
+    assert with_rule(bare.model_dump_json().encode(), first) == \
+        bare.model_copy(update={"rules": [first]}).model_dump_json().encode()
+    one = bare.model_copy(update={"rules": [first]})
+    assert with_rule(one.model_dump_json().encode(), second) == \
+        bare.model_copy(update={"rules": [first, second]}).model_dump_json().encode()
+    with pytest.raises(ValueError):
+        with_rule(b'{"source":"a"}', first)
+
+
+def test_filled_work_is_the_whole_dump():
+    def evidence(source: str) -> Evidence:
+        return Evidence(source=source, rank=1, span=Span(line=1, start=0, end=4), raw=TRICKY)
+
+    alias = Alternative(value="Shigatsu", evidence=[evidence("c.txt")])
+    year = WorkField(value=2014, chosen_by="best_supported", evidence=[evidence("a.txt"), evidence("b.txt")],
+                     conflicts=[Alternative(value=2015, evidence=[evidence("c.txt")])])
+    person = Person(name="Kousei Arima", evidence=[evidence("a.txt")])
+    appearances = [Appearance(source=s, rank=1, title_raw=TRICKY, span=Span(line=1, start=0, end=4))
+                   for s in ("a.txt", "b.txt")]
+    work = Work(id="", title=WorkField(value="Your Lie in April", chosen_by="agreement", evidence=[evidence("a.txt")]),
+                aliases=[alias], fields={"evidence": year}, people=[person], appearances=appearances,
+                matched_by=["same_title"])
+    lists = [work.title.evidence, alias.evidence, year.evidence, year.conflicts[0].evidence, person.evidence]
+    skeleton = work.model_copy(update={
+        "title": work.title.model_copy(update={"evidence": []}),
+        "aliases": [alias.model_copy(update={"evidence": []})],
+        "fields": {"evidence": year.model_copy(update={"evidence": [], "conflicts": [
+            year.conflicts[0].model_copy(update={"evidence": []})]})},
+        "people": [person.model_copy(update={"evidence": []})], "appearances": []}).model_dump_json().encode()
+    rendered = [[item.model_dump_json().encode() for item in items] for items in lists]
+    appearance_bytes = [appearance_json(a.source, a.rank, a.title_raw, a.span) for a in appearances]
+    assert filled_work(skeleton, rendered, appearance_bytes) == work.model_dump_json().encode()
+    with pytest.raises(ValueError):
+        filled_work(skeleton, rendered[:-1], appearance_bytes)
+
+
+LONG_RUNNER = """Best Anime Ever
+
+1. {title} ({year})
+
+{name} is a piano prodigy. Kaori Miyazono changes him for good, and {name} plays again.
+
+Where to Stream: Netflix, Crunchyroll
+Episodes: 22
+
+2. Anohana ({year})
+
+A summer ghost story.
+"""
+
+
+def test_a_work_in_thousands_of_documents_is_built_without_a_tree_of_models():
+    """3,000 documents print one work under two spellings, two years and two spellings of a name (one in
+    five misspelt): its JSON
+    is valid and canonical, keeps every piece of evidence, and building it takes memory of the order of the
+    JSON itself (a tree of models took fifteen times as much)."""
+    variants = [parse_text(LONG_RUNNER.format(title=title, year=year, name=name), source="x.txt")
+                for title, year, name in [("Your Lie in April", 2014, "Kousei Arima"),
+                                          ("Your Lie in Aprl", 2015, "Kosei Arima")]]
+    with Store() as store:
+        for number in range(3000):
+            store.add_document(variants[number % 5 == 0].model_copy(update={"source": f"{number:04}.txt"}))
+        store.index()
+        clusters = list(cluster_variants(store.take_variants(), None, None))
+        cluster = max(clusters, key=lambda c: sum(v.count for g in c.groups for v in g.variants if "April" in v.title))
+        rows = store.mention_rows([variant.id for group in cluster.groups for variant in group.variants])
+        tracemalloc.start()
+        try:
+            built = build_work(cluster, rows, None)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    work = Work.model_validate_json(built.body)
+    assert work.model_dump_json().encode() == built.body
+    assert len(work.appearances) == 3000 and work.title.value == "Your Lie in April"
+    assert len(work.title.evidence) == 3000  # the misspelt 600 are folded in as slips
+    assert sum(any(r.rule == "spelling_from_other_documents" for r in e.rules) for e in work.title.evidence) == 600
+    year = work.fields["year"]
+    assert (year.value, len(year.evidence), [(c.value, len(c.evidence)) for c in year.conflicts]) == \
+        (2014, 2400, [(2015, 600)])
+    assert [(person.name, len(person.evidence)) for person in work.people if "Arima" in person.name] == \
+        [("Kousei Arima", 6000)]
+    assert json.loads(built.row)[2:4] == [3000, 3000]  # appearances and documents in works.csv
+    assert peak < 8 * len(built.body), f"building took {peak:,} bytes for {len(built.body):,} of JSON"

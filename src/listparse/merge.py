@@ -21,7 +21,7 @@ import json
 import os
 import signal
 from array import array
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -34,20 +34,28 @@ from .labels import FIELDS
 from .match import Cluster, cluster_variants, entry_facts, typo_variant
 from .models import (
     Alternative,
-    Appearance,
     CatalogueLink,
     Change,
     Dataset,
     Document,
     DocumentRef,
     Entry,
-    Evidence,
     FieldValue,
+    Located,
+    Span,
     Work,
     WorkField,
 )
-from .people import unify_names
-from .rendered import entry_json, work_json, work_row
+from .people import capitalized_words, unify_names
+from .rendered import (
+    appearance_json,
+    entry_json,
+    evidence_json,
+    filled_work,
+    with_rule,
+    work_json,
+    work_row,
+)
 from .store import Store
 
 if TYPE_CHECKING:
@@ -61,13 +69,87 @@ PROGRESS_EVERY = 100  # works built between two progress calls
 
 
 @dataclass(slots=True)
-class Mention:
-    """One entry of one document that is part of the work being built."""
+class Proof:
+    """One piece of evidence as the work's JSON prints it, with what choosing a value needs of it."""
 
+    order: tuple  # (source, rank, line, start): how a value's evidence is sorted
     source: str
-    index: int  # position of the entry in its document
-    entry: Entry
-    kind: str | None
+    stated: bool  # printed by a document (False: from the catalogue)
+    rules: int  # how many normalization rules changed it
+    json: bytes  # its `Evidence` (see `rendered.evidence_json`)
+
+    def with_rule(self, change: Change) -> Proof:
+        return Proof(self.order, self.source, self.stated, self.rules + 1, with_rule(self.json, change))
+
+
+def _proof(source: str, rank: int | None, span: Span | None, raw: str, rules: Sequence[Change] = (),
+           catalogue_entry: int | None = None) -> Proof:
+    order = (source, rank or 0, span.line if span else 0, span.start if span else 0)
+    return Proof(order, source, catalogue_entry is None, len(rules),
+                 evidence_json(source, rank, span, raw, rules, catalogue_entry))
+
+
+def _order(proof: Proof) -> tuple:
+    return proof.order
+
+
+@dataclass(slots=True)
+class Option:
+    """A value seen for a field, with its evidence: an `Alternative` once rendered."""
+
+    value: FieldValue
+    evidence: list[Proof]
+
+
+@dataclass(slots=True)
+class Choice:
+    """A field's value, the rule that chose it, its evidence and the values that lost: a `WorkField` once
+    rendered."""
+
+    value: FieldValue
+    chosen_by: str
+    evidence: list[Proof]
+    conflicts: list[Option] = dataclasses.field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Read:
+    """What building a work keeps of its entries, read one at a time: every piece of evidence rendered as
+    it is read, and no entry."""
+
+    titles: list[tuple[str, Proof]] = dataclasses.field(default_factory=list)
+    fields: defaultdict[str, list[tuple[FieldValue, Proof]]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list))
+    texts: list[str] = dataclasses.field(default_factory=list)  # each entry's description, casefolded
+    words: Counter[str] = dataclasses.field(default_factory=Counter)  # the descriptions' capitalized words
+    sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
+    appearances: list[bytes] = dataclasses.field(default_factory=list)  # each an `Appearance`'s JSON
+    printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
+    sources: set[str] = dataclasses.field(default_factory=set)
+
+    def add(self, source: str, entry: Entry) -> None:
+        """One entry of the work, from document `source`."""
+        self.titles.append((entry.title, _proof(source, entry.rank, entry.span, entry.title_raw, entry.changes)))
+        for field in entry.fields:
+            if field.value is None:
+                continue  # untyped (a runtime range): kept with its entry, not a value of the work
+            rules = []
+            typed = _json_text(field.value) if not isinstance(field.value, str) else field.raw
+            if typed != field.raw:
+                rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
+                                before=field.raw, after=typed)]
+            self.fields[field.name].append((field.value, _proof(source, entry.rank, field.span, field.raw, rules)))
+        kind = entry_facts(entry)[1]
+        if kind and not any(field.name == "kind" for field in entry.fields):
+            # Inferred, not stated: a series because it has several episodes.
+            inferred = Change(field="kind", rule="series_from_episode_count", before="", after=kind)
+            self.fields["kind"].append((kind, _proof(source, entry.rank, entry.span, entry.title_raw, [inferred])))
+        self.texts.append(entry.text.casefold())
+        self.words.update(capitalized_words(entry.text))
+        self.sightings.extend((source, entry.rank, located) for located in entry.names)
+        self.appearances.append(appearance_json(source, entry.rank, entry.title_raw, entry.span))
+        self.printed.append((source, entry.title_raw))
+        self.sources.add(source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,19 +260,31 @@ class Built:
     conflicts: int
 
 
-def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, Entry]], catalogue: Catalogue | None,
+def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], catalogue: Catalogue | None,
                previous: PreviousRun | None = None) -> Built:
-    """One work from its cluster and every entry that prints one of its variants, as (source, position,
-    entry) in source order: the per-work reduce of merging."""
-    mentions = [Mention(source, index, entry, entry_facts(entry)[1]) for source, index, entry in entries]
-    work = _work(cluster, mentions, catalogue)
+    """One work from its cluster and every entry that prints one of its variants, as stored (source,
+    position, entry JSON) in source order: the per-work reduce of merging.
+
+    The entries are decoded one at a time and their evidence is rendered as they are read; the work itself
+    is built as a skeleton with its evidence and appearances left empty and filled in as JSON
+    (`rendered.filled_work`). A work printed in 10,000 documents is never one tree of models.
+    """
+    read = Read()
+    first: tuple[str, int] | None = None
+    for source, _position, body in entries:
+        entry = Entry.model_validate_json(body)
+        first = first or (source, entry.rank)
+        read.add(source, entry)
+    if first is None:
+        raise ValueError("a work needs at least one entry")
+    work, evidence = _work(cluster, read, catalogue)
     year, kind = work.fields.get("year"), work.fields.get("kind")
-    naming = (str(work.title.value), year.value if year else None, kind.value if kind else None,
-              work.appearances[0].source, work.appearances[0].rank)
-    conflicts = sum(len(field.conflicts) for field in [work.title, *work.fields.values()])
-    shares = previous.shares((m.source, m.entry.title_raw) for m in mentions) if previous is not None else ()
-    return Built(work.model_dump_json().encode(), work_row(work), naming, Lineage(len(mentions), shares),
-                 frozenset(work.fields), conflicts)
+    naming = (str(work.title.value), year.value if year else None, kind.value if kind else None, *first)
+    conflicts = sum(len(field.conflicts) for field in work.fields.values())
+    shares = previous.shares(read.printed) if previous is not None else ()
+    counts = len(read.appearances), len(read.sources)
+    body = filled_work(work.model_dump_json().encode(), evidence, read.appearances)
+    return Built(body, work_row(work, counts), naming, Lineage(counts[0], shares), frozenset(work.fields), conflicts)
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
@@ -271,8 +365,7 @@ def _built_works(tasks: Iterator[WorkTask], count: int, catalogue: Catalogue | N
 def _build(task: WorkTask) -> Built:
     cluster, rows = task
     catalogue, previous = _knowledge
-    return build_work(cluster, [(source, position, Entry.model_validate_json(body)) for source, position, body in rows],
-                      catalogue, previous)
+    return build_work(cluster, rows, catalogue, previous)
 
 
 def _ignore_interrupts() -> None:
@@ -291,43 +384,60 @@ def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = Non
         return list(merged.documents()), merged.dataset()
 
 
-def _work(cluster: Cluster, mentions: list[Mention], catalogue: Catalogue | None) -> Work:
-    """One work from its cluster and its mentions (in source order)."""
+def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Work, list[list[bytes]]]:
+    """One work from its cluster and its entries as read: the work as a skeleton (no evidence, no
+    appearances), and its evidence lists as JSON in the order the skeleton prints them."""
     linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
     forced = next((group.forced for group in cluster.groups if group.forced), None)
-    titles = [(m.entry.title, _title_evidence(m)) for m in mentions]
+    titles = read.titles
     known: set[str] = set()
     if linked is not None and catalogue is not None:
-        titles.append((linked.title, Evidence(source=catalogue.name, raw=linked.title,
-                                                              catalogue_entry=linked.line)))
+        titles = [*titles, (linked.title, _proof(catalogue.name, None, None, linked.title,
+                                                  catalogue_entry=linked.line))]
         known = {title_key(name) for name in (linked.title, *linked.aliases)}
-    texts = [m.entry.text for m in mentions]
-    folded = [text.casefold() for text in texts]
-    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=folded, known=known))
-    aliases = [alternative for alternative in title.conflicts]
-    title = title.model_copy(update={"conflicts": []})
-    fields = _fields(mentions, linked, catalogue)
-    sightings = [(m.source, m.entry.rank, located) for m in mentions for located in m.entry.names]
+    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=read.texts, known=known))
+    aliases, title.conflicts = title.conflicts, []
+    fields = _fields(read, linked, catalogue)
     link = None
     if linked is not None and catalogue is not None:
         matched = next(g.key for g in cluster.groups if g.catalogue == linked)
         link = CatalogueLink(catalogue=catalogue.name, entry=linked.line, title=linked.title,
                              matched_on=matched, ids=dict(linked.ids))
-    return Work(
+    evidence: list[list[bytes]] = []  # filled in the order pydantic prints the work's fields
+    skeleton_title = _skeleton(title, evidence)
+    skeleton_aliases = [_skeleton_option(option, evidence) for option in aliases]
+    skeleton_fields = {name: _skeleton(choice, evidence) for name, choice in fields.items()}
+    people = []
+    for person, sightings in unify_names(read.sightings, read.words):
+        people.append(person)
+        evidence.append(sightings)
+    work = Work(
         id="",
-        title=title,
-        aliases=aliases,
-        fields=fields,
-        people=unify_names(sightings, texts),
+        title=skeleton_title,
+        aliases=skeleton_aliases,
+        fields=skeleton_fields,
+        people=people,
         catalogue=link,
-        appearances=[Appearance(source=m.source, rank=m.entry.rank, title_raw=m.entry.title_raw,
-                                span=m.entry.span) for m in mentions],
+        appearances=[],
         matched_by=sorted(cluster.reasons | (
             {"same_title"} if any(sum(v.count for v in group.variants) > 1 for group in cluster.groups) else set())),
     )
+    return work, evidence
 
 
-def _fold_spelling_slips(title: WorkField) -> WorkField:
+def _skeleton(choice: Choice, evidence: list[list[bytes]]) -> WorkField:
+    """A chosen value as a `WorkField` without evidence; its evidence and its conflicts' go to `evidence`."""
+    evidence.append([proof.json for proof in choice.evidence])
+    return WorkField(value=choice.value, chosen_by=choice.chosen_by, evidence=[],
+                     conflicts=[_skeleton_option(option, evidence) for option in choice.conflicts])
+
+
+def _skeleton_option(option: Option, evidence: list[list[bytes]]) -> Alternative:
+    evidence.append([proof.json for proof in option.evidence])
+    return Alternative(value=option.value, evidence=[])
+
+
+def _fold_spelling_slips(title: Choice) -> Choice:
     """Titles that are a slip of the chosen one support it, with the correction recorded.
 
     Other title forms (an alias, a translation) are not slips: they stay as
@@ -342,42 +452,17 @@ def _fold_spelling_slips(title: WorkField) -> WorkField:
             continue
         change = Change(field="title", rule="spelling_from_other_documents", before=str(alternative.value),
                         after=canonical)
-        evidence.extend(e.model_copy(update={"rules": [*e.rules, change]}) for e in alternative.evidence)
-    return title.model_copy(update={"evidence": sorted(evidence, key=_evidence_order), "conflicts": others})
+        evidence.extend(proof.with_rule(change) for proof in alternative.evidence)
+    return Choice(title.value, title.chosen_by, sorted(evidence, key=_order), others)
 
 
-def _title_evidence(mention: Mention) -> Evidence:
-    entry = mention.entry
-    return Evidence(source=mention.source, rank=entry.rank, span=entry.span, raw=entry.title_raw,
-                    rules=entry.changes)
-
-
-def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dict[str, WorkField]:
-    by_name: dict[str, list[tuple[FieldValue, Evidence]]] = defaultdict(list)
-    for mention in mentions:
-        for field in mention.entry.fields:
-            if field.value is None:
-                continue  # untyped (a runtime range): kept with its entry, not a value of the work
-            rules = []
-            typed = _json_text(field.value) if not isinstance(field.value, str) else field.raw
-            if typed != field.raw:
-                rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
-                                before=field.raw, after=typed)]
-            evidence = Evidence(source=mention.source, rank=mention.entry.rank, span=field.span,
-                                raw=field.raw, rules=rules)
-            by_name[field.name].append((field.value, evidence))
-        if mention.kind and not any(field.name == "kind" for field in mention.entry.fields):
-            # Inferred, not stated: a series because it has several episodes.
-            by_name["kind"].append((mention.kind, Evidence(
-                source=mention.source, rank=mention.entry.rank, span=mention.entry.span,
-                raw=mention.entry.title_raw,
-                rules=[Change(field="kind", rule="series_from_episode_count", before="",
-                                              after=mention.kind)])))
+def _fields(read: Read, linked, catalogue: Catalogue | None) -> dict[str, Choice]:
+    by_name = read.fields
     if linked is not None and catalogue is not None:
         for name, value in (("kind", linked.kind), ("year", linked.year), ("episodes", linked.episodes)):
             if value is not None:
-                by_name[name].append((value, Evidence(source=catalogue.name, raw=linked.title,
-                                                      catalogue_entry=linked.line)))
+                by_name[name].append((value, _proof(catalogue.name, None, None, linked.title,
+                                                    catalogue_entry=linked.line)))
     fields = {}
     for name in sorted(by_name):
         options = _options(by_name[name])
@@ -385,15 +470,14 @@ def _fields(mentions: list[Mention], linked, catalogue: Catalogue | None) -> dic
     return fields
 
 
-def _options(pairs: Iterable[tuple[FieldValue, Evidence]]) -> list[Alternative]:
+def _options(pairs: Iterable[tuple[FieldValue, Proof]]) -> list[Option]:
     """Distinct values with all their evidence, in a fixed order."""
-    grouped: dict[tuple, tuple[FieldValue, list[Evidence]]] = {}
-    for value, evidence in pairs:
+    grouped: dict[tuple, tuple[FieldValue, list[Proof]]] = {}
+    for value, proof in pairs:
         key = (type(value).__name__, tuple(value) if isinstance(value, list) else value)
-        grouped.setdefault(key, (value, []))[1].append(evidence)
+        grouped.setdefault(key, (value, []))[1].append(proof)
     ordered = sorted(grouped.values(), key=lambda item: _json_text(item[0]))
-    return [Alternative(value=value, evidence=sorted(evidence, key=_evidence_order))
-            for value, evidence in ordered]
+    return [Option(value, sorted(proofs, key=_order)) for value, proofs in ordered]
 
 
 def _json_text(value: FieldValue) -> str:
@@ -405,13 +489,8 @@ def _json_text(value: FieldValue) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _evidence_order(evidence: Evidence) -> tuple:
-    span = evidence.span
-    return evidence.source, evidence.rank or 0, span.line if span else 0, span.start if span else 0
-
-
-def _choose(options: list[Alternative], forced: str | None = None, texts: Sequence[str] = (),
-            known: set[str] | None = None) -> WorkField:
+def _choose(options: list[Option], forced: str | None = None, texts: Sequence[str] = (),
+            known: set[str] | None = None) -> Choice:
     """Pick one value by the rules in the module docstring; the others become conflicts. `texts`: the
     work's descriptions, casefolded.
 
@@ -420,12 +499,11 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: Sequen
     linked catalogue entry knows win, so a catalogue's romanized main title
     never displaces the English one a list uses.
     """
-    stated = [o for o in options if any(e.catalogue_entry is None for e in o.evidence)]
-    from_catalogue = [o for o in options if any(e.catalogue_entry is not None for e in o.evidence)]
+    stated = [o for o in options if any(proof.stated for proof in o.evidence)]
+    from_catalogue = [o for o in options if any(not proof.stated for proof in o.evidence)]
     confirmed = [o for o in stated if title_key(str(o.value)) in known] if known else []
     if forced is not None:
-        chosen = next((o for o in options if o.value == forced),
-                      Alternative(value=forced, evidence=[]))
+        chosen = next((o for o in options if o.value == forced), Option(forced, []))
         rule = "aliases_file"
     elif len(stated) == 1:
         chosen, rule = stated[0], "agreement"
@@ -436,18 +514,17 @@ def _choose(options: list[Alternative], forced: str | None = None, texts: Sequen
     else:
         chosen, rule = max(stated or options, key=lambda option: _support(option, texts)), "best_supported"
     conflicts = [option for option in options if option is not chosen]
-    return WorkField(value=chosen.value, chosen_by=rule, evidence=chosen.evidence,
-                                     conflicts=conflicts)
+    return Choice(chosen.value, rule, chosen.evidence, conflicts)
 
 
-def _support(option: Alternative, texts: Sequence[str]) -> tuple:
+def _support(option: Option, texts: Sequence[str]) -> tuple:
     """Most documents; then most mentions in the work's descriptions (`texts`, casefolded); then fewest
     fixes; then the fuller value; ties go to the first in sort order."""
-    documents = len({e.source for e in option.evidence if e.catalogue_entry is None})
+    documents = len({proof.source for proof in option.evidence if proof.stated})
     text = _json_text(option.value)
     value = str(option.value).casefold()
     mentioned = sum(description.count(value) for description in texts) if value else 0
-    changes = sum(len(e.rules) for e in option.evidence) / max(len(option.evidence), 1)
+    changes = sum(proof.rules for proof in option.evidence) / max(len(option.evidence), 1)
     return documents, mentioned, -changes, len(text), _reverse_sort_key(text)
 
 
@@ -455,16 +532,12 @@ def _reverse_sort_key(text: str) -> tuple:
     return tuple(-ord(ch) for ch in text)
 
 
-def _union(options: list[Alternative]) -> WorkField:
+def _union(options: list[Option]) -> Choice:
     """List fields: every item any appearance states, each with its evidence."""
-    items: dict[str, list[Evidence]] = defaultdict(list)
-    for option in options:
-        for item in option.value if isinstance(option.value, list) else [option.value]:
-            items[str(item)].extend(option.evidence)
-    value = sorted(items)
-    evidence = sorted((e for option in options for e in option.evidence), key=_evidence_order)
-    return WorkField(value=value, chosen_by="union" if len(options) > 1 else "agreement",
-                                     evidence=evidence)
+    items = {str(item) for option in options
+             for item in (option.value if isinstance(option.value, list) else [option.value])}
+    evidence = sorted((proof for option in options for proof in option.evidence), key=_order)
+    return Choice(sorted(items), "union" if len(options) > 1 else "agreement", evidence)
 
 
 def _same_spelling(title: str, canonical: str) -> bool:

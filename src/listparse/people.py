@@ -15,7 +15,8 @@ from collections import Counter
 
 from rapidfuzz.distance import OSA
 
-from .models import Change, Evidence, Located, Person, Span
+from .models import Change, Located, Person, Span
+from .rendered import evidence_json
 
 NAME_RUN_RE = re.compile(
     r"""(?<![\w'’-])
@@ -115,8 +116,16 @@ def _starts_sentence(text: str, position: int) -> bool:
 SENTENCE_REACH = 64
 
 
-def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> list[Person]:
-    """One Person per name of a work, its spelling variants unified; `texts` give word support."""
+def capitalized_words(text: str) -> list[str]:
+    """The capitalized words of a description: what `unify_names` counts as support for a spelling."""
+    return CAPITALIZED_WORD_RE.findall(text)
+
+
+def unify_names(sightings: list[tuple[str, int, Located]], support: Counter[str]) -> list[tuple[Person, list[bytes]]]:
+    """One Person per name of a work, its spelling variants unified; `support` counts the capitalized words
+    of the work's descriptions (`capitalized_words`). Each Person comes with its evidence list empty, beside
+    that evidence as JSON (`rendered.evidence_json`): a work named in thousands of documents holds no model
+    per sighting."""
     spellings = sorted({located.value for _, _, located in sightings})
     parent = {name: name for name in spellings}
 
@@ -131,7 +140,6 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
                 root_a, root_b = find(a), find(b)
                 if root_a != root_b:
                     parent[max(root_a, root_b)] = min(root_a, root_b)
-    support = Counter(word for text in texts for word in CAPITALIZED_WORD_RE.findall(text))
     families: dict[str, list[str]] = {}
     for name in spellings:
         families.setdefault(find(name), []).append(name)
@@ -151,11 +159,11 @@ def unify_names(sightings: list[tuple[str, int, Located]], texts: list[str]) -> 
             if located.value != best:
                 rules = [Change(field="people", rule="name_spelling_in_work", before=located.value, after=best)]
                 changes.extend(rules)
-            evidence.append(Evidence(source=source, rank=rank, span=located.span, raw=located.raw, rules=rules))
+            evidence.append(evidence_json(source, rank, located.span, located.raw, rules))
         unique_changes = sorted(set(changes), key=lambda c: c.before)
-        people.append(Person(name=best, variants=sorted(n for n in family if n != best),
-                             evidence=evidence, changes=unique_changes))
-    return sorted(people, key=lambda person: person.name)
+        people.append((Person(name=best, variants=sorted(n for n in family if n != best), evidence=[],
+                              changes=unique_changes), evidence))
+    return sorted(people, key=lambda person: person[0].name)
 
 
 def _position(located: Located) -> tuple[int, int]:

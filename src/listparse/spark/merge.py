@@ -178,10 +178,9 @@ def _full_clusters(numbered, groups, parts: int):
         [group for _, group in sorted(item[0], key=lambda member: member[0])], item[1]))
 
 
-def _mentions(rows) -> list[tuple[str, int, Entry]]:
-    """A work's entries as (source, position, entry), in source order."""
-    return [(source, position, Entry.model_validate_json(body))
-            for source, position, body in sorted(rows, key=lambda row: (row[0], row[1]))]
+def _mentions(rows) -> list[tuple[str, int, bytes]]:
+    """A work's entries as stored (source, position, entry JSON), in source order."""
+    return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
 def _write_works(spark, built, names, tables: str, parts: int) -> None:
