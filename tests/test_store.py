@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.pool
 import tempfile
 
 import pytest
@@ -149,3 +150,29 @@ def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_pat
     assert works > 2 * 7
     assert {name: text for name, text in written[2].items() if name != "run.json"} == {
         name: text for name, text in written[1].items() if name != "run.json"}
+
+
+def test_workers_send_records_in_order_a_few_batches_at_a_time(tmp_path, monkeypatch):
+    """Across batch boundaries the records come back in source order, and no more than two batches are
+    ever handed to the workers before their records are taken (a warm cache would otherwise pile them up)."""
+    monkeypatch.setattr(pipeline, "PARSE_BATCH", 40)
+    for number in range(130):
+        (tmp_path / f"{number:03}.txt").write_text(f"Best {number}\n\n1. Title {number}\n\n2. Other {number}\n")
+    sources = [pipeline.Source(path, path.name) for path in sorted(tmp_path.iterdir())]
+    handed: list[int] = []
+    taken = 0
+    real_imap = multiprocessing.pool.Pool.imap
+
+    def counting_imap(pool, function, batch, chunksize=1):
+        handed.append(len(batch))
+        assert sum(handed[:-1]) - taken <= 40, "a third batch was handed over before the first was taken"
+        return real_imap(pool, function, batch, chunksize)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "imap", counting_imap)
+    records = []
+    for parsed in pipeline.parse_sources(sources, jobs=2):
+        records.append(parsed)
+        taken += 1
+    assert handed == [40, 40, 40, 10]
+    assert [parsed.source for parsed in records] == [source.name for source in sources]
+    assert [parsed.entries[0][0] for parsed in records] == [f"Title {number}" for number in range(130)]

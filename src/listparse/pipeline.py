@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -336,6 +336,7 @@ MIN_PER_WORKER = 32  # below this many documents per worker, processes cost more
 
 
 CACHE_BATCH = 64  # fresh parses written to the cache in one transaction
+PARSE_BATCH = 256  # sources handed to the workers at once; two batches in flight keep them busy
 
 
 def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None = None) -> Iterator[Parsed]:
@@ -356,8 +357,20 @@ def parse_sources(sources: list[Source], jobs: int = 1, cache_dir: Path | None =
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker,
                                                   initargs=(cache_dir,)) as pool:
-        results = pool.imap(_parse_in_worker, sources, chunksize=16)
-        yield from _cache_fresh(_open_cache(cache_dir), results)  # opened after the fork: its own connection
+        # The cache is opened after the fork: its own connection.
+        yield from _cache_fresh(_open_cache(cache_dir), _in_batches(pool, sources))
+
+
+def _in_batches(pool, sources: list[Source]) -> Iterator[tuple[Parsed, str | None]]:
+    """The pool's records in order, at most two batches of sources in flight. Without a bound, workers
+    reading a warm cache send records faster than this process stores them, and they pile up here."""
+    pending: deque = deque()
+    for start in range(0, len(sources), PARSE_BATCH):
+        pending.append(pool.imap(_parse_in_worker, sources[start:start + PARSE_BATCH], chunksize=16))
+        if len(pending) > 1:
+            yield from pending.popleft()
+    while pending:
+        yield from pending.popleft()
 
 
 def _cache_fresh(cache: Cache | None, results: Iterable[tuple[Parsed, str | None]]) -> Iterator[Parsed]:
