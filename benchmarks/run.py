@@ -450,7 +450,10 @@ def end_to_end(workdir: Path, docs: int, jobs: int) -> dict:
         shutil.rmtree(root / "cold", ignore_errors=True)
         result["warm_1pct_changed"] = run_sampled([*ingest, "corpus", "--out", "warm"], root, env)
         result["no_cache"] = run_sampled([*ingest, "corpus", "--out", "fresh", "--no-cache"], root, env)
-        result["output_mb"] = round(sum(p.stat().st_size for p in (root / "fresh").iterdir()) / MB)
+        output = sum(p.stat().st_size for p in (root / "fresh").iterdir())
+        corpus = sum(p.stat().st_size for p in changed.rglob("*") if p.suffix in {".txt", ".md", ".html"})
+        result["output_mb"] = round(output / MB)
+        result["output_per_input_byte"] = round(output / corpus, 2)
         result["cached_equals_fresh"] = _digest(root / "warm") == _digest(root / "fresh")
     return result
 
@@ -547,15 +550,15 @@ def print_size(r: dict) -> None:
     e = r.get("end_to_end")
     if e and "error" not in e:
         print(f"{'listparse ingest --jobs ' + str(e['jobs']) + ' (whole process tree)':<44}{'seconds':>9}"
-              f"{'peak PSS':>10}{'RSS sum':>9}  exit")
+              f"{'docs/s':>9}{'peak PSS':>10}{'RSS sum':>9}  exit")
         for key, label in (("cold", "cold: empty cache"),
                            ("warm_1pct_changed", f"1% changed ({e['changed_files']:,} files), warm cache"),
                            ("no_cache", "same corpus, --no-cache")):
             x = e[key]
-            print(f"{label:<44}{x['seconds']:>9.1f}{x['peak_tree_pss_mb']:>7,} MB{x['peak_tree_rss_sum_mb']:>6,} MB"
-                  f"  {x['exit_code']}")
-        print(f"output: {e['output_mb']:,} MB; cached and --no-cache outputs byte-identical: "
-              f"{e['cached_equals_fresh']}")
+            print(f"{label:<44}{x['seconds']:>9.1f}{e['docs'] / x['seconds']:>9,.0f}{x['peak_tree_pss_mb']:>7,} MB"
+                  f"{x['peak_tree_rss_sum_mb']:>6,} MB  {x['exit_code']}")
+        print(f"output: {e['output_mb']:,} MB, {e['output_per_input_byte']} bytes per input byte; cached and "
+              f"--no-cache outputs byte-identical: {e['cached_equals_fresh']}")
         print()
     h = r["html_engines"]
     print(f"{'HTML engine (' + format(h['docs'], ',') + ' docs, ' + format(h['mb'], ',.1f') + ' MB)':<55}"
