@@ -50,6 +50,22 @@ def test_a_foreign_entry_under_a_documents_key_is_ignored(in_tmp):
     assert cache.get(cache_key(sha_a, "a.txt"), sha_a, "a.txt").entries[0][0] == "Apple"
 
 
+def test_a_damaged_entry_blob_is_refused_and_the_file_parsed_again(in_tmp):
+    """Entries packed into one blob: a blob cut short (or otherwise not one the cache made) is a miss, not
+    a crash or a document with fewer entries, and its row is removed."""
+    (in_tmp / "a.txt").write_bytes(PLAIN_LIST)
+    cold = _entries(["a.txt"], in_tmp / "cache")
+    database = in_tmp / "cache" / f"documents-{parser_fingerprint()}.sqlite"
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE parses SET entries = substr(entries, 1, length(entries) - 3)")
+    sha = hashlib.sha256(PLAIN_LIST).hexdigest()
+    cache = Cache.open(in_tmp / "cache")
+    assert cache.get(cache_key(sha, "a.txt"), sha, "a.txt") is None
+    cache.close()
+    assert _cached_documents(in_tmp / "cache") == 0
+    assert _entries(["a.txt"], in_tmp / "cache") == cold
+
+
 def test_a_warm_run_builds_no_models(in_tmp, monkeypatch):
     """A cache hit is the stored record: nothing is parsed, serialised or validated again."""
     import listparse.pipeline as pipeline
@@ -109,7 +125,7 @@ def test_a_parse_that_timed_out_is_not_cached(in_tmp, monkeypatch):
 
 def _cached_documents(cache_dir) -> int:
     with sqlite3.connect(cache_dir / f"documents-{parser_fingerprint()}.sqlite") as db:
-        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return db.execute("SELECT count(*) FROM parses").fetchone()[0]
 
 
 def test_two_runs_write_one_cache_at_once(in_tmp):

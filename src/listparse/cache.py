@@ -10,9 +10,9 @@ The key never depends on a file's name otherwise, nor on time; an entry is
 used only when it holds the parse of those very bytes (its sha256 is checked).
 
 What is stored are the pieces of a `store.Parsed` record (the document's head
-as JSON, each entry's JSON, title facts and CSV cells), so a hit becomes the record the
-store takes without building or serialising a single model: cached and fresh
-runs write byte-identical output.
+as JSON, each entry's JSON, title facts and CSV cells), one row a document, so
+a hit becomes the record the store takes without building or serialising a
+single model: cached and fresh runs write byte-identical output.
 
 Several runs use the same file at once: WAL mode (readers never wait), a
 busy timeout, `INSERT OR IGNORE` (a key always holds the same parse), and one
@@ -49,14 +49,12 @@ CACHE_DIR_ENV = "LISTPARSE_CACHE_DIR"
 STALE_DAYS = 7
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status TEXT NOT NULL,
-                                      warnings INTEGER NOT NULL, columns TEXT NOT NULL,
-                                      entries INTEGER NOT NULL, head BLOB NOT NULL, fields BLOB NOT NULL)
-                                      WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (key TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
-                                    year INTEGER, kind TEXT, body BLOB NOT NULL, row BLOB NOT NULL,
-                                    PRIMARY KEY (key, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS parses (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, status TEXT NOT NULL,
+                                   warnings INTEGER NOT NULL, columns TEXT NOT NULL, head BLOB NOT NULL,
+                                   fields BLOB NOT NULL, entries BLOB NOT NULL);
 """
+# One row per document, its entries packed into one blob (`packed_entries`): a row an entry, or a table
+# WITHOUT ROWID holding the blobs in its B-tree, made a cold run's writes cost 2-4x as much CPU.
 OLD_LAYOUT_RE = re.compile(r"[0-9a-f]{16}")  # a fingerprint directory of the one-file-per-document layout
 ANONYMOUS = ""  # the source name a head is stored under; a hit gets the name of the file it is for
 
@@ -164,17 +162,16 @@ class Cache:
         """The cached parse under `key`, named `source`; None on a miss, or when the entry is not the parse
         of content `sha256` (it is then removed)."""
         try:
-            row = self._db.execute("SELECT sha256, status, warnings, columns, entries, head, fields FROM documents "
+            row = self._db.execute("SELECT sha256, status, warnings, columns, head, fields, entries FROM parses "
                                    "WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                return None
-            stored_sha256, status, warnings, columns, count, head, fields = row
-            entries = tuple(self._db.execute("SELECT title, year, kind, body, row FROM entries WHERE key = ? "
-                                             "ORDER BY position", (key,)))
         except sqlite3.Error as error:
             log.debug("cache read failed for %s: %s", source, error)
             return None
-        if stored_sha256 != sha256 or not _holds(head, sha256) or len(entries) != count:
+        if row is None:
+            return None
+        stored_sha256, status, warnings, columns, head, fields, packed = row
+        entries = unpacked_entries(packed) if stored_sha256 == sha256 and _holds(head, sha256) else None
+        if entries is None:
             log.warning("%s: the cache held another document under its key; parsing it afresh", source)
             self._forget(key)
             return None
@@ -188,27 +185,21 @@ class Cache:
     def put_many(self, records: list[tuple[str, Parsed]]) -> None:
         """Store parsed records under their keys, in one transaction (a failure to write is not an error:
         it is only a cache). A key already stored keeps its record: it is the same parse."""
-        documents, entries = [], []
-        for key, parsed in records:
-            if parsed.sha256 is None:
-                continue
-            documents.append((key, parsed.sha256, parsed.status, parsed.warnings,
-                              json.dumps(sorted(parsed.columns)), len(parsed.entries),
-                              _renamed(parsed.head, parsed.source, ANONYMOUS), parsed.fields))
-            entries += [(key, position, *entry) for position, entry in enumerate(parsed.entries)]
-        if not documents:
+        rows = [(key, parsed.sha256, parsed.status, parsed.warnings, json.dumps(sorted(parsed.columns)),
+                 _renamed(parsed.head, parsed.source, ANONYMOUS), parsed.fields, packed_entries(parsed.entries))
+                for key, parsed in records if parsed.sha256 is not None]
+        if not rows:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT OR IGNORE INTO documents VALUES (?,?,?,?,?,?,?,?)", documents)
-                self._db.executemany("INSERT OR IGNORE INTO entries VALUES (?,?,?,?,?,?,?)", entries)
+                self._db.executemany("INSERT OR IGNORE INTO parses VALUES (?,?,?,?,?,?,?,?)", rows)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            log.debug("cache write of %d document(s) failed: %s", len(documents), error)
+            log.debug("cache write of %d document(s) failed: %s", len(rows), error)
 
     def close(self) -> None:
         self._db.close()
@@ -216,13 +207,43 @@ class Cache:
     def _forget(self, key: str) -> None:
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM documents WHERE key = ?", (key,))
-            self._db.execute("DELETE FROM entries WHERE key = ?", (key,))
+            self._db.execute("DELETE FROM parses WHERE key = ?", (key,))
             self._db.execute("COMMIT")
         except sqlite3.Error as error:
             log.debug("cache cleanup failed: %s", error)
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+
+
+Entries = tuple[tuple[str, int | None, str | None, bytes, bytes], ...]  # as `Parsed.entries` holds them
+
+
+def packed_entries(entries: Entries) -> bytes:
+    """A document's entries as one blob: the length of a JSON index, the index (each entry's title, year,
+    kind and the lengths of its two byte strings), then those byte strings one after another.
+
+    >>> unpacked_entries(packed_entries((("Akira", 1988, "film", b'{"rank":1}', b'[]'),)))
+    (('Akira', 1988, 'film', b'{"rank":1}', b'[]'),)
+    """
+    index = json.dumps([[title, year, kind, len(body), len(row)] for title, year, kind, body, row in entries],
+                       ensure_ascii=False, separators=(",", ":")).encode()
+    return b"".join([len(index).to_bytes(4, "big"), index,
+                     *(part for *_, body, row in entries for part in (body, row))])
+
+
+def unpacked_entries(blob: bytes) -> Entries | None:
+    """The entries `packed_entries` made into `blob`; None when the blob is not one it made."""
+    try:
+        end = 4 + int.from_bytes(blob[:4], "big")
+        index = json.loads(blob[4:end])
+        entries = []
+        for title, year, kind, body_length, row_length in index:
+            body_end = end + body_length
+            entries.append((title, year, kind, blob[end:body_end], blob[body_end:body_end + row_length]))
+            end = body_end + row_length
+    except (ValueError, TypeError):
+        return None
+    return tuple(entries) if end == len(blob) else None
 
 
 def _holds(head: bytes, sha256: str) -> bool:
