@@ -174,4 +174,4 @@ def _cached_documents(cache_dir) -> int:
 
     (database,) = cache_dir.glob("documents-*.sqlite")
     with sqlite3.connect(database) as db:
-        return db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return db.execute("SELECT count(*) FROM parses").fetchone()[0]
