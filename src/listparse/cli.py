@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -208,7 +208,7 @@ def ingest(paths: tuple[str, ...], out: str, formats: tuple[str, ...], indent: i
         else:
             if bars:
                 click.echo(f"listparse: writing {_printable(out)}…", err=True)
-            _write(directory, output_files(result, settings.formats), result.ids_from, bars)
+            _write(directory, output_files(result, settings.formats), result.ids_from, bars, result.forked_reader)
     for document in result.failed:
         click.echo(_printable(f"listparse: {document.source}: {document.status}: {document.message}"), err=True)
     _report_skipped(result, quiet)
@@ -536,12 +536,13 @@ def _claimed(out: Path | None):
         directory.release()
 
 
-def _write(directory, files, ids_from: dict[str, str] | None = None, bars: PhaseBars | None = None) -> None:
+def _write(directory, files, ids_from: dict[str, str] | None = None, bars: PhaseBars | None = None,
+           in_child: Callable[[], None] | None = None) -> None:
     """Write and swap in the new output; an interruption says which output a reader now sees."""
     started = time.perf_counter()
     writing = None if bars is None else lambda done, total: bars.advance(done, total, "writing")
     try:
-        directory.write(files, ids_from, writing)
+        directory.write(files, ids_from, writing, in_child)
         logging.getLogger("listparse").info("wrote %s in %.2fs", directory.out, time.perf_counter() - started)
     except KeyboardInterrupt as interruption:
         if directory.committed:

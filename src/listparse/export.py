@@ -45,14 +45,16 @@ FIELD_COLUMNS = ["source", "rank", "field", "label", "value", "extra", "raw", "k
 WORK_COLUMNS = ["id", "title", "aliases", "appearances", "documents", "conflicts", "people", "catalogue"]
 
 
-def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str] | None = None) -> list[Path]:
+def write_outputs(files: dict[str, Content], out: Path, ids_from: dict[str, str] | None = None,
+                  in_child: Callable[[], None] | None = None) -> list[Path]:
     """Write all `files` (name → text, chunks of it, bytes, or a function writing the file) as the whole
     of directory `out`: staged beside it, then swapped in as one step, under a lock (see `outdir`);
-    `ids_from` goes in the manifest."""
+    `ids_from` goes in the manifest; with `in_child`, half the files are written in a forked process
+    (see `side_by_side`)."""
     from .outdir import OutputDirectory
 
     with OutputDirectory(out) as directory:
-        return directory.write(files, ids_from)
+        return directory.write(files, ids_from, in_child=in_child)
 
 
 class Records(Protocol):

@@ -312,6 +312,7 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         conflicts += built.conflicts
         if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
             progress(number + 1, len(clusters))
+    store.commit()
     ids = work_ids(named, lineage, previous)
     log_carried(ids, previous)
     return Merged(store, ids.ids, ids.previous_ids, [title for title, *_ in named], work_of_variant,

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from .errors import OutputError
+from .side_by_side import write_files
 
 MANIFEST = ".listparse-manifest.json"
 # Every file an ingest writes; a directory of only these (and the old writer's temporaries) with no
@@ -81,22 +82,21 @@ class OutputDirectory:
         return self
 
     def write(self, files: dict[str, Content], ids_from: dict[str, str] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Path]:
+              progress: Callable[[int, int], None] | None = None,
+              in_child: Callable[[], None] | None = None) -> list[Path]:
         """Write `files` (name → `Content`) as the whole new directory, then swap it in; in a directory
         shared with other files, write them beside those and rename them into place.
 
         `ids_from`: the previous run the ids were carried from (its file and sha256), for the manifest;
-        `progress(written, files)` is called as each file is written."""
+        `progress(written, files)` is called as files are written; with `in_child` (what a forked process
+        calls to read the contents itself), about half the files are written in one (see `side_by_side`)."""
         if self.shared is not None:
-            return self._write_in_place(files, self.shared, ids_from, progress)
+            return self._write_in_place(files, self.shared, ids_from, progress, in_child)
         staged = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{STAGED}{os.getpid()}-", dir=self.path.parent))
         previous = None
         try:
             os.chmod(staged, stat.S_IMODE(self.path.stat().st_mode) if self.existed else 0o777 & ~_umask())
-            for written, (name, content) in enumerate(files.items(), 1):
-                _write_file(staged / name, content)
-                if progress is not None:
-                    progress(written, len(files))
+            write_files({name: staged / name for name in files}, files, _write_file, progress, in_child)
             _write_file(staged / MANIFEST, _manifest(files, ids_from))
             _fsync(staged)
             with _signals_deferred():
@@ -111,15 +111,13 @@ class OutputDirectory:
         return [self.out / name for name in files]
 
     def _write_in_place(self, files: dict[str, Content], previous: set[str], ids_from: dict[str, str] | None = None,
-                        progress: Callable[[int, int], None] | None = None) -> list[Path]:
+                        progress: Callable[[int, int], None] | None = None,
+                        in_child: Callable[[], None] | None = None) -> list[Path]:
         """Each file written to a temporary name, then all renamed over the previous run's (signals held),
         the previous run's other files removed, the manifest last. Other files are never touched."""
         staged = {name: self.path / f".{name}.{STAGED}{os.getpid()}" for name in [*files, MANIFEST]}
         try:
-            for written, (name, content) in enumerate(files.items(), 1):
-                _write_file(staged[name], content)
-                if progress is not None:
-                    progress(written, len(files))
+            write_files(staged, files, _write_file, progress, in_child)
             _write_file(staged[MANIFEST], _manifest(files, ids_from))
             with _signals_deferred():
                 for name in files:

@@ -50,6 +50,7 @@ __all__ = ["IngestOptions", "Inputs", "Knowledge", "Result", "Root", "Source", "
 log = logging.getLogger(__name__)
 
 UNREAD = ("missing", "unreadable")  # statuses of a source whose bytes never arrived
+MIN_ENTRIES_TO_WRITE_SIDE_BY_SIDE = 5000  # about 0.1 s of writing: below, a second process costs more than it saves
 
 
 Formats = tuple[Literal["json", "jsonl", "csv", "sqlite", "parquet"], ...]
@@ -120,6 +121,16 @@ class Result:
                 "works": len(self.merged.work_ids), "conflicts": self.merged.conflicts,
                 "warnings": store.warnings,
                 "skipped_records": sum(sum(counts.values()) for counts in self.skipped.values())}
+
+    @property
+    def forked_reader(self) -> Callable[[], None] | None:
+        """What a forked process calls to read this result itself, to write half the files beside this one
+        (see `side_by_side`); None when that cannot be (a store in memory) or would not pay (one job asked
+        for, or a batch so small that starting the process costs more than it saves)."""
+        store = self.merged.store
+        if self.settings.jobs == 1 or not store.reopenable or store.entries < MIN_ENTRIES_TO_WRITE_SIDE_BY_SIDE:
+            return None
+        return store.reopen
 
     def require_something_read(self) -> None:
         """Raise `NothingReadError` unless at least one document was read: a batch whose sources were all
@@ -212,7 +223,7 @@ def run(paths: Iterable[str | Path] | str | Path, settings: IngestOptions,
             result.require_something_read()
             announce(f"writing {settings.out}")
             started = time.perf_counter()
-            write_outputs(output_files(result, settings.formats), settings.out, result.ids_from)
+            write_outputs(output_files(result, settings.formats), settings.out, result.ids_from, result.forked_reader)
             log.info("wrote %s in %.2fs", settings.out, time.perf_counter() - started)
     except BaseException:
         store.close()

@@ -87,14 +87,30 @@ class Store:
             self._directory = tempfile.mkdtemp(prefix=f"{STORE_PREFIX}{os.getpid()}-")
             with contextlib.suppress(OSError, ImportError):  # no flock (Windows, some network file systems)
                 self._lock = _locked(Path(self._directory) / "lock")
-        self._db = sqlite3.connect(Path(self._directory) / "batch.sqlite" if self._directory else ":memory:")
-        for pragma in PRAGMAS:
-            self._db.execute(pragma)
+        self._db = self._connected()
         self._db.executescript(SCHEMA)
         self.variants = Variants()
         self.columns: set[str] = set()
         self.failed: list[Document] = []
         self.documents = self.entries = self.warnings = 0
+
+    def _connected(self) -> sqlite3.Connection:
+        db = sqlite3.connect(Path(self._directory) / "batch.sqlite" if self._directory else ":memory:")
+        for pragma in PRAGMAS:
+            db.execute(pragma)
+        return db
+
+    @property
+    def reopenable(self) -> bool:
+        """Whether a forked process can read the store itself (one on disk; one in memory is this process's)."""
+        return self._directory is not None
+
+    def reopen(self) -> None:
+        """In a forked process: read through a connection of its own, as SQLite's cannot cross a fork. The
+        inherited one is kept, never used or closed here: it is the parent's."""
+        if not self.reopenable:
+            raise ValueError("a store in memory cannot be read from another process")
+        self._inherited, self._db = self._db, self._connected()
 
     def add(self, parsed: Parsed) -> None:
         """Store one document."""
@@ -172,6 +188,10 @@ class Store:
     def put_work(self, number: int, body: bytes, row: bytes) -> None:
         """Store a built work: its JSON (id still empty) and its works.csv row JSON (see `rendered`)."""
         self._db.execute("INSERT INTO works VALUES (?, ?, ?)", (number, body, row))
+
+    def commit(self) -> None:
+        """Make what was stored readable through other connections (a forked process's, see `reopen`)."""
+        self._db.commit()
 
     def work(self, number: int) -> bytes:
         return self._db.execute("SELECT body FROM works WHERE number = ?", (number,)).fetchone()[0]
