@@ -14,6 +14,8 @@ ROWS_PER_FETCH = 2_000  # documents or works per partition fetched by the driver
 class SparkTables:
     """The `documents` table, with the counts and column names a run reports (what `Store` offers)."""
 
+    reopenable = False  # read through this process's Spark session: the files are never written from a fork
+
     def __init__(self, spark, tables: str, close: Callable[[], None]) -> None:
         from pyspark.sql import functions as F
 
