@@ -121,7 +121,8 @@ def _knowledge_options(command):
     command = click.option("--no-cache", is_flag=True,
                            help="Parse every document afresh; neither read nor write the cache.")(command)
     command = click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-                           help="Worker processes for parsing; 0 means one per core.")(command)
+                           help="Worker processes for parsing and merging (and a second "
+                                "writer); 0 means one per core, 1 runs all in this process.")(command)
     command = click.option("--aliases", metavar="FILE", type=click.Path(dir_okay=False),
                            help="TOML file forcing or forbidding merges "
                                 "[default: ./listparse-aliases.toml if present].")(command)
