@@ -39,12 +39,9 @@ def write_files(targets: dict[str, Path], files: dict[str, Content], write: Writ
     streamed ones split in two by `WRITING_COST`, one half in a forked process at the same time.
     `progress(written, files)` is called as files are done."""
     theirs = _other_half(files) if in_child is not None else []
-    mine = [name for name in files if name not in theirs]
+    mine = {targets[name]: files[name] for name in files if name not in theirs}
     if not theirs:
-        for written, name in enumerate(mine, 1):
-            write(targets[name], files[name])
-            if progress is not None:
-                progress(written, len(files))
+        _write_each(mine, write, progress, len(files))
         return
     import multiprocessing
 
@@ -54,15 +51,20 @@ def write_files(targets: dict[str, Path], files: dict[str, Content], write: Writ
     try:
         with multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupts) as pool:
             theirs_done = pool.apply_async(_write_handed_over)
-            for written, name in enumerate(mine, 1):
-                write(targets[name], files[name])
-                if progress is not None:
-                    progress(written, len(files))
+            _write_each(mine, write, progress, len(files))
             theirs_done.get()
     finally:
         _handed_over = None
     if progress is not None:
         progress(len(files), len(files))
+
+
+def _write_each(files: dict[Path, Content], write: Write, progress: Callable[[int, int], None] | None,
+                total: int) -> None:
+    for written, (path, content) in enumerate(files.items(), 1):
+        write(path, content)
+        if progress is not None:
+            progress(written, total)
 
 
 def _other_half(files: dict[str, Content]) -> list[str]:
@@ -90,8 +92,7 @@ def _write_handed_over() -> None:
     assert _handed_over is not None
     write, files, in_child = _handed_over
     in_child()
-    for path, content in files.items():
-        write(path, content)
+    _write_each(files, write, None, len(files))
 
 
 def _ignore_interrupts() -> None:
