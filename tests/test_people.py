@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from listparse.people import DocumentWords, TitlePhrases, find_names
+from listparse.people import LOWER_WORD_RE, DocumentWords, TitlePhrases, find_names, lower_word_in
 
 
 def _names(text: str, title: str = "Some Title", titles: tuple[str, ...] = (), document: str = "") -> list[str]:
@@ -44,3 +46,18 @@ def test_german_determiners_start_no_name(text):
 
 def test_a_surname_like_a_place_word_stays_a_name():
     assert _names("It stars Randall Park as the father.") == ["Randall Park"]
+
+
+@given(st.text(alphabet="abcäßzXÄ-'’_ 1é.\n", max_size=60), st.text(alphabet="abcäßzXé-'’", min_size=1, max_size=5))
+@settings(max_examples=2000, deadline=None)
+def test_a_word_is_looked_up_as_collecting_every_lower_case_word_would_find_it(text, word):
+    """`lower_word_in` answers what the set of all `LOWER_WORD_RE` matches would, without collecting it."""
+    assert lower_word_in(text, word) == (word in set(LOWER_WORD_RE.findall(text)))
+
+
+@pytest.mark.parametrize(("text", "word", "found"), [
+    ("the spicy mushroom", "spicy", True), ("spicy-hot", "spicy", False), ("o'spicy", "spicy", False),
+    ("x_spicy", "spicy", False), ("2spicy", "spicy", False), ("éspicy", "spicy", False),
+    ("spicyé", "spicy", True), ("spicyA", "spicy", True), ("spicy’s", "spicy", False)])
+def test_word_edges(text, word, found):
+    assert lower_word_in(text, word) is found

@@ -58,13 +58,41 @@ NOT_NAME_ENDINGS = frozenset("""
 
 class DocumentWords:
     """What one document tells about its capitalized runs: the words it also writes in lower case
-    ("Spicy Mushroom" beside "spicy" and "mushroom" is a dish)."""
+    ("Spicy Mushroom" beside "spicy" and "mushroom" is a dish). Each word is looked up in the text when
+    first asked about: a document is asked about a few dozen, and collecting all its words cost a tenth
+    of its parse."""
 
     def __init__(self, text: str) -> None:
-        self.lower_words = set(LOWER_WORD_RE.findall(text))
+        self.text = text
+        self._answers: dict[str, bool] = {}
 
     def names_a_thing(self, words: list[str]) -> bool:
-        return all(word.casefold() in self.lower_words for word in words)
+        return all(self._written_in_lower_case(word.casefold()) for word in words)
+
+    def _written_in_lower_case(self, word: str) -> bool:
+        answer = self._answers.get(word)
+        if answer is None:
+            answer = self._answers[word] = lower_word_in(self.text, word)
+        return answer
+
+
+def lower_word_in(text: str, word: str) -> bool:
+    """Whether `text` writes `word` as a whole lower-case word, as `LOWER_WORD_RE` would find it: not
+    after a word character, an apostrophe or a hyphen, and not followed by more of such a word.
+
+    >>> [lower_word_in("a spicy dish, not spicy-hot", word) for word in ("spicy", "dish", "hot", "Dish")]
+    [True, True, False, False]
+    """
+    if not LOWER_WORD_RE.fullmatch(word):
+        return False
+    start = text.find(word)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        after = text[start + len(word):start + len(word) + 1]
+        if not (before.isalnum() or before in WORD_JOINERS) and (not after or after not in LOWER_WORD_CHARACTERS):
+            return True
+        start = text.find(word, start + 1)
+    return False
 
 
 class TitlePhrases:
@@ -80,6 +108,8 @@ class TitlePhrases:
 
 
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
+WORD_JOINERS = "_'’-"  # with letters and digits, what `\w` and the apostrophes and hyphen cover
+LOWER_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß'’-")
 
 
 def find_names(lines: list[tuple[int, int, str]], title: str, document: DocumentWords | None = None) -> list[Located]:
