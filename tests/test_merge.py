@@ -13,7 +13,7 @@ from listparse import parse_text
 from listparse.aliases import load_aliases
 from listparse.catalogue import load_catalogue
 from listparse.export import FromModels, works_json
-from listparse.merge import merge_works
+from listparse.merge import _json_text, merge_works
 
 from .conftest import RAW
 
@@ -277,7 +277,7 @@ def test_abbreviated_main_title_meets_the_long_title():
 TIED_MERGE = """
 import json, sys
 from listparse import parse_text
-from listparse.merge import merge_works
+from listparse.merge import _json_text, merge_works
 
 def document(source, title, year):
     year_line = f"Year: {year}\\n\\n" if year else ""
@@ -310,3 +310,11 @@ def test_merging_does_not_depend_on_the_hash_seed(tmp_path):
         outputs.add(finished.stdout)
     assert len(outputs) == 1, outputs
     assert json.loads(outputs.pop())["c.txt"][0] == "when-the-quarry-meets-the-molten-archive-1970"
+
+
+@given(st.one_of(st.text(), st.integers(), st.none(), st.lists(st.text(), max_size=4)))
+@settings(max_examples=500, deadline=None)
+def test_values_sort_by_the_json_they_print(value):
+    """Options are ordered by their value's JSON: the quick path for text, numbers and lists of text is
+    `json.dumps` exactly."""
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False)

@@ -487,6 +487,8 @@ def _json_text(value: FieldValue) -> str:
         return encode_basestring(value)
     if type(value) is int:
         return str(value)
+    if type(value) is list and all(type(item) is str for item in value):
+        return "[" + ", ".join(map(encode_basestring, value)) + "]"
     return json.dumps(value, ensure_ascii=False)
 
 
