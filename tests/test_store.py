@@ -141,6 +141,7 @@ def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_pat
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(merge, "MIN_WORKS_PER_WORKER", 1)
     monkeypatch.setattr(merge, "TASKS_PER_BATCH", 7)  # several batches in flight
+    monkeypatch.setattr(merge, "ENTRIES_PER_BATCH", 12)  # some closed by their entries, the seeds' works alone
     written = {}
     for jobs in (1, 2):
         with run(["raw", FIXTURES.relative_to(ROOT)], IngestOptions(jobs=jobs)) as result:
@@ -150,6 +151,19 @@ def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_pat
     assert works > 2 * 7
     assert {name: text for name, text in written[2].items() if name != "run.json"} == {
         name: text for name, text in written[1].items() if name != "run.json"}
+
+
+def test_works_go_to_the_workers_in_batches_bounded_by_their_entries(monkeypatch):
+    """A batch ends at TASKS_PER_BATCH works or ENTRIES_PER_BATCH entries, whichever comes first: a work in
+    most documents goes alone, and the order is kept."""
+    from listparse import merge
+
+    monkeypatch.setattr(merge, "TASKS_PER_BATCH", 3)
+    monkeypatch.setattr(merge, "ENTRIES_PER_BATCH", 10)
+    sizes = [1, 2, 1, 1, 25, 4, 4, 1, 9, 1]
+    tasks = [(number, [("a.txt", position, b"{}") for position in range(size)]) for number, size in enumerate(sizes)]
+    batches = list(merge._batches(iter(tasks)))
+    assert [[number for number, _ in batch] for batch in batches] == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]
 
 
 def test_workers_send_records_in_order_a_few_batches_at_a_time(tmp_path, monkeypatch):

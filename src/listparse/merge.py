@@ -24,7 +24,6 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING
 
@@ -322,6 +321,7 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
 WorkTask = tuple[Cluster, list[tuple[str, int, bytes]]]  # a cluster and its entries' stored JSON, in source order
 MIN_WORKS_PER_WORKER = 500  # below this, starting processes costs more than building in parallel saves
 TASKS_PER_BATCH = 256  # works handed to the workers at once; two batches in flight keep them busy
+ENTRIES_PER_BATCH = 10_000  # ... or fewer, when they hold this many entries: a work in most documents goes alone
 
 
 def _work_tasks(store: Store, clusters: list[Cluster | None], work_of_variant: array) -> Iterator[WorkTask]:
@@ -355,12 +355,27 @@ def _built_works(tasks: Iterator[WorkTask], count: int, catalogue: Catalogue | N
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
         pending: deque = deque()
-        while batch := list(islice(tasks, TASKS_PER_BATCH)):
-            pending.append(pool.map_async(_build, batch, chunksize=16))
+        for batch in _batches(tasks):
+            pending.append(pool.map_async(_build, batch, chunksize=max(1, len(batch) // 16)))
             if len(pending) > 1:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+def _batches(tasks: Iterator[WorkTask]) -> Iterator[list[WorkTask]]:
+    """The tasks in batches of `TASKS_PER_BATCH` works, or fewer holding `ENTRIES_PER_BATCH` entries: what
+    is in flight (here, pickled, in a worker) stays bounded when a few works appear in most documents."""
+    batch: list[WorkTask] = []
+    entries = 0
+    for task in tasks:
+        batch.append(task)
+        entries += len(task[1])
+        if len(batch) == TASKS_PER_BATCH or entries >= ENTRIES_PER_BATCH:
+            yield batch
+            batch, entries = [], 0
+    if batch:
+        yield batch
 
 
 def _build(task: WorkTask) -> Built:
