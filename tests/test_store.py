@@ -190,3 +190,13 @@ def test_workers_send_records_in_order_a_few_batches_at_a_time(tmp_path, monkeyp
     assert handed == [40, 40, 40, 10]
     assert [parsed.source for parsed in records] == [source.name for source in sources]
     assert [parsed.entries[0][0] for parsed in records] == [f"Title {number}" for number in range(130)]
+
+
+def test_a_work_lets_go_of_its_rows_as_it_reads_them():
+    """The rows a worker is handed are emptied as the work is built: none is held twice over."""
+    from listparse import merge
+
+    rows = [("a.txt", position, b"{}") for position in range(5)]
+    drained = merge._drained(rows)
+    assert [next(drained)[1], next(drained)[1]] == [0, 1] and len(rows) == 3
+    assert [row[1] for row in drained] == [2, 3, 4] and rows == []

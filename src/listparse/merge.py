@@ -381,7 +381,14 @@ def _batches(tasks: Iterator[WorkTask]) -> Iterator[list[WorkTask]]:
 def _build(task: WorkTask) -> Built:
     cluster, rows = task
     catalogue, previous = _knowledge
-    return build_work(cluster, rows, catalogue, previous)
+    return build_work(cluster, _drained(rows), catalogue, previous)
+
+
+def _drained(rows: list) -> Iterator:
+    """The rows in order, each let go of once read: a work in most documents holds 100 MB of them."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _ignore_interrupts() -> None:
