@@ -23,6 +23,7 @@ import signal
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING
@@ -295,22 +296,23 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
     enough works, worker processes build them while this one reads their entries and stores them."""
     store.index()
     variants = store.take_variants()
-    clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
-    work_of_variant = array("l", [NO_WORK]) * len(variants)
-    del variants  # each cluster holds its own; they go with it
-    named: list[Naming] = []  # what ids are made of
-    lineage: list[Lineage] = []
-    field_names: set[str] = set()
-    conflicts = 0
-    tasks = _work_tasks(store, clusters, work_of_variant)
-    for number, built in enumerate(_built_works(tasks, len(clusters), catalogue, previous, jobs)):
-        store.put_work(number, built.body, built.row)
-        named.append(built.naming)
-        lineage.append(built.lineage)
-        field_names.update(built.field_names)
-        conflicts += built.conflicts
-        if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
-            progress(number + 1, len(clusters))
+    with _builders(len(variants), catalogue, previous, jobs) as pool:
+        clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
+        work_of_variant = array("l", [NO_WORK]) * len(variants)
+        del variants  # each cluster holds its own; they go with it
+        named: list[Naming] = []  # what ids are made of
+        lineage: list[Lineage] = []
+        field_names: set[str] = set()
+        conflicts = 0
+        tasks = _work_tasks(store, clusters, work_of_variant)
+        for number, built in enumerate(_built_works(tasks, pool)):
+            store.put_work(number, built.body, built.row)
+            named.append(built.naming)
+            lineage.append(built.lineage)
+            field_names.update(built.field_names)
+            conflicts += built.conflicts
+            if progress is not None and (number % PROGRESS_EVERY == PROGRESS_EVERY - 1 or number == len(clusters) - 1):
+                progress(number + 1, len(clusters))
     store.commit()
     ids = work_ids(named, lineage, previous)
     log_carried(ids, previous)
@@ -320,6 +322,7 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
 
 WorkTask = tuple[Cluster, list[tuple[str, int, bytes]]]  # a cluster and its entries' stored JSON, in source order
 MIN_WORKS_PER_WORKER = 500  # below this, starting processes costs more than building in parallel saves
+# (counted in title variants, which bound the works: the workers are started before clustering)
 TASKS_PER_BATCH = 256  # works handed to the workers at once; two batches in flight keep them busy
 ENTRIES_PER_BATCH = 10_000  # ... or fewer, when they hold this many entries: a work in most documents goes alone
 
@@ -339,28 +342,41 @@ def _work_tasks(store: Store, clusters: list[Cluster | None], work_of_variant: a
 _knowledge: tuple[Catalogue | None, PreviousRun | None] = (None, None)  # what forked workers build with
 
 
-def _built_works(tasks: Iterator[WorkTask], count: int, catalogue: Catalogue | None,
-                 previous: PreviousRun | None, jobs: int) -> Iterator[Built]:
-    """The works built from `tasks`, in order: here, or in forked worker processes when there are enough.
+@contextmanager
+def _builders(variants: int, catalogue: Catalogue | None, previous: PreviousRun | None, jobs: int):
+    """Worker processes to build works in, or None to build them here (one job asked for, or too few title
+    variants, which bound the works, to pay for starting them).
 
-    This process alone reads the store (its SQLite connection is not shared with the pool's threads): it
-    reads a batch of tasks, hands it to the pool, and stores the results of the batch before."""
+    They are forked before clustering: a forked process shares the memory its parent held at the fork
+    and gets a copy of each page the parent changes afterwards, and clustering a large batch fills and
+    frees a gigabyte."""
     global _knowledge
     _knowledge = (catalogue, previous)
-    workers = min(jobs or os.cpu_count() or 1, count // MIN_WORKS_PER_WORKER)
+    workers = min(jobs or os.cpu_count() or 1, variants // MIN_WORKS_PER_WORKER)
     if workers <= 1:
-        yield from map(_build, tasks)
+        yield None
         return
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-        pending: deque = deque()
-        for batch in _batches(tasks):
-            pending.append(pool.map_async(_build, batch, chunksize=max(1, len(batch) // 16)))
-            if len(pending) > 1:
-                yield from pending.popleft().get()
-        while pending:
+        yield pool
+
+
+def _built_works(tasks: Iterator[WorkTask], pool) -> Iterator[Built]:
+    """The works built from `tasks`, in order: here, or in `pool`'s worker processes.
+
+    This process alone reads the store (its SQLite connection is not shared with the pool's threads): it
+    reads a batch of tasks, hands it to the pool, and stores the results of the batch before."""
+    if pool is None:
+        yield from map(_build, tasks)
+        return
+    pending: deque = deque()
+    for batch in _batches(tasks):
+        pending.append(pool.map_async(_build, batch, chunksize=max(1, len(batch) // 16)))
+        if len(pending) > 1:
             yield from pending.popleft().get()
+    while pending:
+        yield from pending.popleft().get()
 
 
 def _batches(tasks: Iterator[WorkTask]) -> Iterator[list[WorkTask]]:
