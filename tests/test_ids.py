@@ -14,6 +14,7 @@ import listparse
 from listparse import json_stream
 from listparse.cli import main
 from listparse.ids import Lineage, assign_ids, work_ids
+from listparse.models import Work
 from listparse.previous import PreviousRun, evidence_key, read_previous
 
 ANOHANA = "Anohana: The Flower We Saw That Day"
@@ -148,7 +149,7 @@ def test_an_edit_that_splits_a_work_gives_the_smaller_part_a_fresh_id(in_tmp):
     _ingest()
     works = _works(in_tmp / "output")
     assert set(works) == {"alien", "dune", "dune-2021", "heat"}
-    assert [a["source"] for a in works["dune"]["appearances"]] == ["d1.txt", "d2.txt"]
+    assert [a.source for a in Work.model_validate(works["dune"]).appearances] == ["d1.txt", "d2.txt"]
     assert "previous_ids" not in works["dune"]
     assert works["dune-2021"]["previous_ids"] == ["dune"]
 
@@ -165,7 +166,7 @@ def test_a_fresh_id_never_reuses_a_retired_one(in_tmp):
 
 @pytest.mark.parametrize("damage", [
     pytest.param(lambda text: text[: len(text) // 2], id="truncated"),
-    pytest.param(lambda text: text.replace('"schema_version":1', '"schema_version":99'), id="other-schema"),
+    pytest.param(lambda text: text.replace('"schema_version":2', '"schema_version":99'), id="other-schema"),
     pytest.param(lambda text: "\x00\xff not json", id="garbage"),
 ])
 def test_an_unreadable_previous_run_warns_and_gives_fresh_ids(in_tmp, damage):

@@ -409,7 +409,7 @@ def test_json_is_compact_by_default_and_indented_on_request(in_tmp):
         indented = (in_tmp / "indented" / name).read_text(encoding="utf-8")
         records = [line for line in compact.splitlines()[1:-1] if line != '],"works":[']
         assert all(line.startswith("{") and line.rstrip(",").endswith("}") for line in records), name
-        assert indented.startswith('{\n  "schema_version": 1,\n  "documents": [\n    {\n      "source": ')
+        assert indented.startswith('{\n  "schema_version": 2,\n  "documents": [\n    {\n      "source": ')
         assert json.loads(compact) == json.loads(indented)
         assert len(compact) < 0.7 * len(indented)
     for name in ("entries.csv", "fields.csv", "works.csv", "documents.csv"):

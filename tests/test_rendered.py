@@ -11,10 +11,9 @@ from listparse import parse_text
 from listparse.export import FromModels
 from listparse.match import cluster_variants
 from listparse.merge import build_work
-from listparse.models import Alternative, Appearance, Change, Document, Entry, Evidence, Person, Span, Work, WorkField
+from listparse.models import Alternative, Change, Document, Entry, Evidence, Person, Span, Work, WorkField
 from listparse.pipeline import IngestOptions, Result, output_files, run
 from listparse.rendered import (
-    appearance_json,
     document_json,
     entry_json,
     evidence_json,
@@ -32,7 +31,7 @@ def _entry(rank: int, title: str) -> Entry:
 
 
 def test_entry_json_splices_the_work_id():
-    entry = _entry(1, 'Quote " and "work_id":null inside')
+    entry = _entry(1, 'Quote " and ,"work_id":null inside')
     body = entry.model_dump_json().encode()
     with_id = entry.model_copy(update={"work_id": "quote-2001"})
     assert entry_json(body, "quote-2001") == with_id.model_dump_json().encode()
@@ -40,29 +39,31 @@ def test_entry_json_splices_the_work_id():
 
 
 def test_document_json_is_the_whole_dump():
-    entries = [_entry(1, 'A "entries":[] title'), _entry(2, "B")]
-    document = Document(source="a.txt", entries=entries, warnings=['"entries":[] in a warning'])
+    entries = [_entry(1, 'A ,"entries":[ title'), _entry(2, "B")]
+    document = Document(source="a.txt", entries=entries, warnings=[',"entries":[ in a warning'])
     parsed = Parsed.of(document)
     assert document_json(parsed.head, [body for *_, body, _ in parsed.entries]) == document.model_dump_json().encode()
+    empty = Document(source="b.txt", status="no-list", message="no ranked list")
+    assert document_json(Parsed.of(empty).head, []) == empty.model_dump_json().encode()
 
 
 def test_work_json_splices_id_and_previous_ids():
-    work = Work(id="", title=WorkField(value="A", chosen_by="agreement", evidence=[]), appearances=[])
+    work = Work(id="", title=WorkField(value="A", chosen_by="agreement", evidence=[]))
     body = work.model_dump_json().encode()
     assert work_json(body, "a", []) == work.model_copy(update={"id": "a"}).model_dump_json().encode()
     carried = work.model_copy(update={"id": "a", "previous_ids": ["b", "c"]})
     assert work_json(body, "a", ["b", "c"]) == carried.model_dump_json().encode()
 
 
-@pytest.mark.parametrize("splice, body", [(entry_json, b'{"rank":1}'), (work_json, b'{"title":1}')])
+@pytest.mark.parametrize("splice, body", [(entry_json, b'{"rank":1,"work_id":"b"}'), (work_json, b'{"title":1}')])
 def test_a_record_of_another_shape_is_refused(splice, body):
     with pytest.raises(ValueError):
         splice(body, "id", []) if splice is work_json else splice(body, "id")
 
 
-def test_document_json_refuses_a_head_without_entries():
+def test_document_json_refuses_a_head_with_entries():
     with pytest.raises(ValueError):
-        document_json(b'{"source":"a"}', [])
+        document_json(b'{"source":"a","entries":[{"rank":1}]}', [])
 
 
 @pytest.mark.parametrize("indent", [None, 2])
@@ -79,7 +80,7 @@ def test_the_store_and_the_models_write_the_same_files(monkeypatch, indent):
         rendered = _written(from_models)
     assert spliced == rendered
     changes = [change["rule"] for document in json.loads(spliced["documents.json"])["documents"]
-               for entry in document["entries"] for change in entry["changes"]]
+               for entry in document.get("entries", []) for change in entry.get("changes", [])]
     assert "spelling_from_other_documents" in changes  # the entries the merge respells are rebuilt, not spliced
 
 
@@ -118,8 +119,10 @@ def test_with_rule_appends_a_rule_to_none_or_some():
     one = bare.model_copy(update={"rules": [first]})
     assert with_rule(one.model_dump_json().encode(), second) == \
         bare.model_copy(update={"rules": [first, second]}).model_dump_json().encode()
-    with pytest.raises(ValueError):
-        with_rule(b'{"source":"a"}', first)
+    listed = Evidence(source="a.txt", rank=3, span=Span(line=4, start=1, end=9), raw="x", rules=[first],
+                      catalogue_entry=7)
+    assert with_rule(listed.model_dump_json().encode(), second) == \
+        listed.model_copy(update={"rules": [first, second]}).model_dump_json().encode()
 
 
 def test_filled_work_is_the_whole_dump():
@@ -130,23 +133,19 @@ def test_filled_work_is_the_whole_dump():
     year = WorkField(value=2014, chosen_by="best_supported", evidence=[evidence("a.txt"), evidence("b.txt")],
                      conflicts=[Alternative(value=2015, evidence=[evidence("c.txt")])])
     person = Person(name="Kousei Arima", evidence=[evidence("a.txt")])
-    appearances = [Appearance(source=s, rank=1, title_raw=TRICKY, span=Span(line=1, start=0, end=4))
-                   for s in ("a.txt", "b.txt")]
     work = Work(id="", title=WorkField(value="Your Lie in April", chosen_by="agreement", evidence=[evidence("a.txt")]),
-                aliases=[alias], fields={"evidence": year}, people=[person], appearances=appearances,
-                matched_by=["same_title"])
+                aliases=[alias], fields={"evidence": year}, people=[person], matched_by=["same_title"])
     lists = [work.title.evidence, alias.evidence, year.evidence, year.conflicts[0].evidence, person.evidence]
     skeleton = work.model_copy(update={
         "title": work.title.model_copy(update={"evidence": []}),
         "aliases": [alias.model_copy(update={"evidence": []})],
         "fields": {"evidence": year.model_copy(update={"evidence": [], "conflicts": [
             year.conflicts[0].model_copy(update={"evidence": []})]})},
-        "people": [person.model_copy(update={"evidence": []})], "appearances": []}).model_dump_json().encode()
+        "people": [person.model_copy(update={"evidence": []})]}).model_dump_json().encode()
     rendered = [[item.model_dump_json().encode() for item in items] for items in lists]
-    appearance_bytes = [appearance_json(a.source, a.rank, a.title_raw, a.span) for a in appearances]
-    assert filled_work(skeleton, rendered, appearance_bytes) == work.model_dump_json().encode()
+    assert filled_work(skeleton, rendered) == work.model_dump_json().encode()
     with pytest.raises(ValueError):
-        filled_work(skeleton, rendered[:-1], appearance_bytes)
+        filled_work(skeleton, rendered[:-1])
 
 
 LONG_RUNNER = """Best Anime Ever

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ListparseError
+from .models import Document, Work
 
 
 @dataclass(slots=True)
@@ -90,32 +91,34 @@ def _rows(text: str) -> dict[str, dict[str, str]]:
 
 
 def _entries(documents_json: str) -> dict[str, dict[str, str]]:
-    """Each entry of documents.json as flat comparable strings, keyed "source#rank"."""
+    """Each entry of documents.json (either schema version) as flat comparable strings, keyed "source#rank"."""
     entries = {}
-    for document in json.loads(documents_json)["documents"]:
-        for entry in document["entries"]:
-            flat = {"title_raw": entry["title_raw"], "title": entry["title"], "work_id": entry["work_id"] or "",
-                    "line": str(entry["span"]["line"]), "text": entry["text"]}
-            for meta in entry["fields"]:
-                flat[f"field {meta['name']}"] = json.dumps(meta["value"], ensure_ascii=False)
-            entries[f"{document['source']}#{entry['rank']}"] = flat
+    for record in json.loads(documents_json)["documents"]:
+        document = Document.model_validate(record)
+        for entry in document.entries:
+            flat = {"title_raw": entry.title_raw, "title": entry.title, "work_id": entry.work_id or "",
+                    "line": str(entry.span.line), "text": entry.text}
+            for meta in entry.fields:
+                flat[f"field {meta.name}"] = json.dumps(meta.value, ensure_ascii=False)
+            entries[f"{document.source}#{entry.rank}"] = flat
     return entries
 
 
 def _works(works_json: str) -> dict[str, dict[str, str]]:
-    return {work["id"]: _flat_work(work) for work in json.loads(works_json)["works"]}
+    works = (Work.model_validate(record) for record in json.loads(works_json)["works"])
+    return {work.id: _flat_work(work) for work in works}
 
 
-def _flat_work(work: dict) -> dict[str, str]:
+def _flat_work(work: Work) -> dict[str, str]:
     """The parts of a work a reader cares about, each as one comparable string."""
-    flat = {"title": str(work["title"]["value"]),
-            "appearances": "; ".join(f"{a['source']}#{a['rank']}" for a in work["appearances"]),
-            "aliases": "; ".join(str(a["value"]) for a in work["aliases"]),
-            "people": "; ".join(p["name"] for p in work["people"])}
-    if work.get("previous_ids"):
-        flat["previous_ids"] = "; ".join(work["previous_ids"])
-    for name, value in work["fields"].items():
-        flat[name] = json.dumps(value["value"], ensure_ascii=False)
-        if value["conflicts"]:
-            flat[f"{name} conflicts"] = json.dumps([c["value"] for c in value["conflicts"]], ensure_ascii=False)
+    flat = {"title": str(work.title.value),
+            "appearances": "; ".join(f"{a.source}#{a.rank}" for a in work.appearances),
+            "aliases": "; ".join(str(a.value) for a in work.aliases),
+            "people": "; ".join(p.name for p in work.people)}
+    if work.previous_ids:
+        flat["previous_ids"] = "; ".join(work.previous_ids)
+    for name, value in work.fields.items():
+        flat[name] = json.dumps(value.value, ensure_ascii=False)
+        if value.conflicts:
+            flat[f"{name} conflicts"] = json.dumps([c.value for c in value.conflicts], ensure_ascii=False)
     return flat

@@ -48,7 +48,6 @@ from .models import (
 )
 from .people import capitalized_words, unify_names
 from .rendered import (
-    appearance_json,
     entry_json,
     evidence_json,
     filled_work,
@@ -63,7 +62,8 @@ if TYPE_CHECKING:
     from .catalogue import Catalogue
     from .previous import PreviousRun
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)  # the works.json versions a previous run may be in
 NO_WORK = -1
 PROGRESS_EVERY = 100  # works built between two progress calls
 
@@ -123,7 +123,7 @@ class Read:
     texts: list[str] = dataclasses.field(default_factory=list)  # each entry's description, casefolded
     words: Counter[str] = dataclasses.field(default_factory=Counter)  # the descriptions' capitalized words
     sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
-    appearances: list[bytes] = dataclasses.field(default_factory=list)  # each an `Appearance`'s JSON
+    appearances: int = 0  # how many entries were read
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
 
@@ -147,7 +147,7 @@ class Read:
         self.texts.append(entry.text.casefold())
         self.words.update(capitalized_words(entry.text))
         self.sightings.extend((source, entry.rank, located) for located in entry.names)
-        self.appearances.append(appearance_json(source, entry.rank, entry.title_raw, entry.span))
+        self.appearances += 1
         self.printed.append((source, entry.title_raw))
         self.sources.add(source)
 
@@ -266,7 +266,7 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     position, entry JSON) in source order: the per-work reduce of merging.
 
     The entries are decoded one at a time and their evidence is rendered as they are read; the work itself
-    is built as a skeleton with its evidence and appearances left empty and filled in as JSON
+    is built as a skeleton with its evidence left empty and filled in as JSON
     (`rendered.filled_work`). A work printed in 10,000 documents is never one tree of models.
     """
     read = Read()
@@ -282,8 +282,8 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     naming = (str(work.title.value), year.value if year else None, kind.value if kind else None, *first)
     conflicts = sum(len(field.conflicts) for field in work.fields.values())
     shares = previous.shares(read.printed) if previous is not None else ()
-    counts = len(read.appearances), len(read.sources)
-    body = filled_work(work.model_dump_json().encode(), evidence, read.appearances)
+    counts = read.appearances, len(read.sources)
+    body = filled_work(work.model_dump_json().encode(), evidence)
     return Built(body, work_row(work, counts), naming, Lineage(counts[0], shares), frozenset(work.fields), conflicts)
 
 
@@ -424,8 +424,8 @@ def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = Non
 
 
 def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Work, list[list[bytes]]]:
-    """One work from its cluster and its entries as read: the work as a skeleton (no evidence, no
-    appearances), and its evidence lists as JSON in the order the skeleton prints them."""
+    """One work from its cluster and its entries as read: the work as a skeleton (no evidence), and its
+    evidence lists as JSON in the order the skeleton prints them."""
     linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
     forced = next((group.forced for group in cluster.groups if group.forced), None)
     titles = read.titles
@@ -457,7 +457,6 @@ def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Wo
         fields=skeleton_fields,
         people=people,
         catalogue=link,
-        appearances=[],
         matched_by=sorted(cluster.reasons | (
             {"same_title"} if any(sum(v.count for v in group.variants) > 1 for group in cluster.groups) else set())),
     )

@@ -4,13 +4,20 @@ Every value that leaves the parser keeps where it came from: a `Span` names
 the line of the original document and the character range in the text that
 was parsed (for HTML, the rendered text; for text and Markdown, the decoded
 file itself).
+
+Their JSON is schema version 2: a key whose value is its default (`null`, an
+empty list, `"status": "ok"`, `"known": true`; `listparse schema` states each
+default) is left out, a span is `[line, start, end]`, and a work's
+appearances are not repeated beside its title's evidence, which lists every
+one. Version 1 files (every key written, spans as objects, `appearances`)
+are read as well.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
@@ -22,9 +29,15 @@ FieldValue = int | str | list[str] | None
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def model_dump_json(self, **options: Any) -> str:
+        """The model's JSON, leaving out every value that is its default (the schema says which)."""
+        options.setdefault("exclude_defaults", True)
+        return super().model_dump_json(**options)
 
-class Span(Model):
-    """Where a value was printed: 1-based source line and [start, end) in the parsed text."""
+
+class Span(NamedTuple):
+    """Where a value was printed: 1-based source line and [start, end) in the parsed text; in JSON
+    `[line, start, end]` (version 1's `{"line", "start", "end"}` is read too)."""
 
     line: int
     start: int
@@ -98,8 +111,8 @@ class Document(Model):
     confidence: float | None = None  # 0-1, how much to trust the parse; None when nothing was parsed
     confidence_reasons: list[str] = []  # what lowered it, with how much each took off
     decisions: list[str] = []  # why this list was chosen and how its titles were split
-    entries: list[Entry] = []
     warnings: list[str] = []
+    entries: list[Entry] = []  # last, so that a document's JSON is its head followed by its entries
 
 
 class Evidence(Model):
@@ -153,7 +166,7 @@ class CatalogueLink(Model):
 
 
 class Appearance(Model):
-    """One entry of one document that is this work."""
+    """One entry of one document that is this work (see `Work.appearances`)."""
 
     source: str
     rank: int
@@ -165,19 +178,36 @@ class Work(Model):
     """One canonical work merged from all its appearances.
 
     `previous_ids`: the other ids this work had in the runs its id was carried
-    through (a work it absorbed, the work it split from); left out of the
-    output when there are none.
+    through (a work it absorbed, the work it split from). Every appearance
+    supports one of its titles, so the evidence of `title` and of `aliases`
+    lists them all; `appearances` reads them from there.
     """
 
     id: str
-    previous_ids: list[str] = Field(default_factory=list, exclude_if=lambda ids: not ids)
+    previous_ids: list[str] = []
     title: WorkField
     aliases: list[Alternative] = []
     fields: dict[str, WorkField] = {}
     people: list[Person] = []
     catalogue: CatalogueLink | None = None
-    appearances: list[Appearance]
     matched_by: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_listed_appearances(cls, data: Any) -> Any:
+        """A version 1 work lists its appearances, which its title evidence holds as well."""
+        if isinstance(data, dict) and "appearances" in data:
+            data = {key: value for key, value in data.items() if key != "appearances"}
+        return data
+
+    @property
+    def appearances(self) -> list[Appearance]:
+        """Every entry that is this work, in document order: each piece of title evidence a document printed."""
+        options: list[WorkField | Alternative] = [self.title, *self.aliases]
+        stated = [Appearance(source=evidence.source, rank=evidence.rank, title_raw=evidence.raw, span=evidence.span)
+                  for option in options for evidence in option.evidence
+                  if evidence.rank is not None and evidence.span is not None and evidence.catalogue_entry is None]
+        return sorted(stated, key=lambda appearance: (appearance.source, appearance.span))
 
 
 class DocumentRef(Model):

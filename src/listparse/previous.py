@@ -146,8 +146,15 @@ def _collect(records: Iterable[tuple[str, list[str], Iterable[tuple[str, str]]]]
 
 
 def _work_record(work: dict) -> tuple[str, list[str], list[tuple[str, str]]]:
-    return (work["id"], list(work.get("previous_ids", [])),
-            [(appearance["source"], appearance["title_raw"]) for appearance in work["appearances"]])
+    """(id, previous ids, (source, title as printed) of every appearance) of a work of either schema
+    version: version 1 lists its appearances, version 2 has them as its title evidence (see `Work`)."""
+    if "appearances" in work:
+        printed = [(appearance["source"], appearance["title_raw"]) for appearance in work["appearances"]]
+    else:
+        printed = [(evidence["source"], evidence["raw"])
+                   for option in (work["title"], *work.get("aliases", [])) for evidence in option["evidence"]
+                   if evidence.get("rank") is not None and evidence.get("catalogue_entry") is None]
+    return work["id"], list(work.get("previous_ids", [])), printed
 
 
 def _jsonl_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
@@ -161,15 +168,16 @@ def _jsonl_works(text: Iterable[str]) -> Iterator[tuple[str, list[str], list[tup
 
 def _json_works(read: Callable[[int], str], name: str) -> Iterator[tuple[str, list[str], list[tuple[str, str]]]]:
     """works.json's works one at a time, without holding the file (see `json_stream`); its schema_version,
-    which comes before them, must be this listparse's."""
+    which comes before them, must be one this listparse reads."""
     versions: list[Any] = []
 
     def seen(key: str, value: Any) -> None:
         if key == "schema_version":
-            from .merge import SCHEMA_VERSION
+            from .merge import READABLE_SCHEMA_VERSIONS
 
-            if value != SCHEMA_VERSION:
-                raise PreviousRunError(f"schema_version {value}, this listparse writes {SCHEMA_VERSION}")
+            if value not in READABLE_SCHEMA_VERSIONS:
+                readable = " or ".join(map(str, READABLE_SCHEMA_VERSIONS))
+                raise PreviousRunError(f"schema_version {value}, this listparse reads {readable}")
             versions.append(value)
 
     for work in array_items(JsonStream(read, name), "works", seen):

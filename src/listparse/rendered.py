@@ -6,10 +6,11 @@ then splice in what only the merge knows (work ids, a work's previous ids)
 instead of decoding every record back into models and encoding it again.
 Splicing is exact: pydantic's compact JSON of a whole model is the
 concatenation of its parts' compact JSON, so a spliced document is the very
-bytes `model_dump_json` would give. The merge builds a work the same way: its
-evidence and appearances rendered one by one as its entries are read, the
-work itself as a skeleton with those lists empty (`filled_work`), so a work
-printed in thousands of documents is never one tree of models.
+bytes `model_dump_json` would give (the spliced keys are the last ones, and
+left out while empty). The merge builds a work the same way: its evidence
+rendered one piece at a time as its entries are read, the work itself as a
+skeleton with its evidence lists empty (`filled_work`), so a work printed in
+thousands of documents is never one tree of models.
 """
 
 from __future__ import annotations
@@ -25,36 +26,34 @@ from .labels import CONVERTED_KINDS, FIELDS
 if TYPE_CHECKING:
     from .models import Change, Entry, MetaField, Span, Work
 
-NO_WORK_ID = b'"work_id":null}'  # how an entry's JSON ends before the merge (work_id is its last field)
+WORK_ID = b',"work_id":'  # an entry's last key, left out until the merge sets it
 EMPTY_ID = b'{"id":""'  # how a work's JSON starts before its id is known
-NO_ENTRIES = b'"entries":[]'  # a document head's entries; only a document has this key, and once
-# A work built as a skeleton leaves these empty, to be filled in order (see `filled_work`). Neither can
+ENTRIES = b',"entries":['  # a document's last key, left out of a document head (no entries)
+# A work built as a skeleton leaves these empty, to be filled in order (see `filled_work`). It cannot
 # occur inside a JSON string (its quotes would be escaped), nor as a key of `fields` (a field is an object).
 NO_EVIDENCE = b'"evidence":[]'
-NO_APPEARANCES = b'"appearances":[]'
-RULES_END = b'],"catalogue_entry":'  # where an Evidence's rules end (catalogue_entry is its last field)
 
 
 def entry_json(body: bytes, work_id: str | None) -> bytes:
-    """An entry's JSON (`body`, as parsed) with its work's id."""
+    """An entry's JSON (`body`, as parsed: no work id) with its work's id."""
     if work_id is None:
         return body
-    if not body.endswith(NO_WORK_ID):
-        raise ValueError("an entry's JSON does not end with an empty work id")
-    return body[:-len(b"null}")] + to_json(work_id) + b"}"
+    if WORK_ID in body:
+        raise ValueError("an entry's JSON has a work id already")
+    return body[:-1] + WORK_ID + to_json(work_id) + b"}"
 
 
 def document_json(head: bytes, entries: Iterable[bytes]) -> bytes:
     """A document's JSON from its head (the document without entries) and its entries' JSON, in order."""
-    before, found, after = head.partition(NO_ENTRIES)
-    if not found:
-        raise ValueError("a document head has no empty entries list")
-    return before + b'"entries":[' + b",".join(entries) + b"]" + after
+    if ENTRIES in head:
+        raise ValueError("a document head has entries")
+    listed = b",".join(entries)
+    return head[:-1] + ENTRIES + listed + b"]}" if listed else head
 
 
 def work_json(body: bytes, work_id: str, previous_ids: list[str]) -> bytes:
     """A work's JSON (`body`, built with an empty id) with its id, and its previous ids where it has some
-    (the field pydantic leaves out when empty, right after the id)."""
+    (the field left out when empty, right after the id)."""
     if not body.startswith(EMPTY_ID):
         raise ValueError("a work's JSON does not start with an empty id")
     spliced = b'{"id":' + to_json(work_id)
@@ -65,35 +64,39 @@ def work_json(body: bytes, work_id: str, previous_ids: list[str]) -> bytes:
 
 def evidence_json(source: str, rank: int | None, span: Span | None, raw: str, rules: Iterable[Change] = (),
                   catalogue_entry: int | None = None) -> bytes:
-    """An `Evidence`'s JSON without building the model: its fields in order, the same bytes."""
-    return to_json({"source": source, "rank": rank, "span": span, "raw": raw, "rules": list(rules),
-                    "catalogue_entry": catalogue_entry})
+    """An `Evidence`'s JSON without building the model: its fields in order, defaults left out, the same
+    bytes."""
+    evidence: dict[str, Any] = {"source": source}
+    if rank is not None:
+        evidence["rank"] = rank
+    if span is not None:
+        evidence["span"] = span
+    evidence["raw"] = raw
+    rules = list(rules)
+    if rules:
+        evidence["rules"] = rules
+    if catalogue_entry is not None:
+        evidence["catalogue_entry"] = catalogue_entry
+    return to_json(evidence)
 
 
 def with_rule(evidence: bytes, change: Change) -> bytes:
-    """An Evidence's JSON with one more rule at the end of its rules."""
-    before, found, after = evidence.rpartition(RULES_END)
-    if not found:
-        raise ValueError("an evidence's JSON does not end with its rules and catalogue entry")
-    return before + (b"" if before.endswith(b"[") else b",") + to_json(change) + found + after
+    """An Evidence's JSON with one more rule at the end of its rules (rare: read back and rendered again)."""
+    fields = json.loads(evidence)
+    rules = [*fields.get("rules", []), change.model_dump()]
+    return evidence_json(fields["source"], fields.get("rank"), fields.get("span"), fields["raw"], rules,
+                         fields.get("catalogue_entry"))
 
 
-def appearance_json(source: str, rank: int, title_raw: str, span: Span) -> bytes:
-    """An `Appearance`'s JSON without building the model."""
-    return to_json({"source": source, "rank": rank, "title_raw": title_raw, "span": span})
-
-
-def filled_work(skeleton: bytes, evidence: list[list[bytes]], appearances: list[bytes]) -> bytes:
-    """A work's JSON from its skeleton (every evidence list and the appearances empty) and those lists'
-    items as JSON, the evidence lists in the order the skeleton prints them."""
-    head, found, tail = skeleton.partition(NO_APPEARANCES)  # the appearances follow every evidence list
-    pieces = head.split(NO_EVIDENCE)
-    if not found or len(pieces) != len(evidence) + 1:
+def filled_work(skeleton: bytes, evidence: list[list[bytes]]) -> bytes:
+    """A work's JSON from its skeleton (every evidence list empty) and those lists' items as JSON, in the
+    order the skeleton prints them."""
+    pieces = skeleton.split(NO_EVIDENCE)
+    if len(pieces) != len(evidence) + 1:
         raise ValueError(f"a work's skeleton has {len(pieces) - 1} empty evidence lists, not {len(evidence)}")
     parts = [pieces[0]]
     for items, piece in zip(evidence, pieces[1:], strict=True):
         parts += (b'"evidence":[', b",".join(items), b"]", piece)
-    parts += (b'"appearances":[', b",".join(appearances), b"]", tail)
     return b"".join(parts)
 
 
@@ -140,9 +143,10 @@ def work_values(work: Work, appearances: tuple[int, int] | None = None) -> list:
     """A work's row of works.csv after its id and before its fields: title, aliases, appearances, documents,
     conflicts, people, catalogue. Counts, not lists, where a list grows with the corpus: a work printed in
     12,000 documents has a short row (entries.csv and works.json say which documents). `appearances`:
-    (appearances, documents) when the work's own list is left empty (a skeleton)."""
+    (appearances, documents) when the work has no evidence yet (a skeleton)."""
     if appearances is None:
-        appearances = len(work.appearances), len({appearance.source for appearance in work.appearances})
+        listed = work.appearances
+        appearances = len(listed), len({appearance.source for appearance in listed})
     return [
         work.title.value,
         cell([str(alias.value) for alias in work.aliases]),
