@@ -25,7 +25,7 @@ V1 = FIXTURES / "schema_v1"
 
 
 def _records(path, key: str) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))[key]
+    return _records_from_text(path.read_text(encoding="utf-8"), key)
 
 
 def _evidence(source: str, rank: int | None, line: int, raw: str, catalogue_entry: int | None = None) -> Evidence:

@@ -123,7 +123,6 @@ class Read:
     texts: list[str] = dataclasses.field(default_factory=list)  # each entry's description, casefolded
     words: Counter[str] = dataclasses.field(default_factory=Counter)  # the descriptions' capitalized words
     sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
-    appearances: int = 0  # how many entries were read
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
 
@@ -147,7 +146,6 @@ class Read:
         self.texts.append(entry.text.casefold())
         self.words.update(capitalized_words(entry.text))
         self.sightings.extend((source, entry.rank, located) for located in entry.names)
-        self.appearances += 1
         self.printed.append((source, entry.title_raw))
         self.sources.add(source)
 
@@ -282,7 +280,7 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     naming = (str(work.title.value), year.value if year else None, kind.value if kind else None, *first)
     conflicts = sum(len(field.conflicts) for field in work.fields.values())
     shares = previous.shares(read.printed) if previous is not None else ()
-    counts = read.appearances, len(read.sources)
+    counts = len(read.titles), len(read.sources)  # one title a read entry
     body = filled_work(work.model_dump_json().encode(), evidence)
     return Built(body, work_row(work, counts), naming, Lineage(counts[0], shares), frozenset(work.fields), conflicts)
 

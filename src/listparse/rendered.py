@@ -48,7 +48,7 @@ def document_json(head: bytes, entries: Iterable[bytes]) -> bytes:
     if ENTRIES in head:
         raise ValueError("a document head has entries")
     listed = b",".join(entries)
-    return head[:-1] + ENTRIES + listed + b"]}" if listed else head
+    return (head[:-1] + ENTRIES + listed + b"]}") if listed else head
 
 
 def work_json(body: bytes, work_id: str, previous_ids: list[str]) -> bytes:
