@@ -56,6 +56,8 @@ class Plain:
     text: str
     offsets: list[int]  # offsets[i]: where plain character i was printed in the raw line
     marks: list[Mark] = field(default_factory=list)
+    # The cells `cell_before` read, by (end, separator): the template asks for each several times.
+    cells_read: dict[tuple[int, str | None], Cell | None] = field(default_factory=dict, repr=False, compare=False)
 
     def raw_slice(self, raw: str, start: int, end: int) -> tuple[list[int], str]:
         """The raw text printing plain[start:end], with the markup of marks wholly inside it kept:
@@ -189,6 +191,13 @@ def start_of(plain: Plain, cell: Cell) -> int:
 def cell_before(plain: Plain, end: int, sep: str | None = None) -> Cell | None:
     """The cell that ends at `end`: a parenthesis, or the text after the last separator (of kind `sep`, if
     given); never inside a name that opens the head emphasised or quoted."""
+    key = (end, sep)
+    if key not in plain.cells_read:
+        plain.cells_read[key] = _read_cell_before(plain, end, sep)
+    return plain.cells_read[key]
+
+
+def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
     text = plain.text
     protected = max((mark.end for mark in plain.marks if mark.start == 0 and mark.kind != "link"), default=0)
     if end <= protected:

@@ -39,6 +39,8 @@ SPACE_AFTER_SEMICOLON_RE = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
 WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 STRAY_CAPITAL_RE = re.compile(r"\b([A-Z])([A-Z])([a-z]{2,})\b")
 LETTER_RE = re.compile(r"[^\W\d_]")
+ASCII_LOWER_RE = re.compile("[a-z]")  # one is enough to tell a title is not all capitals
+PUNCTUATION = ",;:!?"
 
 # Words a title-cased English title writes in lower case when they are not
 # first, last or right after a colon. Articles only after another small word
@@ -106,12 +108,16 @@ def plain_hyphens(text: str) -> str:
 
 def fix_punctuation_spacing(text: str) -> str:
     """No space before , ; : ! ?, none after a semicolon inside a name ("Steins; Gate" → "Steins;Gate")."""
+    if not any(mark in text for mark in PUNCTUATION):
+        return text
     return SPACE_AFTER_SEMICOLON_RE.sub(";", SPACE_BEFORE_PUNCTUATION_RE.sub("", text))
 
 
 def fix_shouting(text: str) -> str:
     """A title written all in capitals ("TOKYO MAGNITUDE 8.0") gets title case; Roman numerals and
     common acronyms stay in capitals ("DUNE II" → "Dune II", "TV SPORTS" → "TV Sports")."""
+    if ASCII_LOWER_RE.search(text):
+        return text
     letters = LETTER_RE.findall(text)
     if len(letters) < 8 or len(WORD_RE.findall(text)) < 2:
         return text
@@ -120,7 +126,7 @@ def fix_shouting(text: str) -> str:
 
 def fix_shouting_in_a_shouting_list(text: str) -> str:
     """In a list that prints every title in capitals, a one-word title gets title case too ("LEMMINGS")."""
-    if any(ch.islower() for ch in LETTER_RE.findall(text)):
+    if ASCII_LOWER_RE.search(text) or any(ch.islower() for ch in LETTER_RE.findall(text)):
         return text
     return WORD_RE.sub(_title_case_word, text)
 
