@@ -13,7 +13,8 @@ from listparse import parse_text
 from listparse.aliases import load_aliases
 from listparse.catalogue import load_catalogue
 from listparse.export import FromModels, works_json
-from listparse.merge import _json_text, merge_works
+from listparse.merge import merge_works
+from listparse.rendered import json_text
 
 from .conftest import RAW
 
@@ -277,7 +278,7 @@ def test_abbreviated_main_title_meets_the_long_title():
 TIED_MERGE = """
 import json, sys
 from listparse import parse_text
-from listparse.merge import _json_text, merge_works
+from listparse.merge import merge_works
 
 def document(source, title, year):
     year_line = f"Year: {year}\\n\\n" if year else ""
@@ -317,4 +318,4 @@ def test_merging_does_not_depend_on_the_hash_seed(tmp_path):
 def test_values_sort_by_the_json_they_print(value):
     """Options are ordered by their value's JSON: the quick path for text, numbers and lists of text is
     `json.dumps` exactly."""
-    assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+    assert json_text(value) == json.dumps(value, ensure_ascii=False)

@@ -93,9 +93,16 @@ class Cluster:
 
 def entry_facts(entry: Entry) -> tuple[int | None, str | None]:
     """An entry's year and kind (stated, or a series because it has several episodes)."""
-    year = next((f.value for f in entry.fields if f.name == "year" and isinstance(f.value, int)), None)
-    episodes = next((f.value for f in entry.fields if f.name == "episodes" and isinstance(f.value, int)), None)
-    stated = next((f.value for f in entry.fields if f.name == "kind" and isinstance(f.value, str)), None)
+    year = episodes = stated = None  # each the first of its fields that holds a value of its type
+    for field in entry.fields:
+        value = field.value
+        if isinstance(value, int):
+            if field.name == "year" and year is None:
+                year = value
+            elif field.name == "episodes" and episodes is None:
+                episodes = value
+        elif isinstance(value, str) and field.name == "kind" and stated is None:
+            stated = value
     return year, stated or ("series" if episodes and episodes > 1 else None)
 
 

@@ -17,7 +17,6 @@ depends on the order of the input documents.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import signal
 from array import array
@@ -25,7 +24,6 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING
 
 from .ids import Lineage, Naming, log_carried, work_ids
@@ -51,6 +49,7 @@ from .rendered import (
     entry_json,
     evidence_json,
     filled_work,
+    json_text,
     with_rule,
     work_json,
     work_row,
@@ -133,7 +132,7 @@ class Read:
             if field.value is None:
                 continue  # untyped (a runtime range): kept with its entry, not a value of the work
             rules = []
-            typed = _json_text(field.value) if not isinstance(field.value, str) else field.raw
+            typed = json_text(field.value) if not isinstance(field.value, str) else field.raw
             if typed != field.raw:
                 rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
                                 before=field.raw, after=typed)]
@@ -512,19 +511,8 @@ def _options(pairs: Iterable[tuple[FieldValue, Proof]]) -> list[Option]:
     for value, proof in pairs:
         key = (type(value).__name__, tuple(value) if isinstance(value, list) else value)
         grouped.setdefault(key, (value, []))[1].append(proof)
-    ordered = sorted(grouped.values(), key=lambda item: _json_text(item[0]))
+    ordered = sorted(grouped.values(), key=lambda item: json_text(item[0]))
     return [Option(value, sorted(proofs, key=_order)) for value, proofs in ordered]
-
-
-def _json_text(value: FieldValue) -> str:
-    """`json.dumps(value, ensure_ascii=False)`, without its encoder object for the common text and numbers."""
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if type(value) is int:
-        return str(value)
-    if type(value) is list and all(type(item) is str for item in value):
-        return "[" + ", ".join(map(encode_basestring, value)) + "]"
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _choose(options: list[Option], forced: str | None = None, texts: Sequence[str] = (),
@@ -559,7 +547,7 @@ def _support(option: Option, texts: Sequence[str]) -> tuple:
     """Most documents; then most mentions in the work's descriptions (`texts`, casefolded); then fewest
     fixes; then the fuller value; ties go to the first in sort order."""
     documents = len({proof.source for proof in option.evidence if proof.stated})
-    text = _json_text(option.value)
+    text = json_text(option.value)
     value = str(option.value).casefold()
     mentioned = sum(description.count(value) for description in texts) if value else 0
     changes = sum(proof.rules for proof in option.evidence) / max(len(option.evidence), 1)

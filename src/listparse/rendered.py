@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_json
@@ -119,11 +120,12 @@ def field_cells(entry: Entry) -> list[tuple[str, MetaField, str]]:
     return cells
 
 
-def entry_row(entry: Entry) -> bytes:
+def entry_row(entry: Entry, cells: list[tuple[str, MetaField, str]] | None = None) -> bytes:
     """What entries.csv takes from an entry, as JSON: `[rank, title_raw, line, {column: cell}]` (its
-    document's source, its work's id and the title the merge settles on are added when written)."""
+    document's source, its work's id and the title the merge settles on are added when written);
+    `cells`: its `field_cells`, when they were made already."""
     columns = {column: cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
-               for column, field, part in field_cells(entry)}
+               for column, field, part in (field_cells(entry) if cells is None else cells)}
     return to_json([entry.rank, entry.title_raw, entry.span.line, columns])
 
 
@@ -169,5 +171,16 @@ def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     return str(value)
+
+
+def json_text(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, without its encoder object for the common text and numbers."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if type(value) is int:
+        return str(value)
+    if type(value) is list and all(type(item) is str for item in value):
+        return "[" + ", ".join(map(encode_basestring, value)) + "]"
+    return json.dumps(value, ensure_ascii=False)

@@ -57,11 +57,13 @@ class Parsed:
 
     @classmethod
     def of(cls, document: Document) -> Parsed:
-        entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode(), entry_row(entry))
-                        for entry in document.entries)
+        cells = [field_cells(entry) for entry in document.entries]
+        entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode(), entry_row(entry, made))
+                        for entry, made in zip(document.entries, cells, strict=True))
         head = document.model_copy(update={"entries": []}).model_dump_json().encode()
+        columns = frozenset(column for made in cells for column, _, _ in made)
         return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
-                   frozenset(field_columns_of(document.entries)), document_fields(document.entries))
+                   columns, document_fields(document.entries))
 
 
 def field_columns_of(entries: Iterable[Entry]) -> set[str]:
