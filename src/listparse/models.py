@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
@@ -33,6 +33,18 @@ class Model(BaseModel):
         """The model's JSON, leaving out every value that is its default (the schema says which)."""
         options.setdefault("exclude_defaults", True)
         return super().model_dump_json(**options)
+
+
+def empty_list() -> Any:
+    """A list field's default, `[]`: made afresh for each model rather than copied (pydantic deep-copies
+    a literal `[]` default, a Python call for every list a record leaves out), and still stated in the
+    JSON Schema as `"default": []`."""
+    return Field(default_factory=list, json_schema_extra={"default": []})
+
+
+def empty_dict() -> Any:
+    """A dict field's default, `{}`, as `empty_list` makes a list's."""
+    return Field(default_factory=dict, json_schema_extra={"default": {}})
 
 
 class Span(NamedTuple):
@@ -88,9 +100,9 @@ class Entry(Model):
     title: str
     span: Span
     text: str = ""
-    fields: list[MetaField] = []
-    changes: list[Change] = []
-    names: list[Located] = []
+    fields: list[MetaField] = empty_list()
+    changes: list[Change] = empty_list()
+    names: list[Located] = empty_list()
     work_id: str | None = None
 
 
@@ -109,10 +121,10 @@ class Document(Model):
     date: Located | None = None
     order: Order | None = None
     confidence: float | None = None  # 0-1, how much to trust the parse; None when nothing was parsed
-    confidence_reasons: list[str] = []  # what lowered it, with how much each took off
-    decisions: list[str] = []  # why this list was chosen and how its titles were split
-    warnings: list[str] = []
-    entries: list[Entry] = []  # last, so that a document's JSON is its head followed by its entries
+    confidence_reasons: list[str] = empty_list()  # what lowered it, with how much each took off
+    decisions: list[str] = empty_list()  # why this list was chosen and how its titles were split
+    warnings: list[str] = empty_list()
+    entries: list[Entry] = empty_list()  # last, so that a document's JSON is its head followed by its entries
 
 
 class Evidence(Model):
@@ -126,7 +138,7 @@ class Evidence(Model):
     rank: int | None = None
     span: Span | None = None
     raw: str
-    rules: list[Change] = []
+    rules: list[Change] = empty_list()
     catalogue_entry: int | None = None
 
 
@@ -143,16 +155,16 @@ class WorkField(Model):
     value: FieldValue
     chosen_by: str
     evidence: list[Evidence]
-    conflicts: list[Alternative] = []
+    conflicts: list[Alternative] = empty_list()
 
 
 class Person(Model):
     """A person or character named in a work's descriptions, spelling variants unified."""
 
     name: str
-    variants: list[str] = []
+    variants: list[str] = empty_list()
     evidence: list[Evidence]
-    changes: list[Change] = []
+    changes: list[Change] = empty_list()
 
 
 class CatalogueLink(Model):
@@ -162,7 +174,7 @@ class CatalogueLink(Model):
     entry: int
     title: str
     matched_on: str
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = empty_dict()
 
 
 class Appearance(Model):
@@ -184,13 +196,13 @@ class Work(Model):
     """
 
     id: str
-    previous_ids: list[str] = []
+    previous_ids: list[str] = empty_list()
     title: WorkField
-    aliases: list[Alternative] = []
-    fields: dict[str, WorkField] = {}
-    people: list[Person] = []
+    aliases: list[Alternative] = empty_list()
+    fields: dict[str, WorkField] = empty_dict()
+    people: list[Person] = empty_list()
     catalogue: CatalogueLink | None = None
-    matched_by: list[str] = []
+    matched_by: list[str] = empty_list()
 
     @model_validator(mode="before")
     @classmethod
