@@ -342,9 +342,12 @@ def blocking_keys(group: Group, kind: str) -> dict[str, int]:
     if kind == "t" and 1 < len(tokens) <= MAX_BLOCKING_WORDS:
         # Twins differ in one word (of a title of up to three) or two, and a misspelt word keeps its first
         # letter: they share the title with those words cut to their first letter.
+        cut = [word[0] + "*" for word in tokens]
         for slips in combinations(range(len(tokens)), 1 if len(tokens) <= 3 else 2):
-            add("t:" + " ".join(word[0] + "*" if position in slips else word
-                                for position, word in enumerate(tokens)), BOTH)
+            words = list(tokens)
+            for position in slips:
+                words[position] = cut[position]
+            add("t:" + " ".join(words), BOTH)
     elif kind == "1" and len(tokens) == 1 and 7 <= len(tokens[0]) <= MAX_BLOCKING_WORD:
         # One slip in a long word (a letter changed, added, dropped or two swapped): the two words share
         # the word with one letter deleted (or one is the other with a letter deleted).
