@@ -136,3 +136,15 @@ def test_a_number_title_keeps_its_count_column():
     text = "Best series\n\n" + "".join(f"{rank}. {title}\n\nGood.\n\n" for rank, title in enumerate(titles, 1))
     document = parse_text(text, source="series.txt")
     assert [entry.title for entry in document.entries] == ["Fleabag", "1899", "Dark"]
+
+
+def test_alike_heads_have_no_columns():
+    """Columns are told from names by what varies: heads that are all the same give no column and no split,
+    even where one alone would be read as a name and a year ("Violet 2001: A Space Odyssey 2001")."""
+    head = "Violet 2001: A Space Odyssey 2001: A Space Odyssey"
+    assert _split([head, head, head]) == [(head, {})] * 3
+    template = infer_template([plain_text(head)] * 2)
+    assert template.columns == [] and template.lead is None
+    assert template.reasons == ["every entry prints the same head: no cell of it is told apart from the name"]
+    # Different names beside alike cells still make a column.
+    assert _split(["Akira (1988)", "Paprika (2006)"]) == [("Akira", {"year": "1988"}), ("Paprika", {"year": "2006"})]

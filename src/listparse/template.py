@@ -89,6 +89,10 @@ def infer_template(heads: list[Plain], kind: str | None = None) -> Template:
     template = Template()
     if len(heads) < 2:
         return template
+    if len({head.text for head in heads}) == 1:
+        # Columns and splits are what varies least beside what varies like a name: alike heads show neither.
+        template.reasons.append("every entry prints the same head: no cell of it is told apart from the name")
+        return template
     template.columns = _columns(heads, kind, template.reasons)
     remaining = [head.text[:_head_end(head, _consume(head, template.columns))] for head in heads]
     template.lead = _lead_split(heads, remaining, kind, template.reasons)
