@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE, WIKI_LINK_RE
 
 DROPPED = "\x00"
-WIDE_BRACKETS = {"（": "(", "）": ")", "［": "[", "］": "]"}  # read as ASCII ones; offsets stay
+WIDE_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"})  # read as ASCII ones; offsets stay
 CODE_TICK_RE = re.compile(r"`+")
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
 # The separators that open a cell after the name.
@@ -152,9 +152,12 @@ def plain_text(raw: str) -> Plain:
         for position, ch in enumerate(work):
             if ch == "*":
                 work[position] = DROPPED
-    kept = [position for position, ch in enumerate(work) if ch != DROPPED]
-    work = [WIDE_BRACKETS.get(ch, ch) for ch in work]
-    text, offsets = _collapse_space([work[position] for position in kept], kept)
+    if DROPPED in work:
+        kept = [position for position, ch in enumerate(work) if ch != DROPPED]
+        kept_text = "".join(work[position] for position in kept)
+    else:  # most heads print no markup
+        kept, kept_text = list(range(len(raw))), raw
+    text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
     plain = Plain(text, offsets)
     plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind, delimiters)
                                      for a, b, kind, delimiters in marks) if mark.end > mark.start]
@@ -287,11 +290,10 @@ def _sep_kind(sep: str) -> str:
             ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}.get(sep, "dash")
 
 
-def _collapse_space(chars: list[str], offsets: list[int]) -> tuple[str, list[int]]:
+def _collapse_space(chars: str, offsets: list[int]) -> tuple[str, list[int]]:
     """Runs of white space become one space; leading and trailing space go."""
-    joined = "".join(chars)
-    if joined.isprintable() and "  " not in joined and joined == joined.strip():
-        return joined, offsets  # nothing to collapse: most heads
+    if chars.isprintable() and "  " not in chars and chars == chars.strip():
+        return chars, offsets  # nothing to collapse: most heads
     text: list[str] = []
     kept: list[int] = []
     for ch, offset in zip(chars, offsets, strict=True):
