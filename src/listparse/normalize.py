@@ -223,4 +223,6 @@ def list_shouts(titles: list[str]) -> bool:
 
 def normalize_entry(entry: Entry, shouts: bool = False) -> Entry:
     title, changes = normalize_title(entry.title_raw, list_shouts=shouts)
+    if title == entry.title and changes == entry.changes:
+        return entry  # most titles: no rule changed anything
     return entry.model_copy(update={"title": title, "changes": changes})
