@@ -19,8 +19,8 @@ from .models import Change, Located, Person, Span
 from .rendered import evidence_json
 
 NAME_RUN_RE = re.compile(
-    r"""(?<![\w'’-])
-        ([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?               # a capitalized word, maybe hyphenated
+    r"""([A-Z](?<![\w'’-].)[a-z]+(?:-[A-Z]?[a-z]+)?  # a capitalized word, maybe hyphenated, that starts one
+                                                   # (the look back after its capital lets `re` skip to one)
          (?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})  # one or two more
         (?=['’]s\b|(?![\w'’-]))                     # possibly possessive: "Satoshi Kon's"
     """,
