@@ -80,8 +80,7 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     group = lines[title].group
     before = _printed(lines, range(title - 1, max(start, title - 12) - 1, -1), group)[::-1]
     after = _printed(lines, range(title + 1, min(end, title + 16)), None)
-    for offset, index in [*((position - len(before), index) for position, index in enumerate(before)),
-                          *((position + 1, index) for position, index in enumerate(after))]:
+    for offset, index in [*zip(range(-len(before), 0), before), *zip(range(1, len(after) + 1), after)]:
         text = _short(lines[index])
         if text:
             raw = lines[index].text
