@@ -114,7 +114,8 @@ def _short(line: Line) -> str:
         return ""
     if text.endswith(SENTENCE_END) and shape_of(text) not in ("name", "year"):
         return ""
-    if not any(ch.isalnum() for ch in text) or match_rank_line(raw) or read_line(line.number, line.start, raw):
+    # A field line is asked about first: its fields are read (and remembered) for the entry's block anyway.
+    if not any(ch.isalnum() for ch in text) or read_line(line.number, line.start, raw) or match_rank_line(raw):
         return ""
     return text
 
