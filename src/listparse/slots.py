@@ -106,7 +106,8 @@ def _short(line: Line) -> str:
     """The text of a line short enough to be a datum, or "" (prose, a field line, a rank, a link)."""
     raw = line.text
     stripped = raw.strip()
-    if not stripped or len(stripped) > MAX_SLOT_LINE + 20:
+    # A field line is asked about first: its fields are read (and remembered) for the entry's block anyway.
+    if not stripped or len(stripped) > MAX_SLOT_LINE + 20 or read_line(line.number, line.start, raw):
         return ""
     text = HEADING_RE.sub("", stripped) if stripped.startswith("#") else stripped
     text = clean_markup(BULLET_RE.sub("", text) if text.startswith(BULLETS) else text)
@@ -114,8 +115,7 @@ def _short(line: Line) -> str:
         return ""
     if text.endswith(SENTENCE_END) and shape_of(text) not in ("name", "year"):
         return ""
-    # A field line is asked about first: its fields are read (and remembered) for the entry's block anyway.
-    if not any(ch.isalnum() for ch in text) or read_line(line.number, line.start, raw) or match_rank_line(raw):
+    if not any(ch.isalnum() for ch in text) or match_rank_line(raw):
         return ""
     return text
 
