@@ -80,7 +80,8 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     group = lines[title].group
     before = _printed(lines, range(title - 1, max(start, title - 12) - 1, -1), group)[::-1]
     after = _printed(lines, range(title + 1, min(end, title + 16)), None)
-    for offset, index in [*zip(range(-len(before), 0), before), *zip(range(1, len(after) + 1), after)]:
+    nearby = [*zip(range(-len(before), 0), before, strict=True), *zip(range(1, len(after) + 1), after, strict=True)]
+    for offset, index in nearby:
         text = _short(lines[index])
         if text:
             raw = lines[index].text
