@@ -63,7 +63,8 @@ def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
     """Fields found in an entry's lines, given as (source line, offset, text)."""
     fields: list[MetaField] = []
     for number, offset, text in lines:
-        fields.extend(read_line(number, offset, text))
+        if text and not text.isspace():  # half of a block's lines are blank: not worth a look-up
+            fields.extend(read_line(number, offset, text))
     return fields
 
 

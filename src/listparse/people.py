@@ -19,8 +19,8 @@ from .models import Change, Located, Person, Span
 from .rendered import evidence_json
 
 NAME_RUN_RE = re.compile(
-    r"""(?<![\w'’-])
-        ([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?               # a capitalized word, maybe hyphenated
+    r"""([A-Z](?<![\w'’-].)[a-z]+(?:-[A-Z]?[a-z]+)?  # a capitalized word, maybe hyphenated, that starts one
+                                                   # (the look back after its capital lets `re` skip to one)
          (?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})  # one or two more
         (?=['’]s\b|(?![\w'’-]))                     # possibly possessive: "Satoshi Kon's"
     """,
@@ -67,13 +67,14 @@ class DocumentWords:
         self._answers: dict[str, bool] = {}
 
     def names_a_thing(self, words: list[str]) -> bool:
-        return all(self._written_in_lower_case(word.casefold()) for word in words)
-
-    def _written_in_lower_case(self, word: str) -> bool:
-        answer = self._answers.get(word)
-        if answer is None:
-            answer = self._answers[word] = lower_word_in(self.text, word)
-        return answer
+        for word in words:
+            folded = word.casefold()
+            answer = self._answers.get(folded)
+            if answer is None:
+                answer = self._answers[folded] = lower_word_in(self.text, folded)
+            if not answer:
+                return False
+        return True
 
 
 def lower_word_in(text: str, word: str) -> bool:
@@ -118,6 +119,8 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
     title_words = set(title.split())
     names = []
     for number, offset, text in lines:
+        if not text:
+            continue  # most of a block's lines are blank
         for match in NAME_RUN_RE.finditer(text):
             words = match.group(1).split()
             if len(words) == 3 and _starts_sentence(text, match.start(1)):
@@ -126,7 +129,7 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
                 words.pop(0)
             while words and words[-1] in NOT_NAME_WORDS:
                 words.pop()
-            if len(words) < 2 or any(word in NOT_NAME_WORDS for word in words) or set(words) <= title_words:
+            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words) or title_words.issuperset(words):
                 continue
             if words[-1] in NOT_NAME_ENDINGS or (document is not None and document.names_a_thing(words)):
                 continue

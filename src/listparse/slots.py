@@ -26,6 +26,7 @@ BULLET_RE = re.compile(r"^\s*[-*•+]\s+")
 PART_SEPARATOR_RE = re.compile(r"\s+[·•|]\s+")  # "Chantal Akerman · 1975 · 201 min"
 TRAILING_YEARS_RE = re.compile(r"\s(?P<years>(?:1[89]|20)\d\d(?:\s?[–-]\s?(?:(?:1[89]|20)\d\d)?)?)$")  # "HBO 2019–"
 NAME_AND_YEAR_RE = re.compile(r"^(?P<name>[^,]{3,60}),\s*(?P<year>1[89]\d\d|20\d\d)$")  # "Ursula K. Le Guin, 1969"
+BULLETS = ("-", "*", "•", "+")  # what BULLET_RE finds first on a stripped line
 SENTENCE_END = (".", "!", "?", ":", "…")
 MAX_SLOT_LINE = 60
 MAX_SLOT_WORDS = 8
@@ -77,11 +78,10 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     found: dict[tuple, tuple[int, str]] = {}
     start, end = region
     group = lines[title].group
-    before = [index for index in range(max(start, title - 12), title)
-              if lines[index].text.strip() and (group is None or lines[index].group == group)][-REACH:]
-    after = [index for index in range(title + 1, min(end, title + 16)) if lines[index].text.strip()][:REACH]
-    for offset, index in [*((position - len(before), index) for position, index in enumerate(before)),
-                          *((position + 1, index) for position, index in enumerate(after))]:
+    before = _printed(lines, range(title - 1, max(start, title - 12) - 1, -1), group)[::-1]
+    after = _printed(lines, range(title + 1, min(end, title + 16)), None)
+    nearby = [*zip(range(-len(before), 0), before, strict=True), *zip(range(1, len(after) + 1), after, strict=True)]
+    for offset, index in nearby:
         text = _short(lines[index])
         if text:
             raw = lines[index].text
@@ -91,18 +91,32 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     return found
 
 
+def _printed(lines: list[Line], indices: range, group: int | None) -> list[int]:
+    """The first `REACH` of `indices` whose lines are not blank (and in `group`, when there is one)."""
+    found = []
+    for index in indices:
+        line = lines[index]
+        if line.text and not line.text.isspace() and (group is None or line.group == group):
+            found.append(index)
+            if len(found) == REACH:
+                break
+    return found
+
+
 def _short(line: Line) -> str:
     """The text of a line short enough to be a datum, or "" (prose, a field line, a rank, a link)."""
     raw = line.text
     stripped = raw.strip()
-    if not stripped or len(stripped) > MAX_SLOT_LINE + 20:
+    # A field line is asked about first: its fields are read (and remembered) for the entry's block anyway.
+    if not stripped or len(stripped) > MAX_SLOT_LINE + 20 or read_line(line.number, line.start, raw):
         return ""
-    text = clean_markup(BULLET_RE.sub("", HEADING_RE.sub("", stripped)))
+    text = HEADING_RE.sub("", stripped) if stripped.startswith("#") else stripped
+    text = clean_markup(BULLET_RE.sub("", text) if text.startswith(BULLETS) else text)
     if not text or len(text) > MAX_SLOT_LINE or len(text.split()) > MAX_SLOT_WORDS:
         return ""
     if text.endswith(SENTENCE_END) and shape_of(text) not in ("name", "year"):
         return ""
-    if not any(ch.isalnum() for ch in text) or match_rank_line(raw) or read_line(line.number, line.start, raw):
+    if not any(ch.isalnum() for ch in text) or match_rank_line(raw):
         return ""
     return text
 
