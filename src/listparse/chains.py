@@ -16,6 +16,7 @@ nothing between them). Each chain keeps the reasons for its score, so
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -106,14 +107,16 @@ def with_uniform_members(chain: Chain, candidates: list[Candidate]) -> Chain:
 
 def with_gaps_filled(chain: Chain, candidates: list[Candidate]) -> Chain:
     """A rank missing from the list but printed in its place in another dress (an <h1> among <h2>s, a
-    bullet more) is the list's: the same rank, prefix and separator, between its neighbours."""
+    bullet more) is the list's: the same rank, prefix and separator, between its neighbours.
+    `candidates` are in document order, as `find_candidates` gives them."""
     entries = chain.entries
     if len(entries) < 3 or entries[0].style[0] == "table":
         return chain
     filled: list[Candidate] = [entries[0]]
     added = repeated = 0
+    indexes = [candidate.index for candidate in candidates]
     for before, after in zip(entries, entries[1:], strict=False):
-        between = [c for c in candidates if before.index < c.index < after.index]
+        between = candidates[bisect_right(indexes, before.index):bisect_left(indexes, after.index)]
         if abs(after.rank - before.rank) == 2:
             wanted = (before.rank + after.rank) // 2
             fit = next((c for c in between if c.rank == wanted and _dressed_alike(c.style, before.style)), None)
