@@ -121,6 +121,8 @@ def without_heading_marker(line: str) -> str:
 
 def clean_markup(text: str, entities: bool = True) -> str:
     """Remove Markdown/HTML inline markup (and decode entities), keeping the words as printed."""
+    if not text:
+        return text  # a third of the calls: a field or description left empty
     if "[" in text:
         if "[[" in text:
             text = WIKI_LINK_RE.sub(lambda m: m.group(2) or m.group(1), text)
