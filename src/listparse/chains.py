@@ -16,6 +16,7 @@ nothing between them). Each chain keeps the reasons for its score, so
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -106,14 +107,16 @@ def with_uniform_members(chain: Chain, candidates: list[Candidate]) -> Chain:
 
 def with_gaps_filled(chain: Chain, candidates: list[Candidate]) -> Chain:
     """A rank missing from the list but printed in its place in another dress (an <h1> among <h2>s, a
-    bullet more) is the list's: the same rank, prefix and separator, between its neighbours."""
+    bullet more) is the list's: the same rank, prefix and separator, between its neighbours.
+    `candidates` are in document order, as `find_candidates` gives them."""
     entries = chain.entries
     if len(entries) < 3 or entries[0].style[0] == "table":
         return chain
     filled: list[Candidate] = [entries[0]]
     added = repeated = 0
+    indexes = [candidate.index for candidate in candidates]
     for before, after in zip(entries, entries[1:], strict=False):
-        between = [c for c in candidates if before.index < c.index < after.index]
+        between = candidates[bisect_right(indexes, before.index):bisect_left(indexes, after.index)]
         if abs(after.rank - before.rank) == 2:
             wanted = (before.rank + after.rank) // 2
             fit = next((c for c in between if c.rank == wanted and _dressed_alike(c.style, before.style)), None)
@@ -200,6 +203,7 @@ def _chains_of(group: list[Candidate], step: int) -> list[list[Candidate]]:
 def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
     """Longest run in document order whose ranks move by `step`, ties and one missing rank allowed."""
     tied = Counter(candidate.rank for candidate in group if candidate.tie)
+    reach = MAX_RANK_GAP + 1 + 2 * max(tied.values(), default=0)  # ties let a link span more ranks
     best: dict[int, tuple[float, int]] = {}  # rank -> (score, position) of the best chain ending there
     previous: list[int | None] = [None] * len(group)
     scores: list[float] = [0.0] * len(group)
@@ -209,11 +213,11 @@ def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
             found = best.get(candidate.rank)
             if found and found[0] + 1.0 >= score:  # tied with the entry before it
                 score, link = found[0] + 1.0, found[1]
-        for distance in range(1, MAX_RANK_GAP + 1 + 2 * max(tied.values(), default=0)):
+        for distance in range(1, reach):
             found = best.get(candidate.rank - step * distance)
             if not found:
                 continue
-            missing = _missing(group[found[1]], candidate, tied)
+            missing = _missing(group[found[1]], candidate, tied) if tied else distance - 1  # none shared
             if missing >= MAX_RANK_GAP:
                 continue
             linked = found[0] + 1.0 - 0.6 * missing
@@ -238,7 +242,8 @@ def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
     distance = abs(after.rank - before.rank)
     if distance == 0:
         return 0 if before.tie or after.tie else 1
-    free = 1 + max(tied[before.rank] - 1, 0) + max(tied[after.rank] - 1, 0)
+    # `get`, not `tied[rank]`: a Counter looks up a rank it lacks through a Python call
+    free = 1 + max(tied.get(before.rank, 0) - 1, 0) + max(tied.get(after.rank, 0) - 1, 0)
     return max(distance - free, 0)
 
 

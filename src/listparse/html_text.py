@@ -190,7 +190,9 @@ class _Renderer:
         walker = etree.iterwalk(root, events=("start", "end"))
         skipping_at = None
         for event, element in walker:
-            tag = element.tag if isinstance(element.tag, str) else ""
+            tag = element.tag  # lxml builds a new string at each reading of tag, text or tail: read once
+            if not isinstance(tag, str):
+                tag = ""
             if event == "start":
                 if tag == "head":
                     self._read_head(element)
@@ -211,8 +213,9 @@ class _Renderer:
                     skipping_at = None
                 else:
                     self._close(element, tag)
-                if element.tail:
-                    self._add(element.tail, element)
+                tail = element.tail
+                if tail:
+                    self._add(tail, element)
         self._flush()
         self._emit_badge()
         return self.lines, self.head
@@ -220,16 +223,18 @@ class _Renderer:
     def _is_skipped(self, element, tag: str) -> bool:
         if tag in SKIPPED_TAGS or not tag:
             return not (self.whole_page and tag in FURNITURE_TAGS)
-        attrib = element.attrib
-        if "hidden" in attrib:
+        names = element.keys()
+        if not names:
+            return False  # no hidden, style, class, id or role: nothing says it is furniture
+        if "hidden" in names:
             return True
-        style = attrib.get("style")
+        style = element.get("style")
         if style and HIDDEN_STYLE_RE.search(style):
             return True
         if tag in NEVER_NOISE_TAGS or self.whole_page:
             return False
-        tokens = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
-        if not any(NOISE_TOKEN_RE.search(token) for token in tokens.split()):
+        tokens = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}".split()
+        if not tokens or not any(NOISE_TOKEN_RE.search(token) for token in tokens):
             return False
         # A furniture-looking wrapper that holds the article's own headline is the article.
         return element.find(".//h1") is None
@@ -264,8 +269,9 @@ class _Renderer:
             alt = element.get("alt")
             if alt and alt.strip() and (self.prefix.startswith("#") or self.item_marker or self.lists):
                 self._add(alt, element)
-        if element.text:
-            self._add(element.text, element)
+        text = element.text
+        if text:
+            self._add(text, element)
 
     def _close(self, element, tag: str) -> None:
         if tag in EMPHASIS:
@@ -306,7 +312,9 @@ class _Renderer:
         self.buffer.append(text)
 
     def _flush(self) -> None:
-        text = SPACE_RE.sub(" ", "".join(self.buffer)).strip()
+        if not self.buffer:
+            return  # half the blocks opened or closed hold no text of their own
+        text = _collapsed_space("".join(self.buffer)).strip()
         text = _drop_empty_emphasis(text)
         self.buffer = []
         if not text or not text.strip("*|"):
@@ -415,6 +423,13 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _collapsed_space(text: str) -> str:
+    """Each run of white space as one space; most texts have none to collapse, and testing is cheaper."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return SPACE_RE.sub(" ", text)
+    return text
 
 
 EMPTY_EMPHASIS_RE = re.compile(r"(?<!\*)\*\*\s*\*\*(?!\*)|(?<![*\w])\*\s+\*(?![*\w])")

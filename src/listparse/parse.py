@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .chains import (
@@ -30,6 +31,7 @@ YAML_TAG_RE = re.compile(r"^!\s*")
 FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
 AUTHOR_LINE_RE = re.compile(
     r"""^[>\s*_✍️]*                                       # quote, emphasis, a pen emoji
+        (?=[ABDEPTVWÉ著作筆投執文記글])                     # the words' first letters: most lines fail here, fast
         (?:Author|Autor|Autora|Autorin|Auteur|Autrice|Autore|Verfasser|Words|Text|Texto|Texte|Written[ \t]+by
           |Posted[ \t]+by|Escrito[ \t]+por|Écrit[ \t]+par|By|Por|Par|Von|Door|Af
           |著者|作者|筆者|投稿者|執筆者|文|記者|글)(?![^\W\d_])  # a whole word
@@ -50,6 +52,7 @@ URL_LINE_RE = re.compile(
 DATE_LINE_RE = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
     re.IGNORECASE)
+LINE_MARKS = {"author": "", "url": "://", "date": ":"}  # what every line each regex matches holds: a cheap test
 SPACE_RE = re.compile(r"\s+")
 TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
@@ -77,6 +80,7 @@ def parse_bytes(data: bytes, source: str, sha256: str | None = None, known_forma
 def parse_text(text: Text) -> Document:
     """Parse one decoded document; one without a ranked list gets the status "no-list"."""
     lines = text.lines
+    texts = [line.text for line in lines]
     front, skip = read_front_matter(lines)
     headline = _headline(text, front, skip)
     candidates = find_candidates(lines, skip)
@@ -98,11 +102,11 @@ def parse_text(text: Text) -> Document:
         "format": text.format,
         "encoding": text.encoding,
         "headline": headline,
-        "author": _located(text, front, "author", AUTHOR_LINE_RE, skip) or _byline(
+        "author": _located(text, texts, front, "author", AUTHOR_LINE_RE, skip) or _byline(
             text, skip, chain[0].index if chain else len(lines)),
-        "url": _located(text, front, "url", URL_LINE_RE, skip),
+        "url": _located(text, texts, front, "url", URL_LINE_RE, skip),
     }
-    found["date"], date_warnings = with_iso_date(_located(text, front, "date", DATE_LINE_RE, skip))
+    found["date"], date_warnings = with_iso_date(_located(text, texts, front, "date", DATE_LINE_RE, skip))
     if not chain:
         reason = "no ranked list found" if not candidates else (
             f"no ranked list found ({len(candidates)} numbered line(s), but no two in sequence)")
@@ -185,7 +189,7 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
         value, line = front["title"]
         return _at_line(value, line, "front matter")
     headings = [(line, len(heading.group(1)), clean_markup(heading_text(heading))) for line in text.lines[skip:]
-                if not line.literal and (heading := HEADING_RE.match(line.text))]
+                if not line.literal and "#" in line.text and (heading := HEADING_RE.match(line.text))]
     page_title = (text.head.get("og_title") or text.head.get("title") or ("", ""))[0]
     if page_title and headings:
         # A blog's or site's name may be the <h1>: the heading the page's title names is the headline.
@@ -210,8 +214,8 @@ def _headline(text: Text, front: dict, skip: int) -> Located | None:
     return None
 
 
-def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
-    """A document fact from front matter, the HTML head, or a labelled line."""
+def _located(text: Text, texts: list[str], front: dict, key: str, line_re: re.Pattern, skip: int) -> Located | None:
+    """A document fact from front matter, the HTML head, or a labelled line (`texts`: the lines' texts)."""
     for front_key in {"author": ("author", "authors", "autor", "autora", "auteur", "autore", "autorin"),
                       "url": ("url", "canonical", "permalink"),
                       "date": ("date", "published", "publishdate")}[key]:
@@ -222,21 +226,28 @@ def _located(text: Text, front: dict, key: str, line_re: re.Pattern, skip: int) 
     if key in text.head and not (key == "author" and text.head[key][0].startswith(("http", "/", "@"))):
         value, origin = text.head[key]
         return Located(value=value, raw=value, origin=origin)
-    nonempty = 0
-    for line in text.lines[skip:]:
-        nonempty += bool(line.text.strip())
-        match = line_re.match(line.text)
-        if not match:
-            continue
-        if key == "url" and match.group(0).lstrip("> *_").startswith("http") and nonempty > TOP_LINES:
+    for index, match in _matches(line_re, texts, skip, LINE_MARKS[key]):
+        bare_url = key == "url" and match.group(0).lstrip("> *_").startswith("http")
+        if bare_url and _nonempty(texts[skip:index + 1]) > TOP_LINES:
             continue
         value = clean_markup(match.group("value"))
         if key == "author":
             value = _author_name(value)
             if not value:
                 continue
-        return _at_line(value, line, "labelled line", value if key == "author" else match.group("value"))
+        return _at_line(value, text.lines[index], "labelled line", value if key == "author" else match.group("value"))
     return None
+
+
+def _matches(line_re: re.Pattern, texts: list[str], skip: int, mark: str) -> Iterator[tuple[int, re.Match]]:
+    """Each text from `skip` on that holds `mark` and `line_re` matches, with its position."""
+    return ((index, match) for index, text in enumerate(texts[skip:], skip)
+            if mark in text and (match := line_re.match(text)))
+
+
+def _nonempty(texts: list[str]) -> int:
+    """How many of the texts are not blank."""
+    return sum(1 for text in texts if text.strip())
 
 
 def _author_name(byline: str) -> str:

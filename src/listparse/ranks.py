@@ -65,7 +65,13 @@ TABLE_ROW_RE = re.compile(
         \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
     re.VERBOSE,
 )
-RANK_HINT_RE = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]|^[\s#*_>-]*[IVXLC]+\\?[.)]")
+# A line worth reading for a rank: a digit among its first characters, or a Roman numeral opening it. Three
+# regexes, each faster than one alternation: `re` skips ahead to a character class only when a pattern starts
+# with one, and an ASCII line can hold only ASCII digits.
+DIGIT_HINT_RE = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]")
+ASCII_DIGIT_RE = re.compile(r"[0-9]")
+ROMAN_HINT_RE = re.compile(r"[\s#*_>-]*[IVXLC]+\\?[.)]")
+HINT_CHARS = 80  # how far into a line a digit is looked for
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 MONTHS = frozenset("""
@@ -77,12 +83,17 @@ MONTHS = frozenset("""
     janvier février mars avril juin juillet août septembre octobre novembre décembre
     gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
     """.split())
+SEPARATOR_KINDS = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}  # the style's separator
 DATE_TITLE_RE = re.compile(r"^(?P<month>[^\W\d_]+)\.?,?\s+(?:\d{1,2},?\s+)?\d{4}\W*$")  # "September 2018"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Candidate:
-    """A line that could be an entry: its rank, style and the text after the number."""
+    """A line that could be an entry: its rank, style and the text after the number.
+
+    Never changed once made (`dataclasses.replace` copies one), but not frozen: a frozen dataclass sets
+    each field through `object.__setattr__`, slow for one of these per numbered line. It compares and
+    hashes as a frozen one would."""
 
     index: int  # position in Text.lines
     rank: int
@@ -98,16 +109,20 @@ class Candidate:
 def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
     """Every line, from `skip` on, that carries a rank in a recognised style."""
     candidates = []
-    hint = RANK_HINT_RE.search
     for index in range(skip, len(lines)):
         line = lines[index]
         text = line.text
-        if line.literal or (not hint(text, 0, 80) and "#" not in text and "No." not in text):
+        if not text or line.literal or (not _has_rank_hint(text) and "#" not in text and "No." not in text):
             continue
         candidate = match_rank_line(text, index)
         if candidate:
             candidates.append(candidate)
     return candidates
+
+
+def _has_rank_hint(text: str) -> bool:
+    digit_re = ASCII_DIGIT_RE if text.isascii() else DIGIT_HINT_RE
+    return bool(digit_re.search(text, 0, HINT_CHARS) or ROMAN_HINT_RE.match(text, 0, HINT_CHARS))
 
 
 def as_markdown_renders(candidates: list[Candidate]) -> list[Candidate]:
@@ -133,7 +148,7 @@ def as_markdown_renders(candidates: list[Candidate]) -> list[Candidate]:
 
 def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     """Read a rank and what follows it from one line, or None when it is no entry line."""
-    if text.lstrip().startswith("|"):
+    if "|" in text and text.lstrip().startswith("|"):
         return _table_row(text, index)
     match = RANK_LINE_RE.match(text)
     candidate = _leading_rank(match, text, index) if match else None
@@ -161,10 +176,10 @@ def rank_value(token: str) -> int | None:
 
 
 def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
-    heading, opened, label, prefix, sep, gap, title, token = match.group(
-        "heading", "open", "label", "prefix", "sep", "gap", "title", "rank")
+    heading, opened, label, prefix, tie, sep, gap, title, token, keycap, suffix, close = match.group(
+        "heading", "open", "label", "prefix", "tie", "sep", "gap", "title", "rank", "keycap", "suffix", "close")
     title = title.rstrip()
-    glyph = token in GLYPH_DIGITS or token == KEYCAP_TEN or bool(match.group("keycap"))
+    glyph = token in GLYPH_DIGITS or token == KEYCAP_TEN or bool(keycap)
     roman = token[0].isalpha()
     if label and not (prefix or (sep and sep.strip() in (":", ".", ")"))):
         return None  # "Top 10 Movies" is a headline, "Chapter 3: …" or "Mistake #3" a label
@@ -172,14 +187,14 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         return None
     if roman and (label or not sep or not gap or title[:1].islower()):
         return None  # "I. Title", never "I. e." or "Chapter IV."
-    has_marker = bool(prefix or sep or heading or opened or glyph or match.group("suffix") or match.group("tie"))
+    has_marker = bool(prefix or sep or heading or opened or glyph or suffix or tie)
     title_clean = title.strip("*_ \t")
     if not title_clean:
         if not (prefix or glyph or (sep and sep.strip() in (".", ")", "．", "）"))) and not heading:
             return None
     elif not has_marker and len(gap) < 2:
         return None  # "2019 was a great year", "28 Days Later is…"
-    elif sep and not gap and not match.group("close") and title[:1] not in ("*", "_", "[") \
+    elif sep and not gap and not close and title[:1] not in ("*", "_", "[") \
             and not (sep.strip() in (".", ")") and title[:1].isupper()) and not _is_wide(sep):
         return None  # "1.5x", "3:2"; but "1.Title", typed without its space, is an entry
     if _is_date(title_clean):
@@ -188,7 +203,7 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
     if rank is None or (label and rank > 500):
         return None  # "Bilan ciné 2023 : notre top 10" is a headline with a year, not "Mistake #3:"
     sep_kind = (sep or "").strip().replace("\\", "")
-    sep_kind = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}.get(sep_kind, sep_kind)
+    sep_kind = SEPARATOR_KINDS.get(sep_kind, sep_kind)
     numeral = "roman" if roman else "glyph" if glyph else ""
     style = (  # bold is no part of a style: lists bold some entries and not others
         len((heading or "").strip()),
@@ -197,13 +212,13 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
         not title_clean,
-        numeral + (match.group("suffix") or "").lstrip(".").strip()[:1],
+        numeral + (suffix or "").lstrip(".").strip()[:1],
         bool(match.group("stamp")),  # behind a time stamp: a transcript's or a video's chapters
         len(match.group("indent").expandtabs(4)) >= 4,  # nested in another list
     )
-    start = match.start("prefix") if prefix else match.start("tie") if match.group("tie") else match.start("rank")
-    end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if match.group("suffix") else 0,
-                                          match.end("keycap") if match.group("keycap") else 0)
+    start = match.start("prefix") if prefix else match.start("tie") if tie else match.start("rank")
+    end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if suffix else 0,
+                                          match.end("keycap") if keycap else 0)
     return Candidate(
         index=index,
         rank=rank,
@@ -213,12 +228,15 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         title_part=title,
         heading_level=len((heading or "").strip()),
         rank_only=not title_clean,
-        tie=bool(match.group("tie")),
+        tie=bool(tie),
     )
 
 
 def _trailing_rank(text: str, index: int) -> Candidate | None:
     """`Spirited Away — #3`: a rank printed after the title."""
+    last = text.rstrip()[-1:]
+    if not (last.isdecimal() or last == ")"):
+        return None  # the regex would try every length of title before failing
     match = TRAILING_RANK_RE.match(text)
     if not match or not any(ch.isalpha() for ch in match.group("title")):
         return None

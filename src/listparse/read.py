@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import limits
 from .errors import ReadError
 from .hidden import visible_lines
 from .html_text import render_html
-from .limits import check_lines
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                  ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -36,12 +36,16 @@ MD_HTML_BLOCK_RE = re.compile(
     r"^\s{0,3}<(?:ul|ol|li|div|table|section|article|figure|blockquote|h[1-6]|p|dl|details)\b",
     re.IGNORECASE)
 MARKDOWN_SNIFF_RE = re.compile(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", re.MULTILINE)
-CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab, line feed and carriage return, as bytes: each is one byte in UTF-8.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Line:
-    """One line of the parsed text."""
+    """One line of the parsed text.
+
+    Never changed once read, but not frozen: a frozen dataclass sets each field through
+    `object.__setattr__`, a microsecond per line. It compares and hashes as a frozen one would."""
 
     number: int  # 1-based line in the original document
     start: int  # offset of the line in Text.content
@@ -92,7 +96,8 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
         raise ReadError(source, "empty", "file is empty" if not data else "file holds only white space")
     suffix_format = known_format or TEXT_SUFFIXES.get(Path(source).suffix.lower())
     text, encoding, warnings = decode(data, source, is_html=suffix_format == "html")
-    text = NEWLINE_RE.sub("\n", text)
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        text = NEWLINE_RE.sub("\n", text)
     fmt = suffix_format or sniff_format(text)
     if fmt != "html" and (looks_like_html(text) or SERVER_PAGE_RE.match(text)):
         fmt = "html"
@@ -100,11 +105,18 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
     if fmt == "html":
         page = render_html(text, whole_page)
         lines = _place((number, line_text, group, False) for number, line_text, group in page.lines)
-        check_lines(source, ((line.number, line.text) for line in lines))
+        _check_line_lengths(source, lines)
         return Text(source, fmt, encoding, sha256, lines, page.head, warnings + page.warnings, page.item_list)
     lines = markdown_lines(text, fmt == "markdown")
-    check_lines(source, ((line.number, line.text) for line in lines))
+    _check_line_lengths(source, lines)
     return Text(source, fmt, encoding, sha256, lines, {}, warnings)
+
+
+def _check_line_lengths(source: str, lines: list[Line]) -> None:
+    """Raise LimitError for a line over the limit. No line is longer than the whole content, whose length
+    the last line's offset gives: the lines are measured one by one only when it is over the limit."""
+    if lines and lines[-1].start + len(lines[-1].text) > limits.MAX_LINE_CHARS:
+        limits.check_lines(source, ((line.number, line.text) for line in lines))
 
 
 def decode(data: bytes, source: str, is_html: bool = False) -> tuple[str, str, list[str]]:
@@ -212,12 +224,14 @@ def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
     and in Markdown what a reader never sees (comments, scripts) is blanked. Plain text shows all of it."""
     raw_lines = text.split("\n")
     marked = "```" in text or "~~~" in text or (is_markdown and "<" in text)
+    if not marked and "<" not in text:  # no code, nothing hidden, no HTML block: the lines as they are
+        return _place((number, raw, None, False) for number, raw in enumerate(raw_lines, 1))
     shown = visible_lines(raw_lines, hide_markup=is_markdown) if marked else None
     lines: list[tuple[int, str, int | None, bool]] = []
     index = 0
     while index < len(raw_lines):
         raw, literal = shown[index] if shown is not None else (raw_lines[index], False)
-        if not literal and MD_HTML_BLOCK_RE.match(raw):
+        if not literal and "<" in raw and MD_HTML_BLOCK_RE.match(raw):
             end = index
             while end < len(raw_lines) and raw_lines[end].strip() and not (shown and shown[end][1]):
                 end += 1
@@ -242,9 +256,16 @@ def _place(rendered: Iterable[tuple[int, str, int | None, bool]]) -> list[Line]:
 
 def _checked(text: str, source: str) -> str:
     sample = text[:100000]
-    if sample and len(CONTROL_CHARS_RE.findall(sample)) > len(sample) // 20:
+    if sample and _control_characters(sample) > len(sample) // 20:
         raise ReadError(source, "binary", "binary file (mostly control characters), not a text document")
     return text
+
+
+def _control_characters(text: str) -> int:
+    """How many control characters (but tab and line breaks) `text` holds, counted among its UTF-8 bytes:
+    deleting bytes is several times faster than a regex finding characters."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded) - len(encoded.translate(None, CONTROL_BYTES))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

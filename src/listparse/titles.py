@@ -121,6 +121,8 @@ def without_heading_marker(line: str) -> str:
 
 def clean_markup(text: str, entities: bool = True) -> str:
     """Remove Markdown/HTML inline markup (and decode entities), keeping the words as printed."""
+    if not text:
+        return text  # a third of the calls: a field or description left empty
     if "[" in text:
         if "[[" in text:
             text = WIKI_LINK_RE.sub(lambda m: m.group(2) or m.group(1), text)
@@ -202,7 +204,7 @@ def _read_remainder(rest: str, parts: TitleParts) -> None:
 
 def _split_lead_in(body: str) -> tuple[str, str]:
     """`A full sentence. Bonus:` → the sentence, and the lead-in to what follows it."""
-    lead_in = LEAD_IN_RE.search(body)
+    lead_in = LEAD_IN_RE.search(body) if body.rstrip().endswith(":") else None  # the search tries every position
     if not lead_in:
         return body, ""
     return body[:lead_in.start()].rstrip(), lead_in.group(1).strip()
@@ -236,19 +238,27 @@ def _reads_as_sentence(text: str) -> bool:
 
 
 def _strip_trailing_extras(body: str, extras: list[tuple[str, str, str]]) -> str:
-    """Peel "| rating", "– Netflix" and recognised "(…)" extras off the end of a title."""
-    pipe = PIPE_EXTRA_RE.search(body)
+    """Peel "| rating", "– Netflix" and recognised "(…)" extras off the end of a title.
+
+    Each regex is tried only on a title holding the mark it needs (a pipe, a dash, a closing bracket at the end)."""
+    pipe = PIPE_EXTRA_RE.search(body) if "|" in body else None
     if pipe and pipe.start() > 0:
         extras.append(_pipe_extra(pipe.group(1)))
         body = body[:pipe.start()]
     peeled: list[tuple[str, str, str]] = []
     while True:
-        service = SERVICE_SUFFIX_RE.search(body)
+        service = SERVICE_SUFFIX_RE.search(body) if "-" in body or "–" in body or "—" in body else None
         if service and service.start() > 0:
             peeled.append(("streaming", service.group(1), service.group(1)))
             body = body[:service.start()]
             continue
-        paren = TRAILING_PAREN_RE.search(body) or TRAILING_BRACKET_RE.search(body)
+        closing = body.rstrip()[-1:]
+        if closing == ")":
+            paren = TRAILING_PAREN_RE.search(body)
+        elif closing == "]":
+            paren = TRAILING_BRACKET_RE.search(body)
+        else:
+            break
         if not paren or paren.start() == 0:
             break
         extra = _paren_extra(paren.group(1).strip()) if paren.re is TRAILING_PAREN_RE else _bracket_extra(
