@@ -111,6 +111,24 @@ def test_evidence_json_is_the_models_json(span):
         from_catalogue.model_dump_json().encode()
 
 
+EVERY_CONTROL = "".join(map(chr, range(0x20))) + "\x7f\u2028\u2029\ufeff"
+
+
+@pytest.mark.parametrize("rank", [2, None])
+@pytest.mark.parametrize("span", [Span(line=3, start=10, end=29), None])
+@pytest.mark.parametrize("raw", [TRICKY, EVERY_CONTROL, ""])
+def test_evidence_json_without_rules_is_the_models_json(rank, span, raw):
+    evidence = Evidence(source="dir/ü \"a\".txt", rank=rank, span=span, raw=raw)
+    assert evidence_json("dir/ü \"a\".txt", rank, span, raw) == evidence.model_dump_json().encode()
+
+
+def test_evidence_json_refuses_a_lone_surrogate_as_the_model_does():
+    with pytest.raises(Exception, match="surrogates not allowed"):
+        Evidence(source="a\udcff.txt", raw="x").model_dump_json()
+    with pytest.raises(Exception, match="surrogates not allowed"):
+        evidence_json("a\udcff.txt", 1, None, "x")
+
+
 def test_with_rule_appends_a_rule_to_none_or_some():
     first, second = (Change(field="title", rule=rule, before="a", after="b") for rule in ("one", "two"))
     bare = Evidence(source="a.txt", raw='"rules":[]', catalogue_entry=None)

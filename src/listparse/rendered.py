@@ -67,6 +67,17 @@ def evidence_json(source: str, rank: int | None, span: Span | None, raw: str, ru
                   catalogue_entry: int | None = None) -> bytes:
     """An `Evidence`'s JSON without building the model: its fields in order, defaults left out, the same
     bytes."""
+    if not rules and catalogue_entry is None:  # most evidence: composed as text, as to_json would print it
+        text = '{"source":' + encode_basestring(source)
+        if rank is not None:
+            text += ',"rank":' + str(rank)
+        if span is not None:
+            line, start, end = span
+            text += f',"span":[{line},{start},{end}]'
+        try:
+            return (text + ',"raw":' + encode_basestring(raw) + "}").encode()
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: to_json below says what cannot be serialized
     evidence: dict[str, Any] = {"source": source}
     if rank is not None:
         evidence["rank"] = rank
