@@ -20,7 +20,7 @@ import dataclasses
 import os
 import signal
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +44,7 @@ from .models import (
     Work,
     WorkField,
 )
-from .people import capitalized_words, unify_names
+from .people import unify_names
 from .rendered import (
     entry_json,
     evidence_json,
@@ -119,8 +119,7 @@ class Read:
     titles: list[tuple[str, Proof]] = dataclasses.field(default_factory=list)
     fields: defaultdict[str, list[tuple[FieldValue, Proof]]] = dataclasses.field(
         default_factory=lambda: defaultdict(list))
-    texts: list[str] = dataclasses.field(default_factory=list)  # each entry's description, casefolded
-    words: Counter[str] = dataclasses.field(default_factory=Counter)  # the descriptions' capitalized words
+    descriptions: list[str] = dataclasses.field(default_factory=list)  # each entry's, as printed
     sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
@@ -142,8 +141,7 @@ class Read:
             # Inferred, not stated: a series because it has several episodes.
             inferred = Change(field="kind", rule="series_from_episode_count", before="", after=kind)
             self.fields["kind"].append((kind, _proof(source, entry.rank, entry.span, entry.title_raw, [inferred])))
-        self.texts.append(entry.text.casefold())
-        self.words.update(capitalized_words(entry.text))
+        self.descriptions.append(entry.text)
         self.sightings.extend((source, entry.rank, located) for located in entry.names)
         self.printed.append((source, entry.title_raw))
         self.sources.add(source)
@@ -431,7 +429,8 @@ def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Wo
         titles = [*titles, (linked.title, _proof(catalogue.name, None, None, linked.title,
                                                   catalogue_entry=linked.line))]
         known = {title_key(name) for name in (linked.title, *linked.aliases)}
-    title = _fold_spelling_slips(_choose(_options(titles), forced=forced, texts=read.texts, known=known))
+    title = _fold_spelling_slips(_choose(_options(titles), forced=forced,
+                                         texts=[text.casefold() for text in read.descriptions], known=known))
     aliases, title.conflicts = title.conflicts, []
     fields = _fields(read, linked, catalogue)
     link = None
@@ -444,7 +443,7 @@ def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Wo
     skeleton_aliases = [_skeleton_option(option, evidence) for option in aliases]
     skeleton_fields = {name: _skeleton(choice, evidence) for name, choice in fields.items()}
     people = []
-    for person, sightings in unify_names(read.sightings, read.words):
+    for person, sightings in unify_names(read.sightings, read.descriptions):
         people.append(person)
         evidence.append(sightings)
     work = Work(

@@ -154,9 +154,9 @@ def capitalized_words(text: str) -> list[str]:
     return CAPITALIZED_WORD_RE.findall(text)
 
 
-def unify_names(sightings: list[tuple[str, int, Located]], support: Counter[str]) -> list[tuple[Person, list[bytes]]]:
-    """One Person per name of a work, its spelling variants unified; `support` counts the capitalized words
-    of the work's descriptions (`capitalized_words`). Each Person comes with its evidence list empty, beside
+def unify_names(sightings: list[tuple[str, int, Located]], descriptions: list[str]) -> list[tuple[Person, list[bytes]]]:
+    """One Person per name of a work, its spelling variants unified by the support of their words among the
+    capitalized words of the work's `descriptions`. Each Person comes with its evidence list empty, beside
     that evidence as JSON (`rendered.evidence_json`): a work named in thousands of documents holds no model
     per sighting."""
     spellings = sorted({located.value for _, _, located in sightings})
@@ -182,9 +182,14 @@ def unify_names(sightings: list[tuple[str, int, Located]], support: Counter[str]
         documents.setdefault(sighting[2].value, set()).add(sighting[0])
         seen_in_family.setdefault(find(sighting[2].value), []).append(sighting)
     people = []
+    support: Counter[str] | None = None  # counted when a name first has variants (most have none)
     for root, family in families.items():
-        best = max(family, key=lambda name: (sum(support[word] for word in name.split()), len(documents[name]),
-                                             name))
+        best = family[0]
+        if len(family) > 1:
+            if support is None:
+                support = Counter(word for text in descriptions for word in capitalized_words(text))
+            best = max(family, key=lambda name: (sum(support[word] for word in name.split()),
+                                                 len(documents[name]), name))
         evidence = []
         changes = []
         for source, rank, located in seen_in_family[root]:
