@@ -113,8 +113,8 @@ def plain_text(raw: str) -> Plain:
     marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]] = []
 
     def drop(start: int, end: int) -> None:
-        for position in range(start, end):
-            work[position] = DROPPED
+        if end > start:  # a slice of the same length: the list keeps its positions
+            work[start:end] = [DROPPED] * (end - start)
 
     if "{" in raw:
         for match in IAL_RE.finditer(raw):
@@ -149,9 +149,10 @@ def plain_text(raw: str) -> Plain:
                 drop(match.end(2), match.end())
                 marks.append((match.start(2), match.end(2), "emphasis",
                               ((match.start(1), match.end(1)), (match.end(2), match.end()))))
-        for position, ch in enumerate(work):
-            if ch == "*":
-                work[position] = DROPPED
+        if "*" in work:  # the scan in C first: most heads with "_" print no "*"
+            for position, ch in enumerate(work):
+                if ch == "*":
+                    work[position] = DROPPED
     if DROPPED in work:
         kept = [position for position, ch in enumerate(work) if ch != DROPPED]
         kept_text = "".join(work[position] for position in kept)
