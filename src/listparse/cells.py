@@ -155,7 +155,7 @@ def plain_text(raw: str) -> Plain:
                     work[position] = DROPPED
     if DROPPED in work:
         kept = [position for position, ch in enumerate(work) if ch != DROPPED]
-        kept_text = "".join(work[position] for position in kept)
+        kept_text = "".join(work).replace(DROPPED, "")  # every item is one character: the kept ones, in order
     else:  # most heads print no markup
         kept, kept_text = list(range(len(raw))), raw
     text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
@@ -203,7 +203,8 @@ def cell_before(plain: Plain, end: int, sep: str | None = None) -> Cell | None:
 
 def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
     text = plain.text
-    protected = max((mark.end for mark in plain.marks if mark.start == 0 and mark.kind != "link"), default=0)
+    protected = max((mark.end for mark in plain.marks if mark.start == 0 and mark.kind != "link"),
+                    default=0) if plain.marks else 0  # most heads have no marks: no generator to run
     if end <= protected:
         return None
     closer = text[end - 1] if end else ""
