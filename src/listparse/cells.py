@@ -113,8 +113,8 @@ def plain_text(raw: str) -> Plain:
     marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]] = []
 
     def drop(start: int, end: int) -> None:
-        for position in range(start, end):
-            work[position] = DROPPED
+        if end > start:  # a slice of the same length: the list keeps its positions
+            work[start:end] = [DROPPED] * (end - start)
 
     if "{" in raw:
         for match in IAL_RE.finditer(raw):
@@ -149,12 +149,13 @@ def plain_text(raw: str) -> Plain:
                 drop(match.end(2), match.end())
                 marks.append((match.start(2), match.end(2), "emphasis",
                               ((match.start(1), match.end(1)), (match.end(2), match.end()))))
-        for position, ch in enumerate(work):
-            if ch == "*":
-                work[position] = DROPPED
+        if "*" in work:  # the scan in C first: most heads with "_" print no "*"
+            for position, ch in enumerate(work):
+                if ch == "*":
+                    work[position] = DROPPED
     if DROPPED in work:
         kept = [position for position, ch in enumerate(work) if ch != DROPPED]
-        kept_text = "".join(work[position] for position in kept)
+        kept_text = "".join(work).replace(DROPPED, "")  # every item is one character: the kept ones, in order
     else:  # most heads print no markup
         kept, kept_text = list(range(len(raw))), raw
     text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
@@ -202,7 +203,8 @@ def cell_before(plain: Plain, end: int, sep: str | None = None) -> Cell | None:
 
 def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
     text = plain.text
-    protected = max((mark.end for mark in plain.marks if mark.start == 0 and mark.kind != "link"), default=0)
+    protected = max((mark.end for mark in plain.marks if mark.start == 0 and mark.kind != "link"),
+                    default=0) if plain.marks else 0  # most heads have no marks: no generator to run
     if end <= protected:
         return None
     closer = text[end - 1] if end else ""

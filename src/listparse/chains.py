@@ -247,6 +247,12 @@ def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
     return max(distance - free, 0)
 
 
+def _missing_untied(before: Candidate, after: Candidate, tied: Counter) -> int:
+    """`_missing` for a chain without ties (`tied` empty): a repeated rank is one missing, no place is shared."""
+    distance = abs(after.rank - before.rank)
+    return distance - 1 if distance else 1
+
+
 def _joined_sub_lists(group: list[Candidate], lines: list[Line], expected: int | None) -> list[Chain]:
     """Sub-lists of one style that each count from the same rank, each under its own heading, whose
     total is what the headline promises: one list in document order."""
@@ -359,7 +365,8 @@ def _score(chain: Chain, lines: list[Line], expected: int | None) -> None:
     entries = chain.entries
     tied = Counter(candidate.rank for candidate in entries if candidate.tie)
     bounds = [*chain.segments, len(entries)] if chain.segments else [0, len(entries)]
-    missing = sum(_missing(a, b, tied) for start, end in zip(bounds, bounds[1:], strict=False)
+    missing_between = _missing if tied else _missing_untied
+    missing = sum(missing_between(a, b, tied) for start, end in zip(bounds, bounds[1:], strict=False)
                   for a, b in zip(entries[start:end], entries[start + 1:end], strict=False))
     score = float(len(entries)) - 0.6 * missing
     reasons = [f"{len(entries)} entries of one style ({_describe_style(entries[0])})"]

@@ -101,10 +101,12 @@ def _rival(chosen: Chain, others: list[Chain]) -> Chain | None:
     """The best other list sharing no line with the chosen one, when it scores nearly as well; a table
     of contents (the same titles again) is no rival."""
     taken = set(chosen.indexes)
-    titles = {_key(candidate.title_part) for candidate in chosen.entries}
+    titles: set[str] | None = None  # keyed only once some list is worth comparing: most documents have none
     for other in others:
-        if len(other) < 3 or taken & set(other.indexes) or other.score < RIVAL_SHARE * chosen.score:
+        if len(other) < 3 or other.score < RIVAL_SHARE * chosen.score or taken & set(other.indexes):
             continue
+        if titles is None:
+            titles = {_key(candidate.title_part) for candidate in chosen.entries}
         repeated = sum(1 for candidate in other.entries if _key(candidate.title_part) in titles)
         if repeated * 2 < len(other):
             return other

@@ -202,8 +202,9 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
     block_fields = read_fields(body)
     fields.extend(block_fields)
     field_starts = sorted(field.span.start for field in block_fields)
-    prose_lines = [item for item in body if not _holds_any(item, field_starts)]
-    prose = [clean_markup(without_heading_marker(line_text)) for _, _, line_text in prose_lines]
+    # Most blocks hold no field, and half their lines are blank (which the description's join drops anyway).
+    prose_lines = [item for item in body if not _holds_any(item, field_starts)] if field_starts else body
+    prose = [clean_markup(without_heading_marker(line_text)) for _, _, line_text in prose_lines if line_text]
     description = "\n".join(part for part in [parts.description, *prose] if part)
     return Entry(
         rank=candidate.rank,
