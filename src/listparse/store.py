@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .match import Variant, Variants, entry_facts
-from .models import Document, Entry, Status
+from .models import Document, Entry, MetaField, Status
 from .rendered import document_fields, entry_row, field_cells
 
 SCHEMA = """
@@ -61,14 +61,16 @@ class Parsed:
         entries = tuple((entry.title, *entry_facts(entry), entry.model_dump_json().encode(), entry_row(entry, made))
                         for entry, made in zip(document.entries, cells, strict=True))
         head = document.model_copy(update={"entries": []}).model_dump_json().encode()
-        columns = frozenset(column for made in cells for column, _, _ in made)
         return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
-                   columns, document_fields(document.entries))
+                   frozenset(field_columns_of(document.entries, cells)), document_fields(document.entries))
 
 
-def field_columns_of(entries: Iterable[Entry]) -> set[str]:
-    """The entries.csv columns the entries' metadata fields need (see `field_cells`)."""
-    return {column for entry in entries for column, _, _ in field_cells(entry)}
+def field_columns_of(entries: Iterable[Entry], cells: Iterable[list[tuple[str, MetaField, str]]] | None = None
+                     ) -> set[str]:
+    """The entries.csv columns the entries' metadata fields need (see `field_cells`); `cells`: the entries'
+    `field_cells`, when they were made already."""
+    made = map(field_cells, entries) if cells is None else cells
+    return {column for entry_cells in made for column, _, _ in entry_cells}
 
 
 STORE_PREFIX = "listparse-store-"
