@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA
 
 from .keys import title_key, title_tokens
-from .models import Entry
+from .models import Entry, FieldValue
 
 if TYPE_CHECKING:
     from .aliases import Aliases
@@ -93,15 +93,19 @@ class Cluster:
 
 def entry_facts(entry: Entry) -> tuple[int | None, str | None]:
     """An entry's year and kind (stated, or a series because it has several episodes)."""
+    return field_facts((field.name, field.value) for field in entry.fields)
+
+
+def field_facts(fields: Iterable[tuple[str, FieldValue]]) -> tuple[int | None, str | None]:
+    """The year and kind that an entry's (name, value) fields give (see `entry_facts`)."""
     year = episodes = stated = None  # each the first of its fields that holds a value of its type
-    for field in entry.fields:
-        value = field.value
+    for name, value in fields:
         if isinstance(value, int):
-            if field.name == "year" and year is None:
+            if name == "year" and year is None:
                 year = value
-            elif field.name == "episodes" and episodes is None:
+            elif name == "episodes" and episodes is None:
                 episodes = value
-        elif isinstance(value, str) and field.name == "kind" and stated is None:
+        elif isinstance(value, str) and name == "kind" and stated is None:
             stated = value
     return year, stated or ("series" if episodes and episodes > 1 else None)
 

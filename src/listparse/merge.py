@@ -24,12 +24,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from sys import intern
+from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
-from .match import Cluster, cluster_variants, entry_facts, typo_variant
+from .match import Cluster, cluster_variants, field_facts, typo_variant
 from .models import (
     Alternative,
     CatalogueLink,
@@ -65,6 +68,10 @@ SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # the works.json versions a previous run may be in
 NO_WORK = -1
 PROGRESS_EVERY = 100  # works built between two progress calls
+# A stored entry's JSON as plain dicts and lists: a quarter of what validating it into an `Entry` costs,
+# which was the largest part of building a work. msgspec, not orjson: orjson reads an integer beyond 64 bits
+# as a float.
+decode_entry = msgspec.json.Decoder().decode
 
 
 @dataclass(slots=True)
@@ -124,26 +131,34 @@ class Read:
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
 
-    def add(self, source: str, entry: Entry) -> None:
-        """One entry of the work, from document `source`."""
-        self.titles.append((entry.title, _proof(source, entry.rank, entry.span, entry.title_raw, entry.changes)))
-        for field in entry.fields:
-            if field.value is None:
+    def add(self, source: str, entry: dict[str, Any]) -> None:
+        """One entry of the work, from document `source`, as its stored JSON decoded (`decode_entry`)."""
+        # Interned, the titles and names a work prints in thousands of entries are held once each, as
+        # pydantic's string cache held them.
+        rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), Span(*entry["span"])
+        changes = [Change(**change) for change in entry.get("changes", ())]
+        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, changes)))
+        fields = entry.get("fields", ())
+        for field in fields:
+            value, raw = field["value"], field["raw"]
+            if value is None:
                 continue  # untyped (a runtime range): kept with its entry, not a value of the work
             rules = []
-            typed = json_text(field.value) if not isinstance(field.value, str) else field.raw
-            if typed != field.raw:
-                rules = [Change(field=field.name, rule=f"type_{FIELDS.get(field.name, 'text')}",
-                                before=field.raw, after=typed)]
-            self.fields[field.name].append((field.value, _proof(source, entry.rank, field.span, field.raw, rules)))
-        kind = entry_facts(entry)[1]
-        if kind and not any(field.name == "kind" for field in entry.fields):
+            typed = json_text(value) if not isinstance(value, str) else raw
+            if typed != raw:
+                rules = [Change(field=field["name"], rule=f"type_{FIELDS.get(field['name'], 'text')}",
+                                before=raw, after=typed)]
+            self.fields[field["name"]].append((value, _proof(source, rank, Span(*field["span"]), raw, rules)))
+        kind = field_facts((field["name"], field["value"]) for field in fields)[1]
+        if kind and not any(field["name"] == "kind" for field in fields):
             # Inferred, not stated: a series because it has several episodes.
             inferred = Change(field="kind", rule="series_from_episode_count", before="", after=kind)
-            self.fields["kind"].append((kind, _proof(source, entry.rank, entry.span, entry.title_raw, [inferred])))
-        self.descriptions.append(entry.text)
-        self.sightings.extend((source, entry.rank, located) for located in entry.names)
-        self.printed.append((source, entry.title_raw))
+            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, [inferred])))
+        self.descriptions.append(entry.get("text", ""))
+        self.sightings.extend((source, rank, Located(value=intern(name["value"]), raw=intern(name["raw"]),
+                                                     span=name.get("span"), origin=name["origin"]))
+                              for name in entry.get("names", ()))
+        self.printed.append((source, title_raw))
         self.sources.add(source)
 
 
@@ -267,8 +282,8 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     read = Read()
     first: tuple[str, int] | None = None
     for source, _position, body in entries:
-        entry = Entry.model_validate_json(body)
-        first = first or (source, entry.rank)
+        entry = decode_entry(body)
+        first = first or (source, entry["rank"])
         read.add(source, entry)
     if first is None:
         raise ValueError("a work needs at least one entry")
