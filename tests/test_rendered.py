@@ -10,7 +10,7 @@ import pytest
 from listparse import parse_text
 from listparse.export import FromModels
 from listparse.match import cluster_variants
-from listparse.merge import build_work
+from listparse.merge import assign_entry, build_work
 from listparse.models import Alternative, Change, Document, Entry, Evidence, Person, Span, Work, WorkField
 from listparse.pipeline import IngestOptions, Result, output_files, run
 from listparse.rendered import (
@@ -18,6 +18,7 @@ from listparse.rendered import (
     entry_json,
     evidence_json,
     filled_work,
+    respelled_entry_json,
     with_rule,
     work_json,
 )
@@ -214,3 +215,14 @@ def test_a_work_in_thousands_of_documents_is_built_without_a_tree_of_models():
         [("Kousei Arima", 6000)]
     assert json.loads(built.row)[2:4] == [3000, 3000]  # appearances and documents in works.csv
     assert peak < 8 * len(built.body), f"building took {peak:,} bytes for {len(built.body):,} of JSON"
+
+
+@pytest.mark.parametrize("changes", [[], [Change(field="title", rule="lowercase_small_words", before="A Of", after="A of")]])
+def test_respelled_entry_json_is_what_assign_entry_dumps(changes):
+    """A slip's entry, respelled as its work's title with the change recorded, spliced from its JSON: the
+    bytes `assign_entry` and `model_dump_json` give, whether the entry had changes before or not."""
+    parsed = parse_text(LONG_RUNNER.format(title="Your Lie in Aprl", year=2014, name="Kosei Arima"), source="x.txt")
+    entry = parsed.entries[0].model_copy(update={"changes": changes, "text": "Kosei \u2014 \"piano\""})
+    assert entry.fields and entry.names  # every key of an entry is printed
+    assert respelled_entry_json(entry.model_dump_json().encode(), "Your Lie in April", "your-lie-2014") == \
+        assign_entry(entry, "your-lie-2014", "Your Lie in April").model_dump_json().encode()

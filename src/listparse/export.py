@@ -23,6 +23,7 @@ from .merge import SCHEMA_VERSION
 from .models import Document, DocumentRef, Entry, MetaField, Work
 from .rendered import (
     cell,
+    decode_json,
     document_fields,
     document_json,
     entry_row,
@@ -115,7 +116,7 @@ def entries_csv(records: Iterable[tuple[str, str, str | None, bytes]], columns: 
 
     def rows() -> Iterator[list]:
         for source, title, work_id, row in records:
-            rank, title_raw, line, cells = json.loads(row)
+            rank, title_raw, line, cells = decode_json(row)
             yield [source, rank, title_raw, title, work_id, line, *[cells.get(name) for name in names]]
 
     return _csv(ENTRY_COLUMNS + names, rows())
@@ -215,7 +216,7 @@ def works_csv(works: Iterable[tuple[str, list[str], bytes]], field_names: Iterab
 
     def rows() -> Iterator[list]:
         for work_id, previous, row in works:
-            *values, fields = json.loads(row)
+            *values, fields = decode_json(row)
             head = [work_id, cell(previous)] if previous_ids else [work_id]
             yield [*head, *values, *[fields.get(name) for name in names]]
 
@@ -246,7 +247,7 @@ def _column_order(column: str) -> tuple:
 def fields_csv(records: Iterable[tuple[str, bytes]]) -> Iterator[str]:
     """One row per field of every entry, from (source, `rendered.document_fields`): the long table of every
     value read, with where it was printed."""
-    return _csv(FIELD_COLUMNS, ([source, *values] for source, fields in records for values in json.loads(fields)))
+    return _csv(FIELD_COLUMNS, ([source, *values] for source, fields in records for values in decode_json(fields)))
 
 
 def field_row(source: str, entry: Entry, field: MetaField) -> dict:

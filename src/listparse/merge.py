@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
-import msgspec
-
 from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
@@ -49,10 +47,12 @@ from .models import (
 )
 from .people import unify_names
 from .rendered import (
+    decode_json,
     entry_json,
     evidence_json,
     filled_work,
     json_text,
+    respelled_entry_json,
     with_rule,
     work_json,
     work_row,
@@ -68,10 +68,6 @@ SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # the works.json versions a previous run may be in
 NO_WORK = -1
 PROGRESS_EVERY = 100  # works built between two progress calls
-# A stored entry's JSON as plain dicts and lists: a quarter of what validating it into an `Entry` costs,
-# which was the largest part of building a work. msgspec, not orjson: orjson reads an integer beyond 64 bits
-# as a float.
-decode_entry = msgspec.json.Decoder().decode
 
 
 @dataclass(slots=True)
@@ -132,7 +128,7 @@ class Read:
     sources: set[str] = dataclasses.field(default_factory=set)
 
     def add(self, source: str, entry: dict[str, Any]) -> None:
-        """One entry of the work, from document `source`, as its stored JSON decoded (`decode_entry`)."""
+        """One entry of the work, from document `source`, as its stored JSON decoded (`decode_json`)."""
         # Interned, the titles and names a work prints in thousands of entries are held once each, as
         # pydantic's string cache held them.
         rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), Span(*entry["span"])
@@ -235,8 +231,9 @@ class Merged:
         number = self.work_of_variant[variant]
         if number == NO_WORK:
             return body
-        if self._slip(variant, title) is not None:  # rare: the title and its changes differ, so rebuild it
-            return self._assigned(variant, Entry.model_validate_json(body)).model_dump_json().encode()
+        canonical = self._slip(variant, title)
+        if canonical is not None:  # the title and its changes differ too
+            return respelled_entry_json(body, canonical, self.work_ids[number])
         return entry_json(body, self.work_ids[number])
 
     def _slip(self, variant: int, title: str) -> str | None:
@@ -282,7 +279,7 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     read = Read()
     first: tuple[str, int] | None = None
     for source, _position, body in entries:
-        entry = decode_entry(body)
+        entry = decode_json(body)  # validating it into an Entry was the largest cost of building a work
         first = first or (source, entry["rank"])
         read.add(source, entry)
     if first is None:

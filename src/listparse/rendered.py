@@ -20,13 +20,19 @@ from collections.abc import Iterable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from pydantic_core import to_json
 
 from .labels import CONVERTED_KINDS, FIELDS
+from .models import Entry
 
 if TYPE_CHECKING:
-    from .models import Change, Entry, MetaField, Span, Work
+    from .models import Change, MetaField, Span, Work
 
+# A stored record's JSON as plain dicts and lists, at a quarter of what validating it into its model costs.
+# msgspec, not orjson: orjson reads an integer beyond 64 bits as a float.
+decode_json = msgspec.json.Decoder().decode
+ENTRY_KEYS = tuple(Entry.model_fields)  # the order an entry's JSON prints its keys in
 WORK_ID = b',"work_id":'  # an entry's last key, left out until the merge sets it
 EMPTY_ID = b'{"id":""'  # how a work's JSON starts before its id is known
 ENTRIES = b',"entries":['  # a document's last key, left out of a document head (no entries)
@@ -42,6 +48,15 @@ def entry_json(body: bytes, work_id: str | None) -> bytes:
     if WORK_ID in body:
         raise ValueError("an entry's JSON has a work id already")
     return body[:-1] + WORK_ID + to_json(work_id) + b"}"
+
+
+def respelled_entry_json(body: bytes, canonical: str, work_id: str) -> bytes:
+    """An entry's JSON (`body`, as parsed) with its work's id and its title respelled as the work's, the
+    change recorded: what `merge.assign_entry` gives for a slip, without building the model."""
+    entry = decode_json(body)
+    change = {"field": "title", "rule": "spelling_from_other_documents", "before": entry["title"], "after": canonical}
+    entry |= {"title": canonical, "changes": [*entry.get("changes", ()), change], "work_id": work_id}
+    return to_json({key: entry[key] for key in ENTRY_KEYS if key in entry})
 
 
 def document_json(head: bytes, entries: Iterable[bytes]) -> bytes:
