@@ -19,13 +19,15 @@ from .models import Change, Located, Person, Span
 from .rendered import evidence_json
 
 NAME_RUN_RE = re.compile(
-    r"""([A-Z](?<![\w'’-].)[a-z]+(?:-[A-Z]?[a-z]+)?  # a capitalized word, maybe hyphenated, that starts one
-                                                   # (the look back after its capital lets `re` skip to one)
-         (?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})  # one or two more
-        (?=['’]s\b|(?![\w'’-]))                     # possibly possessive: "Satoshi Kon's"
+    r"""([A-Z](?<![\w'’-].)[a-z]++(?:-[A-Z]?[a-z]++)?+  # a capitalized word, maybe hyphenated, that starts one
+                                                     # (the look back after its capital lets `re` skip to one)
+         (?:[ \u00a0][A-Z][a-z]++(?:-[A-Z]?[a-z]++)?+){1,2})  # one or two more
+        (?=['’]s\b|(?![\w'’-]))                       # possibly possessive: "Satoshi Kon's"
     """,
     re.VERBOSE,
 )
+# The words are possessive (`++`, `?+`): a letter or hyphen given back could never be followed by what the
+# run needs next, a space or its end, so trying it is wasted work.
 CAPITALIZED_WORD_RE = re.compile(r"[A-Z][a-z]+")
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 NOT_NAME_WORDS = frozenset("""
