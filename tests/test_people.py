@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listparse.people import LOWER_WORD_RE, DocumentWords, TitlePhrases, find_names, lower_word_in
+from listparse.people import (
+    LOWER_WORD_RE,
+    NAME_RUN_RE,
+    DocumentWords,
+    TitlePhrases,
+    find_names,
+    lower_word_in,
+    name_runs,
+)
 
 
 def _names(text: str, title: str = "Some Title", titles: tuple[str, ...] = (), document: str = "") -> list[str]:
@@ -61,3 +71,40 @@ def test_a_word_is_looked_up_as_collecting_every_lower_case_word_would_find_it(t
     ("spicyé", "spicy", True), ("spicyA", "spicy", True), ("spicy’s", "spicy", False)])
 def test_word_edges(text, word, found):
     assert lower_word_in(text, word) is found
+
+
+# NAME_RUN_RE as first written, every quantifier free to give back what it took.
+BACKTRACKING_NAME_RUN_RE = re.compile(
+    r"([A-Z](?<![\w'’-].)[a-z]+(?:-[A-Z]?[a-z]+)?(?:[ \u00a0][A-Z][a-z]+(?:-[A-Z]?[a-z]+)?){1,2})"
+    r"(?=['’]s\b|(?![\w'’-]))")
+
+
+# Capitalized words, mostly with a space after them, and what makes or breaks a run of them: "Ab Kcs",
+# "Ab-Kc's", "éAb Kc", "Ab\u00a0Kc1".
+WORD_PIECES = st.sampled_from(["Ab ", "Kcs ", "Xy ", "Ab", "Kcs", "Qu-Ev", "ABc "])
+ASCII_BREAKS = st.sampled_from([" ", "-c", "-Kc", "'s", "'", "s", "Z", "-", "_", "1", ".", "\n"])
+ASCII_RUN_PIECES = st.one_of(WORD_PIECES, ASCII_BREAKS)
+RUN_PIECES = st.one_of(WORD_PIECES, ASCII_BREAKS, st.sampled_from(["\u00a0", "’s", "’", "é", "É"]))
+
+
+@given(st.lists(RUN_PIECES, max_size=30).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_possessive_words_find_the_runs_backtracking_would(text):
+    """NAME_RUN_RE's words never give back a letter or a hyphen: what follows could not use it."""
+    assert ([match.span(1) for match in NAME_RUN_RE.finditer(text)]
+            == [match.span(1) for match in BACKTRACKING_NAME_RUN_RE.finditer(text)])
+
+
+@given(st.one_of(st.lists(ASCII_RUN_PIECES, max_size=30), st.lists(RUN_PIECES, max_size=30)).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_name_runs_are_where_name_run_re_matches(text):
+    """An ASCII text is searched with its capitals all made "A": the runs found are the same."""
+    assert list(name_runs(text)) == [match.span(1) for match in NAME_RUN_RE.finditer(text)]
+
+
+def test_name_runs_of_a_line():
+    text = "Directed by Makoto Shinkai, it follows Mitsuha Miyamizu's dream of Tokyo-Bay O'Neil Jean-Luc Picard."
+    assert [text[start:end] for start, end in name_runs(text)] == ["Makoto Shinkai", "Mitsuha Miyamizu",
+                                                                   "Jean-Luc Picard"]
+    assert [text[start:end] for start, end in name_runs(text.replace("'", "’"))] == [
+        "Makoto Shinkai", "Mitsuha Miyamizu", "Jean-Luc Picard"]
