@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE, WIKI_LINK_RE
 
 DROPPED = "\x00"
+MARKUP_RE = re.compile(r"[{<\[\\`*_\x00]")  # what plain_text drops, or may (and DROPPED, which it drops too)
+KEPT_RUN_RE = re.compile(r"[^\x00]+")
 WIDE_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"})  # read as ASCII ones; offsets stay
 CODE_TICK_RE = re.compile(r"`+")
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTE_RE = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
 # The separators that open a cell after the name.
 CELL_SEP_RE = re.compile(r"\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
 # What every separator prints beside its spaces, and what each kind prints: a head without it holds no such
@@ -115,8 +118,25 @@ class Cell:
 
 def plain_text(raw: str) -> Plain:
     """Drop the markup of one line, remembering where every kept character was printed."""
-    work = list(raw)
     marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]] = []
+    if MARKUP_RE.search(raw):
+        kept, kept_text = _drop_markup(raw, marks)
+    else:  # most heads print no markup
+        kept, kept_text = list(range(len(raw))), raw
+    text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
+    plain = Plain(text, offsets)
+    if marks:
+        plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind,
+                                              delimiters) for a, b, kind, delimiters in marks)
+                       if mark.end > mark.start]
+    plain.marks.extend(Mark(start, end, "quote") for start, end in _quoted(text))
+    return plain
+
+
+def _drop_markup(raw: str, marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]]) -> tuple[list[int], str]:
+    """The characters of `raw` that are not markup, and where each was printed; the links and emphasis
+    go to `marks` (raw ranges)."""
+    work = list(raw)
 
     def drop(start: int, end: int) -> None:
         if end > start:  # a slice of the same length: the list keeps its positions
@@ -149,27 +169,23 @@ def plain_text(raw: str) -> Plain:
             drop(match.start(), match.end())
     if "*" in raw or "_" in raw:
         for _ in range(2):  # emphasis inside emphasis ("**_Title_**")
-            text = "".join(work)
-            for match in EMPHASIS_RE.finditer(text):
+            found = len(marks)
+            for match in EMPHASIS_RE.finditer("".join(work)):
                 drop(match.start(1), match.end(1))
                 drop(match.end(2), match.end())
                 marks.append((match.start(2), match.end(2), "emphasis",
                               ((match.start(1), match.end(1)), (match.end(2), match.end()))))
-        if "*" in work:  # the scan in C first: most heads with "_" print no "*"
-            for position, ch in enumerate(work):
-                if ch == "*":
-                    work[position] = DROPPED
-    if DROPPED in work:
-        kept = [position for position, ch in enumerate(work) if ch != DROPPED]
-        kept_text = "".join(work).replace(DROPPED, "")  # every item is one character: the kept ones, in order
-    else:  # most heads print no markup
-        kept, kept_text = list(range(len(raw))), raw
-    text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
-    plain = Plain(text, offsets)
-    plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind, delimiters)
-                                     for a, b, kind, delimiters in marks) if mark.end > mark.start]
-    plain.marks.extend(Mark(start, end, "quote") for start, end in _quoted(text))
-    return plain
+            if len(marks) == found:  # nothing dropped: a second look would find nothing either
+                break
+    printed = "".join(work)  # every item is one character: positions stay
+    if "*" in raw:
+        printed = printed.replace("*", DROPPED)  # stray stars too
+    if DROPPED not in printed:
+        return list(range(len(raw))), raw
+    kept: list[int] = []
+    for run in KEPT_RUN_RE.finditer(printed):
+        kept.extend(range(run.start(), run.end()))
+    return kept, printed.replace(DROPPED, "")
 
 
 def trailing_cells(plain: Plain, limit: int = 6) -> list[Cell]:
@@ -326,16 +342,14 @@ def _plain_position(offsets: list[int], raw_position: int) -> int:
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Quoted stretches of the plain text ("Bohemian Rhapsody", «Amélie»)."""
     found: list[tuple[int, int]] = []
-    if not any(quote in text for quote in QUOTE_PAIRS):
-        return found
-    position = 0
-    while position < len(text):
-        closer = QUOTE_PAIRS.get(text[position])
-        if closer and (position == 0 or not text[position - 1].isalnum()):
-            end = text.find(closer, position + 1)
+    opener = QUOTE_RE.search(text)
+    while opener:
+        position = opener.start()
+        next_from = position + 1
+        if position == 0 or not text[position - 1].isalnum():
+            end = text.find(QUOTE_PAIRS[text[position]], position + 1)
             if end > position + 1 and (end + 1 == len(text) or not text[end + 1].isalnum()):
                 found.append((position + 1, end))
-                position = end + 1
-                continue
-        position += 1
+                next_from = end + 1
+        opener = QUOTE_RE.search(text, next_from)
     return found
