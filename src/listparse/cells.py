@@ -73,13 +73,18 @@ class Plain:
         (where each of its characters is in `raw`, the text)."""
         if start == 0 and end == len(self.text):
             return list(range(len(raw) + 1)), raw
-        keep = set(self.offsets[start:end])
-        for mark in self.marks:
-            if start <= mark.start and mark.end <= end:
-                for first, last in mark.delimiters:
-                    keep.update(range(first, last))
-        positions = sorted(keep)
-        text = "".join(raw[position] for position in positions)
+        positions = self.offsets[start:end]  # rising: kept characters stay in order
+        delimiters = [delimiter for mark in self.marks if start <= mark.start and mark.end <= end
+                      for delimiter in mark.delimiters]
+        if delimiters:
+            keep = set(positions)
+            for first, last in delimiters:
+                keep.update(range(first, last))
+            positions = sorted(keep)
+        if positions and positions[-1] - positions[0] == len(positions) - 1:  # one stretch of the raw line
+            text = raw[positions[0]:positions[-1] + 1]
+        else:
+            text = "".join(map(raw.__getitem__, positions))
         positions.append(positions[-1] + 1 if positions else 0)  # where the text ends
         return positions, text
 
@@ -123,7 +128,9 @@ def plain_text(raw: str) -> Plain:
         kept, kept_text = _drop_markup(raw, marks)
     else:  # most heads print no markup
         kept, kept_text = list(range(len(raw))), raw
-    text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
+    if not kept_text.isascii():  # (a flag of the string: no scan)
+        kept_text = kept_text.translate(WIDE_BRACKETS)
+    text, offsets = _collapse_space(kept_text, kept)
     plain = Plain(text, offsets)
     if marks:
         plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind,
