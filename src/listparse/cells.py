@@ -44,6 +44,7 @@ STARS_SHAPE_RE = re.compile(r"^[★☆✩✭✮⭐½\s]+$|^\d(?:[.,]\d)?\s*(?:st
 PRICE_SHAPE_RE = re.compile(r"^[$€£¥₹]{1,5}(?:\s*[-–]\s*[$€£¥₹]{1,5})?$|^[$€£¥₹]\s?\d[\d.,]*$"
                             r"|^\d[\d.,]*\s?(?:€|EUR|USD|Euro|dollars?|£)$", re.IGNORECASE)
 CODE_SHAPE_RE = re.compile(r"^[A-Z]{2,4}$")
+NUMERIC_OPENERS = "+-$€£¥₹★☆✩✭✮⭐½"  # a digit or one of these opens each shape above: a sign, a currency, a star
 NAME_PARTICLES = "de|van|von|der|den|da|del|di|la|le|du|dos|das|y|e|bin|al"
 NAME_WORD_RE = re.compile(rf"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-Z]\.|{NAME_PARTICLES})$")
 
@@ -174,17 +175,20 @@ def _drop_markup(raw: str, marks: list[tuple[int, int, str, tuple[tuple[int, int
     if "`" in raw:
         for match in CODE_TICK_RE.finditer(raw):
             drop(match.start(), match.end())
+    printed = "".join(work)  # every item is one character: positions stay
     if "*" in raw or "_" in raw:
         for _ in range(2):  # emphasis inside emphasis ("**_Title_**")
             found = len(marks)
-            for match in EMPHASIS_RE.finditer("".join(work)):
+            for match in EMPHASIS_RE.finditer(printed):
                 drop(match.start(1), match.end(1))
                 drop(match.end(2), match.end())
                 marks.append((match.start(2), match.end(2), "emphasis",
                               ((match.start(1), match.end(1)), (match.end(2), match.end()))))
             if len(marks) == found:  # nothing dropped: a second look would find nothing either
                 break
-    printed = "".join(work)  # every item is one character: positions stay
+            printed = "".join(work)
+            if "*" not in printed and "_" not in printed:  # nor when no delimiter is left
+                break
     if "*" in raw:
         printed = printed.replace("*", DROPPED)  # stray stars too
     if DROPPED not in printed:
@@ -266,21 +270,23 @@ def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
 def shape_of(value: str) -> str:
     """What kind of datum a cell holds, judged by its form alone."""
     value = value.strip()
-    if YEAR_SHAPE_RE.match(value):
-        return "year"
-    if PERCENT_SHAPE_RE.match(value):
-        return "percent"
-    if SCORE_SHAPE_RE.match(value):
-        return "score"
-    if STARS_SHAPE_RE.match(value):
-        return "stars"
-    if PRICE_SHAPE_RE.match(value):
-        return "price"
-    count = COUNT_SHAPE_RE.match(value)
-    if count:
-        return "count:" + unit_key(count.group("unit"))
-    if NUMBER_SHAPE_RE.match(value):
-        return "number"
+    first = value[:1]
+    if first.isdecimal() or first in NUMERIC_OPENERS:  # (isdecimal: what \d matches)
+        if YEAR_SHAPE_RE.match(value):
+            return "year"
+        if PERCENT_SHAPE_RE.match(value):
+            return "percent"
+        if SCORE_SHAPE_RE.match(value):
+            return "score"
+        if STARS_SHAPE_RE.match(value):
+            return "stars"
+        if PRICE_SHAPE_RE.match(value):
+            return "price"
+        count = COUNT_SHAPE_RE.match(value)
+        if count:
+            return "count:" + unit_key(count.group("unit"))
+        if NUMBER_SHAPE_RE.match(value):
+            return "number"
     if CODE_SHAPE_RE.match(value):
         return "code"
     if YEAR_INSIDE_RE.search(value) and len(value.split()) <= 4:
@@ -312,7 +318,7 @@ def unit_key(unit: str) -> str:
 def is_name(value: str) -> bool:
     """Shaped like a name of a person or a group: two to five capitalised words ("Portugal. The Man")."""
     words = value.split()
-    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in value):
+    if not 2 <= len(words) <= 5 or any(map(str.isdigit, value)):
         return False
     return all(NAME_WORD_RE.match(word.strip(",")) for word in words) and words[0][:1].isupper()
 
