@@ -18,11 +18,20 @@ from dataclasses import dataclass, field
 from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE, WIKI_LINK_RE
 
 DROPPED = "\x00"
+MARKUP_RE = re.compile(r"[{<\[\\`*_\x00]")  # what plain_text drops, or may (and DROPPED, which it drops too)
+KEPT_RUN_RE = re.compile(r"[^\x00]+")
 WIDE_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"})  # read as ASCII ones; offsets stay
 CODE_TICK_RE = re.compile(r"`+")
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTE_RE = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
 # The separators that open a cell after the name.
 CELL_SEP_RE = re.compile(r"\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
+# What every separator prints beside its spaces, and what each kind prints: a head without it holds no such
+# cell, and looking for it costs a fraction of a CELL_SEP_RE scan.
+SEPARATOR_MARK_RE = re.compile(r"[-–—|·•/,;:@]|by")
+SEPARATOR_MARK_OF = {"dash": re.compile("[-–—]"), "pipe": re.compile("[|·•]"), "slash": re.compile("/"),
+                     "comma": re.compile("[,;]"), "colon": re.compile(":"), "by": re.compile("by"),
+                     "at": re.compile("@")}
 MAX_CELL = 80
 YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")
@@ -35,6 +44,7 @@ STARS_SHAPE_RE = re.compile(r"^[★☆✩✭✮⭐½\s]+$|^\d(?:[.,]\d)?\s*(?:st
 PRICE_SHAPE_RE = re.compile(r"^[$€£¥₹]{1,5}(?:\s*[-–]\s*[$€£¥₹]{1,5})?$|^[$€£¥₹]\s?\d[\d.,]*$"
                             r"|^\d[\d.,]*\s?(?:€|EUR|USD|Euro|dollars?|£)$", re.IGNORECASE)
 CODE_SHAPE_RE = re.compile(r"^[A-Z]{2,4}$")
+NUMERIC_OPENERS = "+-$€£¥₹★☆✩✭✮⭐½"  # a digit or one of these opens each shape above: a sign, a currency, a star
 NAME_PARTICLES = "de|van|von|der|den|da|del|di|la|le|du|dos|das|y|e|bin|al"
 NAME_WORD_RE = re.compile(rf"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-Z]\.|{NAME_PARTICLES})$")
 
@@ -64,13 +74,18 @@ class Plain:
         (where each of its characters is in `raw`, the text)."""
         if start == 0 and end == len(self.text):
             return list(range(len(raw) + 1)), raw
-        keep = set(self.offsets[start:end])
-        for mark in self.marks:
-            if start <= mark.start and mark.end <= end:
-                for first, last in mark.delimiters:
-                    keep.update(range(first, last))
-        positions = sorted(keep)
-        text = "".join(raw[position] for position in positions)
+        positions = self.offsets[start:end]  # rising: kept characters stay in order
+        delimiters = [delimiter for mark in self.marks if start <= mark.start and mark.end <= end
+                      for delimiter in mark.delimiters]
+        if delimiters:
+            keep = set(positions)
+            for first, last in delimiters:
+                keep.update(range(first, last))
+            positions = sorted(keep)
+        if positions and positions[-1] - positions[0] == len(positions) - 1:  # one stretch of the raw line
+            text = raw[positions[0]:positions[-1] + 1]
+        else:
+            text = "".join(map(raw.__getitem__, positions))
         positions.append(positions[-1] + 1 if positions else 0)  # where the text ends
         return positions, text
 
@@ -109,8 +124,27 @@ class Cell:
 
 def plain_text(raw: str) -> Plain:
     """Drop the markup of one line, remembering where every kept character was printed."""
-    work = list(raw)
     marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]] = []
+    if MARKUP_RE.search(raw):
+        kept, kept_text = _drop_markup(raw, marks)
+    else:  # most heads print no markup
+        kept, kept_text = list(range(len(raw))), raw
+    if not kept_text.isascii():  # (a flag of the string: no scan)
+        kept_text = kept_text.translate(WIDE_BRACKETS)
+    text, offsets = _collapse_space(kept_text, kept)
+    plain = Plain(text, offsets)
+    if marks:
+        plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind,
+                                              delimiters) for a, b, kind, delimiters in marks)
+                       if mark.end > mark.start]
+    plain.marks.extend(Mark(start, end, "quote") for start, end in _quoted(text))
+    return plain
+
+
+def _drop_markup(raw: str, marks: list[tuple[int, int, str, tuple[tuple[int, int], ...]]]) -> tuple[list[int], str]:
+    """The characters of `raw` that are not markup, and where each was printed; the links and emphasis
+    go to `marks` (raw ranges)."""
+    work = list(raw)
 
     def drop(start: int, end: int) -> None:
         if end > start:  # a slice of the same length: the list keeps its positions
@@ -141,29 +175,28 @@ def plain_text(raw: str) -> Plain:
     if "`" in raw:
         for match in CODE_TICK_RE.finditer(raw):
             drop(match.start(), match.end())
+    printed = "".join(work)  # every item is one character: positions stay
     if "*" in raw or "_" in raw:
         for _ in range(2):  # emphasis inside emphasis ("**_Title_**")
-            text = "".join(work)
-            for match in EMPHASIS_RE.finditer(text):
+            found = len(marks)
+            for match in EMPHASIS_RE.finditer(printed):
                 drop(match.start(1), match.end(1))
                 drop(match.end(2), match.end())
                 marks.append((match.start(2), match.end(2), "emphasis",
                               ((match.start(1), match.end(1)), (match.end(2), match.end()))))
-        if "*" in work:  # the scan in C first: most heads with "_" print no "*"
-            for position, ch in enumerate(work):
-                if ch == "*":
-                    work[position] = DROPPED
-    if DROPPED in work:
-        kept = [position for position, ch in enumerate(work) if ch != DROPPED]
-        kept_text = "".join(work).replace(DROPPED, "")  # every item is one character: the kept ones, in order
-    else:  # most heads print no markup
-        kept, kept_text = list(range(len(raw))), raw
-    text, offsets = _collapse_space(kept_text.translate(WIDE_BRACKETS), kept)
-    plain = Plain(text, offsets)
-    plain.marks = [mark for mark in (Mark(_plain_position(offsets, a), _plain_position(offsets, b), kind, delimiters)
-                                     for a, b, kind, delimiters in marks) if mark.end > mark.start]
-    plain.marks.extend(Mark(start, end, "quote") for start, end in _quoted(text))
-    return plain
+            if len(marks) == found:  # nothing dropped: a second look would find nothing either
+                break
+            printed = "".join(work)
+            if "*" not in printed and "_" not in printed:  # nor when no delimiter is left
+                break
+    if "*" in raw:
+        printed = printed.replace("*", DROPPED)  # stray stars too
+    if DROPPED not in printed:
+        return list(range(len(raw))), raw
+    kept: list[int] = []
+    for run in KEPT_RUN_RE.finditer(printed):
+        kept.extend(range(run.start(), run.end()))
+    return kept, printed.replace(DROPPED, "")
 
 
 def trailing_cells(plain: Plain, limit: int = 6) -> list[Cell]:
@@ -217,8 +250,10 @@ def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
         while start > 0 and text[start - 1] == " ":
             start -= 1
         return Cell("paren" if closer == ")" else "bracket", inner.strip(), shape_of(inner), start, opener + 1)
-    last = None
     window = max(protected, end - MAX_CELL - 8) if sep is None else protected
+    if not (SEPARATOR_MARK_RE if sep is None else SEPARATOR_MARK_OF[sep]).search(text, window, end):
+        return None  # most heads
+    last = None
     for match in CELL_SEP_RE.finditer(text, window, end):
         if sep is None or _sep_kind(match.group()) == sep:
             last = match
@@ -235,21 +270,23 @@ def _read_cell_before(plain: Plain, end: int, sep: str | None) -> Cell | None:
 def shape_of(value: str) -> str:
     """What kind of datum a cell holds, judged by its form alone."""
     value = value.strip()
-    if YEAR_SHAPE_RE.match(value):
-        return "year"
-    if PERCENT_SHAPE_RE.match(value):
-        return "percent"
-    if SCORE_SHAPE_RE.match(value):
-        return "score"
-    if STARS_SHAPE_RE.match(value):
-        return "stars"
-    if PRICE_SHAPE_RE.match(value):
-        return "price"
-    count = COUNT_SHAPE_RE.match(value)
-    if count:
-        return "count:" + unit_key(count.group("unit"))
-    if NUMBER_SHAPE_RE.match(value):
-        return "number"
+    first = value[:1]
+    if first.isdecimal() or first in NUMERIC_OPENERS:  # (isdecimal: what \d matches)
+        if YEAR_SHAPE_RE.match(value):
+            return "year"
+        if PERCENT_SHAPE_RE.match(value):
+            return "percent"
+        if SCORE_SHAPE_RE.match(value):
+            return "score"
+        if STARS_SHAPE_RE.match(value):
+            return "stars"
+        if PRICE_SHAPE_RE.match(value):
+            return "price"
+        count = COUNT_SHAPE_RE.match(value)
+        if count:
+            return "count:" + unit_key(count.group("unit"))
+        if NUMBER_SHAPE_RE.match(value):
+            return "number"
     if CODE_SHAPE_RE.match(value):
         return "code"
     if YEAR_INSIDE_RE.search(value) and len(value.split()) <= 4:
@@ -281,7 +318,7 @@ def unit_key(unit: str) -> str:
 def is_name(value: str) -> bool:
     """Shaped like a name of a person or a group: two to five capitalised words ("Portugal. The Man")."""
     words = value.split()
-    if not 2 <= len(words) <= 5 or any(ch.isdigit() for ch in value):
+    if not 2 <= len(words) <= 5 or any(map(str.isdigit, value)):
         return False
     return all(NAME_WORD_RE.match(word.strip(",")) for word in words) and words[0][:1].isupper()
 
@@ -318,16 +355,14 @@ def _plain_position(offsets: list[int], raw_position: int) -> int:
 def _quoted(text: str) -> list[tuple[int, int]]:
     """Quoted stretches of the plain text ("Bohemian Rhapsody", «Amélie»)."""
     found: list[tuple[int, int]] = []
-    if not any(quote in text for quote in QUOTE_PAIRS):
-        return found
-    position = 0
-    while position < len(text):
-        closer = QUOTE_PAIRS.get(text[position])
-        if closer and (position == 0 or not text[position - 1].isalnum()):
-            end = text.find(closer, position + 1)
+    opener = QUOTE_RE.search(text)
+    while opener:
+        position = opener.start()
+        next_from = position + 1
+        if position == 0 or not text[position - 1].isalnum():
+            end = text.find(QUOTE_PAIRS[text[position]], position + 1)
             if end > position + 1 and (end + 1 == len(text) or not text[end + 1].isalnum()):
                 found.append((position + 1, end))
-                position = end + 1
-                continue
-        position += 1
+                next_from = end + 1
+        opener = QUOTE_RE.search(text, next_from)
     return found
