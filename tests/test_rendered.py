@@ -217,7 +217,8 @@ def test_a_work_in_thousands_of_documents_is_built_without_a_tree_of_models():
     assert peak < 8 * len(built.body), f"building took {peak:,} bytes for {len(built.body):,} of JSON"
 
 
-@pytest.mark.parametrize("changes", [[], [Change(field="title", rule="lowercase_small_words", before="A Of", after="A of")]])
+@pytest.mark.parametrize("changes", [[], [Change(field="title", rule="lowercase_small_words", before="A Of",
+                                                   after="A of")]])
 def test_respelled_entry_json_is_what_assign_entry_dumps(changes):
     """A slip's entry, respelled as its work's title with the change recorded, spliced from its JSON: the
     bytes `assign_entry` and `model_dump_json` give, whether the entry had changes before or not."""
