@@ -26,12 +26,13 @@ QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "�
 QUOTE_RE = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
 # The separators that open a cell after the name.
 CELL_SEP_RE = re.compile(r"\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
-# What every separator prints beside its spaces, and what each kind prints: a head without it holds no such
-# cell, and looking for it costs a fraction of a CELL_SEP_RE scan.
-SEPARATOR_MARK_RE = re.compile(r"[-–—|·•/,;:@]|by")
-SEPARATOR_MARK_OF = {"dash": re.compile("[-–—]"), "pipe": re.compile("[|·•]"), "slash": re.compile("/"),
-                     "comma": re.compile("[,;]"), "colon": re.compile(":"), "by": re.compile("by"),
-                     "at": re.compile("@")}
+# What each separator prints beside its spaces, and its kind.
+SEPARATOR_KINDS = {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe",
+                   "/": "slash", ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}
+# A head that prints none of these holds no such cell, and looking costs a fraction of a CELL_SEP_RE scan.
+SEPARATOR_MARK_RE = re.compile(f"[{re.escape(''.join(m for m in SEPARATOR_KINDS if len(m) == 1))}]|by")
+SEPARATOR_MARK_OF = {kind: re.compile("|".join(re.escape(mark) for mark, of in SEPARATOR_KINDS.items() if of == kind))
+                     for kind in set(SEPARATOR_KINDS.values())}
 MAX_CELL = 80
 YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")
@@ -324,9 +325,7 @@ def is_name(value: str) -> bool:
 
 
 def _sep_kind(sep: str) -> str:
-    sep = sep.strip()
-    return {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe", "/": "slash",
-            ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}.get(sep, "dash")
+    return SEPARATOR_KINDS.get(sep.strip(), "dash")
 
 
 def _collapse_space(chars: str, offsets: list[int]) -> tuple[str, list[int]]:
