@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from listparse.people import (
     LOWER_WORD_RE,
     NAME_RUN_RE,
+    SENTENCE_REACH,
     DocumentWords,
     TitlePhrases,
+    _starts_sentence,
     find_names,
     lower_word_in,
     name_runs,
@@ -108,3 +110,22 @@ def test_name_runs_of_a_line():
                                                                    "Jean-Luc Picard"]
     assert [text[start:end] for start, end in name_runs(text.replace("'", "’"))] == [
         "Makoto Shinkai", "Mitsuha Miyamizu", "Jean-Luc Picard"]
+
+
+# What `_starts_sentence` once asked `re` to search the characters before a name for.
+SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
+
+
+@given(st.text(alphabet=".!?:;\"“(a.\n \t\u00a0\u2003\x1c\x85\u2028", max_size=80), st.integers(0, 80))
+@settings(max_examples=3000, deadline=None)
+def test_a_sentence_starts_where_the_regex_would_say(text, position):
+    position = min(position, len(text))
+    assert _starts_sentence(text, position) == (
+        SENTENCE_START_RE.search(text, max(0, position - SENTENCE_REACH), position) is not None)
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("Ab", True), ("\nAb", True), (" Ab", False), ("it. Ab", True), ("it.Ab", False), ("(Ab", True), ("“ Ab", True),
+    ("." + " " * (SENTENCE_REACH - 1) + "Ab", True), ("." + " " * SENTENCE_REACH + "Ab", False)])
+def test_sentence_starts(text, starts):
+    assert _starts_sentence(text, text.index("Ab")) is starts

@@ -40,7 +40,6 @@ ASCII_NAME_RUN_RE = re.compile(
 )
 CAPITALS_AS_A = bytes.maketrans(string.ascii_uppercase.encode(), b"A" * 26)
 CAPITALIZED_WORD_RE = re.compile(r"[A-Z][a-z]+")
-SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;]\s+|[\"“(]\s*)$")
 NOT_NAME_WORDS = frozenset("""
     The A An This That These Those It Its He She They We I You Our Their His Her My Your In On At As But And Or
     If When While After Before Although However Despite Unfortunately Not Now One Two Three Many Some All Each
@@ -166,12 +165,19 @@ def name_runs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _starts_sentence(text: str, position: int) -> bool:
-    """A sentence starts at `position`; only the characters just before it are looked at (searching the whole
-    text before every name made a line of many names quadratic)."""
-    return SENTENCE_START_RE.search(text, max(0, position - SENTENCE_REACH), position) is not None
+    """A sentence starts at `position`: the text starts there, or what is printed last before it ends a
+    sentence, with a space between, or opens a quote or a bracket. Only the characters just before it are
+    looked at (searching the whole text before every name made a line of many names quadratic)."""
+    before = text[max(0, position - SENTENCE_REACH):position]
+    printed = before.rstrip()
+    if not printed:
+        return before in ("", "\n")  # as `^$` finds it: a newline may end the text `$` sees
+    return printed[-1] in SENTENCE_OPENERS or (printed[-1] in SENTENCE_ENDS and len(printed) < len(before))
 
 
 SENTENCE_REACH = 64
+SENTENCE_ENDS = ".!?:;"
+SENTENCE_OPENERS = "\"“("
 
 
 def capitalized_words(text: str) -> list[str]:

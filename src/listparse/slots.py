@@ -77,30 +77,28 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     """The short lines near a title, keyed by (position relative to the title, dress)."""
     found: dict[tuple, tuple[int, str]] = {}
     start, end = region
-    group = lines[title].group
-    before = _printed(lines, range(title - 1, max(start, title - 12) - 1, -1), group)[::-1]
-    after = _printed(lines, range(title + 1, min(end, title + 16)), None)
-    nearby = [*zip(range(-len(before), 0), before, strict=True), *zip(range(1, len(after) + 1), after, strict=True)]
-    for offset, index in nearby:
-        text = _short(lines[index])
-        if text:
-            raw = lines[index].text
-            heading = HEADING_RE.match(raw)
-            dress = (len(heading.group(1)) if heading else 0, bool(BULLET_RE.match(raw)))
-            found[(offset, dress)] = (index, text)
+    _add_short_lines(found, lines, range(title - 1, max(start, title - 12) - 1, -1), lines[title].group, -1)
+    _add_short_lines(found, lines, range(title + 1, min(end, title + 16)), None, 1)
     return found
 
 
-def _printed(lines: list[Line], indices: range, group: int | None) -> list[int]:
-    """The first `REACH` of `indices` whose lines are not blank (and in `group`, when there is one)."""
-    found = []
+def _add_short_lines(found: dict[tuple, tuple[int, str]], lines: list[Line], indices: range, group: int | None,
+                     step: int) -> None:
+    """Add to `found` the short ones of the first `REACH` of `indices` whose lines are not blank (and in
+    `group`, when there is one), each the `step`th, 2×`step`th… line from the title."""
+    position = 0
     for index in indices:
         line = lines[index]
-        if line.text and not line.text.isspace() and (group is None or line.group == group):
-            found.append(index)
-            if len(found) == REACH:
+        raw = line.text
+        if raw and not raw.isspace() and (group is None or line.group == group):
+            position += step
+            text = _short(line)
+            if text:
+                heading = HEADING_RE.match(raw)
+                dress = (len(heading.group(1)) if heading else 0, bool(BULLET_RE.match(raw)))
+                found[(position, dress)] = (index, text)
+            if position == REACH * step:
                 break
-    return found
 
 
 def _short(line: Line) -> str:
