@@ -24,15 +24,17 @@ GLYPH_DIGITS = "".join(chr(code) for first, last in (
     (0x2460, 0x249B), (0x24EB, 0x24FE), (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF))
     for code in range(first, last + 1))
 KEYCAP_TEN = "\U0001F51F"  # 🔟
+# Runs of white space and a label's words are possessive (`*+`, `++`): what follows them never starts with what
+# they would give back, so `re` need not try each shorter run before failing, which a line of prose made it do.
 RANK_LINE_RE = re.compile(
     r"""
-    ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
-    (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
+    ^(?P<indent>[^\S\n>]*+)                             # indentation, quote markers
+    (?P<bullet>[-*•+][^\S\n]++)?                        # a bullet before the number ("- 1. Title")
     (?P<stamp>[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?[^\S\n]+(?:[-–—|][^\S\n]+)?)?  # a time stamp: "[00:12:40] "
-    (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
-    (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
+    (?P<heading>\#{1,6}+[^\S\n]++)?                     # Markdown heading marker
+    (?P<open>(?:\*\*|__|\*|_)[^\S\n]*+)?                # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
-       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+  # ("Common Mistake #3"), ≤ 4 words,
+       (?P<label>[^\W\d_][\w'’.-]*+(?:[^\S\n][^\W\d_][\w'’-]*+){0,3})[^\S\n]++  # ("Mistake #3"), ≤ 4 words,
        (?=\#|(?:No|Nr|Number|Rank)\b|\d{1,6}[^\S\n]*[:：]))?  # only before "#", "No." or "N:"
     (?P<prefix>\#[^\S\n]?                               # "#1"
       |(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\.?[^\S\n]*  # "No. 1", "Platz 1"
