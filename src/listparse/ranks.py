@@ -24,15 +24,17 @@ GLYPH_DIGITS = "".join(chr(code) for first, last in (
     (0x2460, 0x249B), (0x24EB, 0x24FE), (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF))
     for code in range(first, last + 1))
 KEYCAP_TEN = "\U0001F51F"  # 🔟
+# Runs of white space and a label's words are possessive (`*+`, `++`): what follows them never starts with what
+# they would give back, so `re` need not try each shorter run before failing, which a line of prose made it do.
 RANK_LINE_RE = re.compile(
     r"""
-    ^(?P<indent>[^\S\n>]*)                              # indentation, quote markers
-    (?P<bullet>[-*•+][^\S\n]+)?                         # a bullet before the number ("- 1. Title")
+    ^(?P<indent>[^\S\n>]*+)                             # indentation, quote markers
+    (?P<bullet>[-*•+][^\S\n]++)?                        # a bullet before the number ("- 1. Title")
     (?P<stamp>[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?[^\S\n]+(?:[-–—|][^\S\n]+)?)?  # a time stamp: "[00:12:40] "
-    (?P<heading>\#{1,6}[^\S\n]+)?                       # Markdown heading marker
-    (?P<open>(?:\*\*|__|\*|_)[^\S\n]*)?                 # bold or italic opening
+    (?P<heading>\#{1,6}+[^\S\n]++)?                     # Markdown heading marker
+    (?P<open>(?:\*\*|__|\*|_)[^\S\n]*+)?                # bold or italic opening
     (?:(?!(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\b)  # a label before the number
-       (?P<label>[^\W\d_][\w'’.-]*(?:[^\S\n][^\W\d_][\w'’-]*){0,3})[^\S\n]+  # ("Common Mistake #3"), ≤ 4 words,
+       (?P<label>[^\W\d_][\w'’.-]*+(?:[^\S\n][^\W\d_][\w'’-]*+){0,3})[^\S\n]++  # ("Mistake #3"), ≤ 4 words,
        (?=\#|(?:No|Nr|Number|Rank)\b|\d{1,6}[^\S\n]*[:：]))?  # only before "#", "No." or "N:"
     (?P<prefix>\#[^\S\n]?                               # "#1"
       |(?:No|Nr|Number|Rank|Platz|Rang|Puesto|Posição|Número|Numéro)\.?[^\S\n]*  # "No. 1", "Platz 1"
@@ -176,12 +178,13 @@ def rank_value(token: str) -> int | None:
 
 
 def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
-    heading, opened, label, prefix, tie, sep, gap, title, token, keycap, suffix, close = match.group(
-        "heading", "open", "label", "prefix", "tie", "sep", "gap", "title", "rank", "keycap", "suffix", "close")
+    indent, bullet, stamp, heading, opened, label, prefix, tie, token, keycap, suffix, sep, close, gap, title = (
+        match.groups())  # every group, in the regex's order
     title = title.rstrip()
+    mark = sep.strip() if sep else ""  # the separator without its spaces: never empty when there is one
     glyph = token in GLYPH_DIGITS or token == KEYCAP_TEN or bool(keycap)
     roman = token[0].isalpha()
-    if label and not (prefix or (sep and sep.strip() in (":", ".", ")"))):
+    if label and not (prefix or mark in (":", ".", ")")):
         return None  # "Top 10 Movies" is a headline, "Chapter 3: …" or "Mistake #3" a label
     if label and (len(label) > 30 or label[0].islower()):
         return None
@@ -190,46 +193,39 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
     has_marker = bool(prefix or sep or heading or opened or glyph or suffix or tie)
     title_clean = title.strip("*_ \t")
     if not title_clean:
-        if not (prefix or glyph or (sep and sep.strip() in (".", ")", "．", "）"))) and not heading:
+        if not (prefix or glyph or mark in (".", ")", "．", "）")) and not heading:
             return None
     elif not has_marker and len(gap) < 2:
         return None  # "2019 was a great year", "28 Days Later is…"
     elif sep and not gap and not close and title[:1] not in ("*", "_", "[") \
-            and not (sep.strip() in (".", ")") and title[:1].isupper()) and not _is_wide(sep):
+            and not (mark in (".", ")") and title[:1].isupper()) and not _is_wide(sep):
         return None  # "1.5x", "3:2"; but "1.Title", typed without its space, is an entry
     if _is_date(title_clean):
         return None  # "25. September 2018": a date line, not an entry
     rank = rank_value(token)
     if rank is None or (label and rank > 500):
         return None  # "Bilan ciné 2023 : notre top 10" is a headline with a year, not "Mistake #3:"
-    sep_kind = (sep or "").strip().replace("\\", "")
+    sep_kind = mark.replace("\\", "")
     sep_kind = SEPARATOR_KINDS.get(sep_kind, sep_kind)
     numeral = "roman" if roman else "glyph" if glyph else ""
+    level = len(heading.strip()) if heading else 0
     style = (  # bold is no part of a style: lists bold some entries and not others
-        len((heading or "").strip()),
+        level,
         (prefix or "").strip()[:1].lower(),
-        bool(match.group("bullet")),  # "- 1. Title" in a bulleted table of contents
+        bool(bullet),  # "- 1. Title" in a bulleted table of contents
         sep_kind or ("gap" if len(gap) >= 2 else ""),
         (label or "").lower(),
         not title_clean,
         numeral + (suffix or "").lstrip(".").strip()[:1],
-        bool(match.group("stamp")),  # behind a time stamp: a transcript's or a video's chapters
-        len(match.group("indent").expandtabs(4)) >= 4,  # nested in another list
+        bool(stamp),  # behind a time stamp: a transcript's or a video's chapters
+        len(indent.expandtabs(4)) >= 4,  # nested in another list
     )
     start = match.start("prefix") if prefix else match.start("tie") if tie else match.start("rank")
     end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if suffix else 0,
                                           match.end("keycap") if keycap else 0)
-    return Candidate(
-        index=index,
-        rank=rank,
-        rank_text=text[start:end],
-        style=style,
-        title_start=match.start("title"),
-        title_part=title,
-        heading_level=len((heading or "").strip()),
-        rank_only=not title_clean,
-        tie=bool(tie),
-    )
+    rank_text, title_start, rank_only = text[start:end], match.start("title"), not title_clean
+    # By position: a dataclass's __init__ pairs keyword arguments with its fields one by one.
+    return Candidate(index, rank, rank_text, style, title_start, title, level, rank_only, bool(tie))
 
 
 def _trailing_rank(text: str, index: int) -> Candidate | None:
@@ -266,5 +262,7 @@ def _is_wide(sep: str) -> bool:
 
 def _is_date(title: str) -> bool:
     """A title that is nothing but a month and a year: the rest of a date ("25. September 2018")."""
+    if title[-1:].isalpha():
+        return False  # the year ends it
     date = DATE_TITLE_RE.match(title)
     return date is not None and date.group("month").lower() in MONTHS
