@@ -39,6 +39,7 @@ SPACE_AFTER_SEMICOLON_RE = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
 WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
 STRAY_CAPITAL_RE = re.compile(r"\b([A-Z])([A-Z])([a-z]{2,})\b")
 LETTER_RE = re.compile(r"[^\W\d_]")
+THREE_LETTERS_RE = re.compile(r"[^\W\d_](?:[\W\d_]*[^\W\d_]){2}")  # [\W\d_] is any character but a letter
 ASCII_LOWER_RE = re.compile("[a-z]")  # one is enough to tell a title is not all capitals
 PUNCTUATION = ",;:!?"
 
@@ -143,9 +144,12 @@ def fix_stray_capitals(text: str) -> str:
 
 def lowercase_small_words(text: str) -> str:
     """In a title that capitalizes every word, small words go lower case ("Eat To" → "Eat to")."""
-    words = list(WORD_RE.finditer(text))
-    if len(words) < 3 or not all(w.group(0)[0].isupper() for w in words):
+    words = WORD_RE.findall(text)
+    if len(words) < 3 or not all(word[0].isupper() for word in words):
         return text
+    if not any(word.lower() in SMALL_WORDS for word in words[1:-1]):
+        return text  # an article is small only after a small word
+    words = list(WORD_RE.finditer(text))
     pieces = []
     cursor = 0
     previous_small = False
@@ -216,9 +220,21 @@ def normalize_document(document: Document) -> Document:
 
 def list_shouts(titles: list[str]) -> bool:
     """Whether a list prints its titles in capitals: three or more, and four in five of them."""
-    worded = [title for title in titles if len(LETTER_RE.findall(title)) >= 3]
-    shouting = sum(1 for title in worded if not any(ch.islower() for ch in title))
+    worded = [title for title in titles if has_three_letters(title)]
+    shouting = sum(1 for title in worded if not has_lower_case(title))
     return len(worded) >= 3 and shouting * 5 >= len(worded) * 4
+
+
+def has_three_letters(text: str) -> bool:
+    """Whether the text holds three letters or more (most titles start with three)."""
+    return len(text) >= 3 and text[:3].isalpha() or THREE_LETTERS_RE.search(text) is not None
+
+
+def has_lower_case(text: str) -> bool:
+    """Whether any character of the text is a lower-case one."""
+    if text.isascii():
+        return text.upper() != text
+    return any(map(str.islower, text))
 
 
 def normalize_entry(entry: Entry, shouts: bool = False) -> Entry:

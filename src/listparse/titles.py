@@ -29,7 +29,6 @@ CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 IAL_RE = re.compile(r"\{:[^{}\n]{0,200}\}|\{#[\w-]+[^{}\n]{0,200}\}")  # kramdown/Pandoc attributes: {:target="_blank"}
-SPACE_RE = re.compile(r"\s+")
 TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
 LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
 ABBREVIATION_END_RE = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "… R.U.R.", "… John F.": an initial
@@ -134,12 +133,13 @@ def clean_markup(text: str, entities: bool = True) -> str:
     if "`" in text:
         # Code spans are literal: clean around them, never inside.
         pieces = CODE_SPAN_RE.split(text)
-        return SPACE_RE.sub(" ", "".join(
+        return " ".join("".join(
             piece if index % 2 else _clean_emphasis(piece, entities)
-            for index, piece in enumerate(pieces))).strip()
+            for index, piece in enumerate(pieces)).split())
     text = _clean_emphasis(text, entities)
-    if "  " in text or not text.isascii() or "\t" in text or "\n" in text:
-        text = SPACE_RE.sub(" ", text)
+    # Printable text has no white space but single spaces to collapse ("\u00a0", "\u2028" are not printable).
+    if "  " in text or "\t" in text or "\n" in text or not (text.isascii() or text.isprintable()):
+        return " ".join(text.split())  # each run of white space one space, none at the ends
     return text.strip()
 
 
