@@ -110,7 +110,7 @@ def _group_end(lines: list[Line], head: Head, following: Head | None, end: int) 
 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
-    printed = [text for line in lines if len((text := line.text.rstrip()).lstrip()) > 10]
+    printed = [text for line in lines if len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
     lengths = sorted([len(text) if text.isascii() else display_width(text) for text in printed])
     if len(lengths) < 5:
         return 0
@@ -196,10 +196,10 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
     for slot in slots:
         if slot.label not in named:
             fields.extend(slot_fields(lines[slot.index], slot))
-    taken = {slot.index for slot in slots}
+    not_body = {head.index, candidate.index, *(slot.index for slot in slots)}
     body = [(line.number, line.start, line.text) for index, line in enumerate(lines[head.body_start:end],
                                                                                 head.body_start)
-            if index not in (head.index, candidate.index) and index not in taken]
+            if index not in not_body]
     block_fields = read_fields(body)
     fields.extend(block_fields)
     field_starts = sorted(field.span.start for field in block_fields)
