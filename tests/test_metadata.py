@@ -136,3 +136,10 @@ def test_list_items_split_as_the_separator_patterns_do(text):
     """The str-method split of list and creator values gives what the separator patterns give."""
     assert _split_items(text, LIST_SPLIT_RE, LIST_MARKS) == LIST_SPLIT_RE.split(text)
     assert _split_items(text, CREATOR_SPLIT_RE, CREATOR_MARKS) == CREATOR_SPLIT_RE.split(text)
+
+
+@pytest.mark.parametrize("gap", ["   ", "  ", "\t", "\u00a0  ", " \t "])
+def test_label_row_cells_split_on_any_run_of_white_space(gap):
+    """Cells split on a run of two or more spaces, a tab, or a run holding other white space, alike."""
+    fields = _fields(gap.join(["Year Released", "2010", "Number of Episodes", "13 + 2 OVAs"]))
+    assert fields == {"year": (2010, None, None, True), "episodes": (13, "2 OVAs", None, True)}

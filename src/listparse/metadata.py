@@ -238,7 +238,11 @@ def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
 
 def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
     """`Label   value    Label   value` rows: cells split on runs of spaces."""
-    cells = [cell for cell in COLUMN_SPLIT_RE.split(text.strip()) if cell]
+    stripped = text.strip()
+    if stripped.isprintable():  # its only white space is " ": the columns are split by runs of two or more
+        cells = [cell.lstrip(" ") for cell in stripped.split("  ") if cell]
+    else:
+        cells = [cell for cell in COLUMN_SPLIT_RE.split(stripped) if cell]
     if len(cells) < 2 or len(cells) % 2:
         return []
     pairs = list(zip(cells[0::2], cells[1::2], strict=True))
@@ -257,16 +261,17 @@ def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
 
 
 def _looks_like_label(label: str) -> bool:
-    words = label.strip().split()
-    if label.strip().lower() in NOT_LABELS:
-        return False
+    words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
-    if _is_known(label.strip()):
+    lower = label.strip().lower()
+    if lower in NOT_LABELS:
+        return False
+    if lower.rstrip(":") in LABELS:
         return True
     first = words[0][:1]
     caseless = first.isalpha() and not first.isupper() and not first.islower()  # 拝観料, not "the"
-    return (first.isupper() or caseless) and not any(ch.isdigit() for ch in label)
+    return (first.isupper() or caseless) and not any(map(str.isdigit, label))
 
 
 def _span(number: int, offset: int, text: str, stripped: str) -> Span:
