@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from listparse.metadata import read_line
+from listparse.metadata import CREATOR_MARKS, CREATOR_SPLIT_RE, LIST_MARKS, LIST_SPLIT_RE, _split_items, read_line
 
 
 def _fields(text):
@@ -121,3 +123,23 @@ def test_a_paragraph_may_end_in_a_datum(line, field):
     """The last sentence of a paragraph can be one short labelled datum; a clause is not."""
     found = [(f.label, f.value) for f in read_line(1, 0, line)]
     assert found == ([field] if field else [])
+
+
+# Pieces that meet the list separators' edge cases: runs and kinds of white space, marks side by side, "and"
+# inside words.
+LIST_PIECES = [" ", "  ", "\t", "\u00a0", "\n", ",", ";", "&", "|", "/", ".", "and", "And", "sand", "andy", "a",
+               "d", "é", "1", "Netflix"]
+
+
+@given(st.lists(st.sampled_from(LIST_PIECES), max_size=12).map("".join))
+def test_list_items_split_as_the_separator_patterns_do(text):
+    """The str-method split of list and creator values gives what the separator patterns give."""
+    assert _split_items(text, LIST_SPLIT_RE, LIST_MARKS) == LIST_SPLIT_RE.split(text)
+    assert _split_items(text, CREATOR_SPLIT_RE, CREATOR_MARKS) == CREATOR_SPLIT_RE.split(text)
+
+
+@pytest.mark.parametrize("gap", ["   ", "  ", "\t", "\u00a0  ", " \t "])
+def test_label_row_cells_split_on_any_run_of_white_space(gap):
+    """Cells split on a run of two or more spaces, a tab, or a run holding other white space, alike."""
+    fields = _fields(gap.join(["Year Released", "2010", "Number of Episodes", "13 + 2 OVAs"]))
+    assert fields == {"year": (2010, None, None, True), "episodes": (13, "2 OVAs", None, True)}

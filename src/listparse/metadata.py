@@ -52,7 +52,9 @@ YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
                       re.IGNORECASE)
 LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
+LIST_MARKS = ",;&"
 CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+CREATOR_MARKS = ",&"
 MAX_LABEL_WORDS = 4
 # A label never has a finite verb of its own ("Where to Stream", "Best for"; not "Nothing is lost").
 CLAUSE_VERBS = frozenset("is are was were has have had does did can will would".split())
@@ -197,9 +199,22 @@ def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]
     if kind == "minutes":
         return read_minutes(text)
     if kind == "list":
-        items = [item.strip(" .") for item in LIST_SPLIT_RE.split(text)]
+        items = [item.strip(" .") for item in _split_items(text, LIST_SPLIT_RE, LIST_MARKS)]
         return [item for item in items if item], None, None
     return text, None, None
+
+
+def _split_items(text: str, separators: re.Pattern[str], marks: str) -> list[str]:
+    """`separators.split(text)`, where `separators` is white space around one of `marks` or the word "and".
+
+    Without an "and" and with no white space at the ends, splitting on the marks and stripping each item is the
+    same, and far cheaper than trying the pattern at every character.
+    """
+    if "and" in text or text[:1].isspace() or text[-1:].isspace():
+        return separators.split(text)
+    for mark in marks[1:]:
+        text = text.replace(mark, marks[0])
+    return [item.strip() for item in text.split(marks[0])]
 
 
 def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
@@ -212,7 +227,8 @@ def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
         what = LEADING_ARTICLE_RE.sub("", what)
         found = SOURCE_MEDIUM_RE.search(what)
         medium = found.group(1) if found else (what or "unknown")
-    creators = [name.strip(" .") for name in CREATOR_SPLIT_RE.split(match.group("who")) if name.strip(" .")]
+    creators = [name.strip(" .") for name in _split_items(match.group("who"), CREATOR_SPLIT_RE, CREATOR_MARKS)
+                if name.strip(" .")]
     label = match.group("kind")
     return [
         MetaField(name="source_material", label=label, raw=raw, value=medium, span=span),
@@ -222,7 +238,11 @@ def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
 
 def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
     """`Label   value    Label   value` rows: cells split on runs of spaces."""
-    cells = [cell for cell in COLUMN_SPLIT_RE.split(text.strip()) if cell]
+    stripped = text.strip()
+    if stripped.isprintable():  # its only white space is " ": the columns are split by runs of two or more
+        cells = [cell.lstrip(" ") for cell in stripped.split("  ") if cell]
+    else:
+        cells = [cell for cell in COLUMN_SPLIT_RE.split(stripped) if cell]
     if len(cells) < 2 or len(cells) % 2:
         return []
     pairs = list(zip(cells[0::2], cells[1::2], strict=True))
@@ -241,16 +261,17 @@ def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
 
 
 def _looks_like_label(label: str) -> bool:
-    words = label.strip().split()
-    if label.strip().lower() in NOT_LABELS:
-        return False
+    words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
-    if _is_known(label.strip()):
+    lower = label.strip().lower()
+    if lower in NOT_LABELS:
+        return False
+    if lower.rstrip(":") in LABELS:
         return True
     first = words[0][:1]
     caseless = first.isalpha() and not first.isupper() and not first.islower()  # 拝観料, not "the"
-    return (first.isupper() or caseless) and not any(ch.isdigit() for ch in label)
+    return (first.isupper() or caseless) and not any(map(str.isdigit, label))
 
 
 def _span(number: int, offset: int, text: str, stripped: str) -> Span:
