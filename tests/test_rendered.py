@@ -6,6 +6,9 @@ import json
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic_core import to_json
 
 from listparse import parse_text
 from listparse.export import FromModels
@@ -19,6 +22,7 @@ from listparse.rendered import (
     evidence_json,
     filled_work,
     respelled_entry_json,
+    row_json,
     with_rule,
     work_json,
 )
@@ -227,3 +231,23 @@ def test_respelled_entry_json_is_what_assign_entry_dumps(changes):
     assert entry.fields and entry.names  # every key of an entry is printed
     assert respelled_entry_json(entry.model_dump_json().encode(), "Your Lie in April", "your-lie-2014") == \
         assign_entry(entry, "your-lie-2014", "Your Lie in April").model_dump_json().encode()
+
+
+# What a CSV row's JSON holds: text (any code point but a lone surrogate), integers of any size and nulls, in
+# lists and in dicts keyed by column.
+ROW_TEXT = st.text(st.characters(blacklist_categories=["Cs"]))
+ROW_VALUES = st.one_of(ROW_TEXT, st.integers(), st.none())
+
+
+@given(st.lists(st.one_of(ROW_VALUES, st.dictionaries(ROW_TEXT, ROW_VALUES, max_size=4)), max_size=8))
+@settings(max_examples=1000, deadline=None)
+def test_row_json_writes_what_to_json_writes(row):
+    """msgspec writes the rows of entries.csv and fields.csv as pydantic's `to_json` does, byte for byte."""
+    assert row_json(row) == to_json(row)
+
+
+def test_row_json_fails_on_a_lone_surrogate_as_to_json_does():
+    with pytest.raises(ValueError):
+        to_json(["\ud800"])
+    with pytest.raises(ValueError):
+        row_json(["\ud800"])

@@ -111,7 +111,7 @@ def _group_end(lines: list[Line], head: Head, following: Head | None, end: int) 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
     printed = [text for line in lines if len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
-    lengths = sorted([len(text) if text.isascii() else display_width(text) for text in printed])
+    lengths = sorted(map(display_width, printed))
     if len(lengths) < 5:
         return 0
     width = lengths[int(len(lengths) * 0.9)]

@@ -51,10 +51,17 @@ URL_LINE_RE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
 YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
                       re.IGNORECASE)
-LIST_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
-LIST_MARKS = ",;&"
-CREATOR_SPLIT_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+
+
+def item_separators(marks: str) -> re.Pattern[str]:
+    """What splits a list of items: one of `marks` or the word "and", with the white space around it."""
+    return re.compile(rf"\s*(?:[{re.escape(marks)}]|\band\b)\s*")
+
+
+LIST_MARKS = ",;&"  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
+LIST_SPLIT_RE = item_separators(LIST_MARKS)
 CREATOR_MARKS = ",&"
+CREATOR_SPLIT_RE = item_separators(CREATOR_MARKS)
 MAX_LABEL_WORDS = 4
 # A label never has a finite verb of its own ("Where to Stream", "Best for"; not "Nothing is lost").
 CLAUSE_VERBS = frozenset("is are was were has have had does did can will would".split())
