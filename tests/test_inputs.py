@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from listparse.cli import main
-from listparse.inputs import find_inputs, find_sources, source_path
+from listparse.inputs import _found_under, find_inputs, find_sources, source_path
 
 LIST = "Best things\n\n1. Alpha\n\nFine.\n\n2. Beta\n\nGood.\n"
 
@@ -131,3 +131,17 @@ def test_check_from_inside_the_input_finds_no_differences(corpus, monkeypatch):
         result = runner.invoke(main, ["check", given, "--against", "../../out", "--no-cache"])
         assert result.exit_code == 0, result.output
         assert "no differences" in result.output
+
+
+def test_a_directory_is_searched_by_suffix_in_path_order_without_entering_linked_directories(tmp_path):
+    """Files sort as paths do (by their parts: `a/z.txt` before `a-b.txt`), suffixes are read as
+    `Path.suffix` reads them (`..txt` has one, `notes.` none), and a link to a directory is not followed."""
+    tree = tmp_path / "tree"
+    (tree / "a").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    for name in ("a/z.txt", "a-b.txt", "..txt", "notes.", "page.HTML", "crawl.warc.gz", "readme", "A.md"):
+        (tree / name).write_text(LIST)
+    (tmp_path / "elsewhere" / "far.txt").write_text(LIST)
+    (tree / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert [found.relative for found in _found_under(str(tree), follow_symlinks=False)] == [
+        "..txt", "A.md", "a/z.txt", "a-b.txt", "crawl.warc.gz", "page.HTML"]

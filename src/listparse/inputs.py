@@ -29,7 +29,7 @@ from typing import Literal
 
 from .read import TEXT_SUFFIXES
 from .source_names import escape_name, unescape_name
-from .warc import WarcRecord, is_warc, record_name, scan_warc
+from .warc import WARC_SUFFIXES, WarcRecord, is_warc, record_name, scan_warc
 
 STDIN = "-"
 STDIN_NAME = "stdin"
@@ -123,10 +123,9 @@ def _found_under(given: str, follow_symlinks: bool) -> Iterator[_Found]:
         yield _Found(path, os.path.realpath(path.parent), path.name)
         return
     base = os.path.realpath(path)
-    for found in _walk(path):
-        relative = found.relative_to(path).as_posix()
-        target = os.path.realpath(found)
-        outside = os.path.commonpath([base, target]) != base
+    for found, relative, is_link in _walk(path):
+        # The walk never enters a linked directory, so only a link itself can point out of `base`.
+        outside = is_link and os.path.commonpath([base, os.path.realpath(found)]) != base
         reason = None
         if outside and not follow_symlinks:
             reason = (f"symbolic link to a file outside the directory it is in ({_link_text(found)}); "
@@ -224,15 +223,40 @@ def _unique(sources: list[Source]) -> list[Source]:
     return kept
 
 
-def _walk(directory: Path) -> list[Path]:
-    """Files with a known suffix under `directory`, sorted; symbolic links to directories are not followed."""
-    found = []
-    for root, dirs, files in os.walk(directory, followlinks=False):
-        dirs.sort()
-        for name in files:
-            if Path(name).suffix.lower() in TEXT_SUFFIXES or is_warc(Path(name)):
-                found.append(Path(root) / name)
-    return sorted(found)
+def _walk(directory: Path) -> list[tuple[Path, str, bool]]:
+    """Files with a known suffix under `directory`, sorted by path, each with its path relative to
+    `directory` (forward slashes) and whether it is a symbolic link; links to directories are not followed."""
+    found: list[tuple[tuple[str, ...], Path, bool]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(os.fspath(directory), ())]
+    while pending:
+        folder, parts = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                items = list(listing)
+        except OSError:  # unreadable or gone: skipped, as os.walk skips it
+            continue
+        for item in items:
+            if _is_directory(item):
+                if not item.is_symlink():
+                    pending.append((item.path, (*parts, item.name)))
+            elif _is_listicle_name(item.name):
+                found.append(((*parts, item.name), Path(item.path), item.is_symlink()))
+    found.sort(key=lambda file: file[0])  # as `Path`s sort: by their parts
+    return [(path, "/".join(parts), is_link) for parts, path, is_link in found]
+
+
+def _is_directory(item: os.DirEntry) -> bool:
+    try:
+        return item.is_dir()
+    except OSError:
+        return False
+
+
+def _is_listicle_name(name: str) -> bool:
+    """Whether a file's name has a known suffix (as `Path.suffix` reads it) or names a web archive."""
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""
+    return suffix.lower() in TEXT_SUFFIXES or name.lower().endswith(WARC_SUFFIXES)
 
 
 def source_path(name: str, roots: list[dict[str, str]], directory: Path) -> Path:
