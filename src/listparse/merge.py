@@ -40,12 +40,10 @@ from .models import (
     DocumentRef,
     Entry,
     FieldValue,
-    Located,
-    Span,
     Work,
     WorkField,
 )
-from .people import unify_names
+from .people import Sighting, unify_names
 from .rendered import (
     decode_json,
     entry_json,
@@ -63,6 +61,7 @@ if TYPE_CHECKING:
     from .aliases import Aliases
     from .catalogue import Catalogue
     from .previous import PreviousRun
+    from .rendered import Rule
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # the works.json versions a previous run may be in
@@ -80,13 +79,14 @@ class Proof:
     rules: int  # how many normalization rules changed it
     json: bytes  # its `Evidence` (see `rendered.evidence_json`)
 
-    def with_rule(self, change: Change) -> Proof:
+    def with_rule(self, change: Rule) -> Proof:
         return Proof(self.order, self.source, self.stated, self.rules + 1, with_rule(self.json, change))
 
 
-def _proof(source: str, rank: int | None, span: Span | None, raw: str, rules: Sequence[Change] = (),
+def _proof(source: str, rank: int | None, span: Sequence[int] | None, raw: str, rules: Sequence[Rule] = (),
            catalogue_entry: int | None = None) -> Proof:
-    order = (source, rank or 0, span.line if span else 0, span.start if span else 0)
+    """`span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    order = (source, rank or 0, span[0] if span else 0, span[1] if span else 0)
     return Proof(order, source, catalogue_entry is None, len(rules),
                  evidence_json(source, rank, span, raw, rules, catalogue_entry))
 
@@ -123,7 +123,7 @@ class Read:
     fields: defaultdict[str, list[tuple[FieldValue, Proof]]] = dataclasses.field(
         default_factory=lambda: defaultdict(list))
     descriptions: list[str] = dataclasses.field(default_factory=list)  # each entry's, as printed
-    sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
+    sightings: list[Sighting] = dataclasses.field(default_factory=list)
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
 
@@ -131,28 +131,27 @@ class Read:
         """One entry of the work, from document `source`, as its stored JSON decoded (`decode_json`)."""
         # Interned, the titles and names a work prints in thousands of entries are held once each, as
         # pydantic's string cache held them.
-        rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), Span(*entry["span"])
-        changes = [Change(**change) for change in entry.get("changes", ())]
-        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, changes)))
+        # Spans and changes stay as their JSON's lists and dicts: evidence is rendered from them.
+        rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), entry["span"]
+        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, entry.get("changes", ()))))
         fields = entry.get("fields", ())
         for field in fields:
             value, raw = field["value"], field["raw"]
             if value is None:
                 continue  # untyped (a runtime range): kept with its entry, not a value of the work
-            rules = []
+            rules: tuple[dict[str, str], ...] = ()
             typed = json_text(value) if not isinstance(value, str) else raw
             if typed != raw:
-                rules = [Change(field=field["name"], rule=f"type_{FIELDS.get(field['name'], 'text')}",
-                                before=raw, after=typed)]
-            self.fields[field["name"]].append((value, _proof(source, rank, Span(*field["span"]), raw, rules)))
+                rules = ({"field": field["name"], "rule": f"type_{FIELDS.get(field['name'], 'text')}",
+                          "before": raw, "after": typed},)
+            self.fields[field["name"]].append((value, _proof(source, rank, field["span"], raw, rules)))
         kind = field_facts((field["name"], field["value"]) for field in fields)[1]
         if kind and not any(field["name"] == "kind" for field in fields):
             # Inferred, not stated: a series because it has several episodes.
-            inferred = Change(field="kind", rule="series_from_episode_count", before="", after=kind)
-            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, [inferred])))
+            inferred = {"field": "kind", "rule": "series_from_episode_count", "before": "", "after": kind}
+            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, (inferred,))))
         self.descriptions.append(entry.get("text", ""))
-        self.sightings.extend((source, rank, Located(value=intern(name["value"]), raw=intern(name["raw"]),
-                                                     span=name.get("span"), origin=name["origin"]))
+        self.sightings.extend((source, rank, intern(name["value"]), intern(name["raw"]), name.get("span"))
                               for name in entry.get("names", ()))
         self.printed.append((source, title_raw))
         self.sources.add(source)
@@ -496,8 +495,8 @@ def _fold_spelling_slips(title: Choice) -> Choice:
         if not _same_spelling(str(alternative.value), canonical):
             others.append(alternative)
             continue
-        change = Change(field="title", rule="spelling_from_other_documents", before=str(alternative.value),
-                        after=canonical)
+        change = {"field": "title", "rule": "spelling_from_other_documents", "before": str(alternative.value),
+                  "after": canonical}
         evidence.extend(proof.with_rule(change) for proof in alternative.evidence)
     return Choice(title.value, title.chosen_by, sorted(evidence, key=_order), others)
 

@@ -16,7 +16,7 @@ thousands of documents is never one tree of models.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,9 @@ from .labels import CONVERTED_KINDS, FIELDS
 from .models import Entry
 
 if TYPE_CHECKING:
-    from .models import Change, MetaField, Span, Work
+    from .models import Change, MetaField, Work
+
+    Rule = Change | dict[str, str]  # a normalization rule, as a model or as its JSON's dict
 
 # A stored record's JSON as plain dicts and lists, at a quarter of what validating it into its model costs.
 # msgspec, not orjson: orjson reads an integer beyond 64 bits as a float.
@@ -79,39 +81,41 @@ def work_json(body: bytes, work_id: str, previous_ids: list[str]) -> bytes:
     return spliced + body[len(EMPTY_ID):]
 
 
-def evidence_json(source: str, rank: int | None, span: Span | None, raw: str, rules: Iterable[Change] = (),
-                  catalogue_entry: int | None = None) -> bytes:
+def evidence_json(source: str, rank: int | None, span: Sequence[int] | None, raw: str,
+                  rules: Sequence[Rule] = (), catalogue_entry: int | None = None) -> bytes:
     """An `Evidence`'s JSON without building the model: its fields in order, defaults left out, the same
-    bytes."""
-    if not rules and catalogue_entry is None:  # most evidence: composed as text, as to_json would print it
-        text = '{"source":' + encode_basestring(source)
-        if rank is not None:
-            text += ',"rank":' + str(rank)
-        if span is not None:
-            line, start, end = span
-            text += f',"span":[{line},{start},{end}]'
-        try:
-            return (text + ',"raw":' + encode_basestring(raw) + "}").encode()
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: to_json below says what cannot be serialized
-    evidence: dict[str, Any] = {"source": source}
+    bytes. `span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    text = '{"source":' + encode_basestring(source)  # composed as text, as to_json would print it
     if rank is not None:
-        evidence["rank"] = rank
+        text += ',"rank":' + str(rank)
     if span is not None:
-        evidence["span"] = span
-    evidence["raw"] = raw
-    rules = list(rules)
+        line, start, end = span
+        text += f',"span":[{line},{start},{end}]'
+    text += ',"raw":' + encode_basestring(raw)
     if rules:
-        evidence["rules"] = rules
+        text += ',"rules":[' + ",".join(map(rule_json, rules)) + "]"
     if catalogue_entry is not None:
-        evidence["catalogue_entry"] = catalogue_entry
-    return to_json(evidence)
+        text += ',"catalogue_entry":' + str(catalogue_entry)
+    try:
+        return (text + "}").encode()
+    except UnicodeEncodeError:  # a lone surrogate: to_json says what cannot be serialized
+        evidence = {"source": source, "rank": rank, "span": span, "raw": raw, "rules": list(rules) or None,
+                    "catalogue_entry": catalogue_entry}
+        return to_json({key: value for key, value in evidence.items() if value is not None})
 
 
-def with_rule(evidence: bytes, change: Change) -> bytes:
+def rule_json(rule: Rule) -> str:
+    """A `Change`'s JSON, from the model or from its JSON's dict."""
+    if not isinstance(rule, dict):
+        rule = {"field": rule.field, "rule": rule.rule, "before": rule.before, "after": rule.after}
+    return (f'{{"field":{encode_basestring(rule["field"])},"rule":{encode_basestring(rule["rule"])},'
+            f'"before":{encode_basestring(rule["before"])},"after":{encode_basestring(rule["after"])}}}')
+
+
+def with_rule(evidence: bytes, change: Rule) -> bytes:
     """An Evidence's JSON with one more rule at the end of its rules (rare: read back and rendered again)."""
     fields = json.loads(evidence)
-    rules = [*fields.get("rules", []), change.model_dump()]
+    rules = [*fields.get("rules", []), change]
     return evidence_json(fields["source"], fields.get("rank"), fields.get("span"), fields["raw"], rules,
                          fields.get("catalogue_entry"))
 
