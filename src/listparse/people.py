@@ -14,11 +14,16 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from .models import Change, Located, Person, Span
-from .rendered import evidence_json
+from .models import Located, Span
+from .rendered import evidence_json, person_json
+
+if TYPE_CHECKING:
+    from .rendered import Rule
 
 NAME_RUN_RE = re.compile(
     r"""([A-Z](?<![\w'’-].)[a-z]++(?:-[A-Z]?[a-z]++)?+  # a capitalized word, maybe hyphenated, that starts one
@@ -190,11 +195,11 @@ def capitalized_words(text: str) -> list[str]:
 Sighting = tuple[str, int, str, str, list[int] | None]
 
 
-def unify_names(sightings: list[Sighting], descriptions: list[str]) -> list[tuple[Person, list[bytes]]]:
-    """One Person per name of a work, its spelling variants unified by the support of their words among the
-    capitalized words of the work's `descriptions`. Each Person comes with its evidence list empty, beside
-    that evidence as JSON (`rendered.evidence_json`): a work named in thousands of documents holds no model
-    per sighting."""
+def unify_names(sightings: list[Sighting], descriptions: list[str]) -> list[tuple[str, bytes]]:
+    """One `Person` per name of a work, its spelling variants unified by the support of their words among
+    the capitalized words of the work's `descriptions`: its name and its JSON, composed of its evidence
+    rendered one piece at a time (`rendered.person_json`), so a work named in thousands of documents holds
+    no model per sighting. In order of name."""
     spellings = sorted({name for _, _, name, _, _ in sightings})
     parent = {name: name for name in spellings}
 
@@ -235,11 +240,10 @@ def unify_names(sightings: list[Sighting], descriptions: list[str]) -> list[tupl
                 rules = ({"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best},)
                 respelled.add(name)
             evidence.append(evidence_json(source, rank, span, raw, rules))
-        changes = [Change(field="people", rule="name_spelling_in_work", before=name, after=best)
-                   for name in sorted(respelled)]
-        people.append((Person(name=best, variants=sorted(n for n in family if n != best), evidence=[],
-                              changes=changes), evidence))
-    return sorted(people, key=lambda person: person[0].name)
+        changes: list[Rule] = [{"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best}
+                               for name in sorted(respelled)]
+        people.append((best, person_json(best, sorted(n for n in family if n != best), evidence, changes)))
+    return sorted(people, key=itemgetter(0))
 
 
 def _place(sighting: Sighting) -> tuple[str, int, int]:
