@@ -14,17 +14,31 @@ from listparse import parse_text
 from listparse.export import FromModels
 from listparse.match import cluster_variants
 from listparse.merge import assign_entry, build_work
-from listparse.models import Alternative, Change, Document, Entry, Evidence, Person, Span, Work, WorkField
+from listparse.models import (
+    Alternative,
+    CatalogueLink,
+    Change,
+    Document,
+    Entry,
+    Evidence,
+    Person,
+    Span,
+    Work,
+    WorkField,
+)
 from listparse.pipeline import IngestOptions, Result, output_files, run
 from listparse.rendered import (
+    alternative_json,
     document_json,
     entry_json,
     evidence_json,
-    filled_work,
+    person_json,
     respelled_entry_json,
     row_json,
     with_rule,
+    work_field_json,
     work_json,
+    work_json_of,
 )
 from listparse.store import Parsed, Store
 
@@ -148,27 +162,49 @@ def test_with_rule_appends_a_rule_to_none_or_some():
         listed.model_copy(update={"rules": [first, second]}).model_dump_json().encode()
 
 
-def test_filled_work_is_the_whole_dump():
-    def evidence(source: str) -> Evidence:
-        return Evidence(source=source, rank=1, span=Span(line=1, start=0, end=4), raw=TRICKY)
+def _composed(work: Work) -> bytes:
+    """A work's JSON as the merge composes it, from its pieces of evidence rendered one at a time."""
+    def pieces(evidence: list[Evidence]) -> list[bytes]:
+        return [evidence_json(item.source, item.rank, item.span, item.raw, item.rules, item.catalogue_entry)
+                for item in evidence]
 
+    def alternative(option: Alternative) -> bytes:
+        return alternative_json(option.value, pieces(option.evidence))
+
+    def field(chosen: WorkField) -> bytes:
+        return work_field_json(chosen.value, chosen.chosen_by, pieces(chosen.evidence),
+                               [alternative(option) for option in chosen.conflicts])
+
+    return work_json_of(field(work.title), [alternative(option) for option in work.aliases],
+                        {name: field(chosen) for name, chosen in work.fields.items()},
+                        [person_json(person.name, person.variants, pieces(person.evidence), person.changes)
+                         for person in work.people], work.catalogue, work.matched_by)
+
+
+def test_a_composed_work_is_the_whole_dump():
+    def evidence(source: str, **more) -> Evidence:
+        return Evidence(source=source, rank=1, span=Span(line=1, start=0, end=4), raw=TRICKY, **more)
+
+    change = Change(field="people", rule="name_spelling_in_work", before="Kosei Arima", after=TRICKY)
     alias = Alternative(value="Shigatsu", evidence=[evidence("c.txt")])
     year = WorkField(value=2014, chosen_by="best_supported", evidence=[evidence("a.txt"), evidence("b.txt")],
-                     conflicts=[Alternative(value=2015, evidence=[evidence("c.txt")])])
-    person = Person(name="Kousei Arima", evidence=[evidence("a.txt")])
+                     conflicts=[Alternative(value=2015, evidence=[evidence("c.txt", rules=[change])])])
+    streaming = WorkField(value=["Netflix", TRICKY], chosen_by="union", evidence=[evidence("a.txt")])
+    untyped = WorkField(value=None, chosen_by="agreement", evidence=[])
+    people = [Person(name="Kousei Arima", evidence=[evidence("a.txt")]),
+              Person(name=TRICKY, variants=["Kosei Arima"], evidence=[evidence("b.txt", rules=[change])],
+                     changes=[change])]
+    link = CatalogueLink(catalogue="catalogue.csv", entry=3, title=TRICKY, matched_on="your lie in april",
+                         ids={"mal": "23273"})
     work = Work(id="", title=WorkField(value="Your Lie in April", chosen_by="agreement", evidence=[evidence("a.txt")]),
-                aliases=[alias], fields={"evidence": year}, people=[person], matched_by=["same_title"])
-    lists = [work.title.evidence, alias.evidence, year.evidence, year.conflicts[0].evidence, person.evidence]
-    skeleton = work.model_copy(update={
-        "title": work.title.model_copy(update={"evidence": []}),
-        "aliases": [alias.model_copy(update={"evidence": []})],
-        "fields": {"evidence": year.model_copy(update={"evidence": [], "conflicts": [
-            year.conflicts[0].model_copy(update={"evidence": []})]})},
-        "people": [person.model_copy(update={"evidence": []})]}).model_dump_json().encode()
-    rendered = [[item.model_dump_json().encode() for item in items] for items in lists]
-    assert filled_work(skeleton, rendered) == work.model_dump_json().encode()
-    with pytest.raises(ValueError):
-        filled_work(skeleton, rendered[:-1])
+                aliases=[alias], fields={"evidence": year, "streaming": streaming, "x": untyped}, people=people,
+                catalogue=link, matched_by=["same_title", TRICKY])
+    assert _composed(work) == work.model_dump_json().encode()
+    without_ids = work.model_copy(update={"catalogue": CatalogueLink(catalogue="c.csv", entry=1, title="t",
+                                                                    matched_on="t")})
+    assert _composed(without_ids) == without_ids.model_dump_json().encode()
+    bare = Work(id="", title=WorkField(value="X", chosen_by="aliases_file", evidence=[]))
+    assert _composed(bare) == bare.model_dump_json().encode()
 
 
 LONG_RUNNER = """Best Anime Ever

@@ -31,4 +31,4 @@ def title_tokens(title: str, roman_as_digits: bool = True) -> list[str]:
     if not tokens:
         # A title of symbols alone ("÷", "×", an emoji) is its own key: its marks, word by word.
         tokens = folded.split()
-    return [ROMAN_NUMERALS.get(token, token) for token in tokens] if roman_as_digits else tokens
+    return list(map(ROMAN_NUMERALS.get, tokens, tokens)) if roman_as_digits else tokens

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
@@ -241,8 +242,12 @@ def _kind_bands(variants: list[Variant]) -> list[list[Variant]]:
     return split + ([unknown] if unknown else [])
 
 
-def _first_appearance(variant: Variant) -> tuple[str, int]:
-    return variant.first
+_first_appearance = attrgetter("first_source", "first_index")  # a variant's `first`, read in C
+
+
+def _roman(token: str) -> bool:
+    """A Roman numeral of two letters or more (its letters checked first: the pattern costs more)."""
+    return not token.strip("ivxlc") and ROMAN_RE.match(token) is not None
 
 
 SUBTITLE_SEPARATOR_RE = re.compile(r":|\s[-–—]\s")
@@ -255,12 +260,16 @@ def _main_and_subtitle(title: str) -> tuple[str, str, str]:
 
 
 def describe(group: Group, catalogue: Catalogue | None, aliases: Aliases | None) -> None:
+    """Fill in what comparing a group needs; its key is its variants' title key."""
     title = group.variants[0].title
     group.tokens = tuple(map(sys.intern, group.key.split()))
-    main, _, subtitle = _main_and_subtitle(title)
-    group.main = tuple(map(sys.intern, title_tokens(main)))
-    group.subtitle = tuple(map(sys.intern, title_tokens(subtitle)))
-    group.numbers = tuple(sorted(t for t in group.tokens if t.isdigit() or ROMAN_RE.match(t)))
+    main, separator, subtitle = _main_and_subtitle(title)
+    if separator:
+        group.main = tuple(map(sys.intern, title_tokens(main)))
+        group.subtitle = tuple(map(sys.intern, title_tokens(subtitle)))
+    else:  # the whole title is the main one: its words are the key's
+        group.main, group.subtitle = group.tokens, ()
+    group.numbers = tuple(sorted(t for t in group.tokens if t.isdigit() or _roman(t)))
     group.years = tuple(sorted({v.year for v in group.variants if v.year is not None}))
     group.kinds = tuple(sorted({v.kind for v in group.variants if v.kind}))
     if aliases:
@@ -285,8 +294,9 @@ def candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
     for kind in BLOCK_KINDS:
         # A block's members as index * 4 + side; most blocks have one member, kept as a bare int.
         blocks: dict[str, int | list[int]] = {}
-        for index, group in enumerate(groups):
-            for block, side in blocking_keys(group, kind).items():
+        blocks_of = BLOCKERS[kind]
+        for index, group in _may_share_blocks(groups, kind):
+            for block, side in blocks_of(group).items():
                 member = index * 4 + side
                 found = blocks.get(block)
                 if found is None:
@@ -299,6 +309,17 @@ def candidate_pairs(groups: list[Group]) -> list[tuple[int, int, str]]:
             if not isinstance(members, int):
                 pairs.update(block_pairs([(*divmod(member, 4), groups[member // 4]) for member in members], kind))
     return sorted(pairs, key=lambda pair: pair_order(pair, groups[pair[0]], groups[pair[1]]))
+
+
+def _may_share_blocks(groups: list[Group], kind: str) -> Iterable[tuple[int, Group]]:
+    """The groups, with their indexes, that may share a block of `kind` with another: those whose blocks
+    would each be theirs alone find no pairs. A twin block keeps the first letter of every word, so only
+    titles whose words start alike can share one (most titles' blocks are twin blocks)."""
+    if kind != "t":
+        return enumerate(groups)
+    initials = ["".join([word[0] for word in group.tokens]) for group in groups]
+    alike = Counter(initials)
+    return ((index, group) for index, group in enumerate(groups) if alike[initials[index]] > 1)
 
 
 def block_pairs(members: list[tuple[int, int, Group]], kind: str) -> list[tuple[int, int, str]]:
@@ -337,49 +358,92 @@ def blocking_keys(group: Group, kind: str) -> dict[str, int]:
     word starts it. Comparing only within these blocks, and only left with
     right, keeps the pairs close to linear in the number of titles.
     """
+    return BLOCKERS[kind](group)
+
+
+def _twin_blocks(group: Group) -> dict[str, int]:
+    # Twins differ in one word (of a title of up to three) or two, and a misspelt word keeps its first
+    # letter: they share the title with those words cut to their first letter.
     tokens = group.tokens
-    keys: dict[str, int] = {}
+    if not 1 < len(tokens) <= MAX_BLOCKING_WORDS:
+        return {}
+    words = list(tokens)  # each word cut in turn, then put back
+    blocks = []
+    for first, word in enumerate(tokens):
+        words[first] = word[0] + "*"
+        if len(tokens) <= 3:
+            blocks.append("t:" + " ".join(words))
+        else:
+            for second in range(first + 1, len(tokens)):
+                words[second] = tokens[second][0] + "*"
+                blocks.append("t:" + " ".join(words))
+                words[second] = tokens[second]
+        words[first] = word
+    return dict.fromkeys(blocks, BOTH)
 
-    def add(block: str, side: int) -> None:
-        keys[block] = side if keys.get(block, side) == side else BOTH
 
-    if kind == "t" and 1 < len(tokens) <= MAX_BLOCKING_WORDS:
-        # Twins differ in one word (of a title of up to three) or two, and a misspelt word keeps its first
-        # letter: they share the title with those words cut to their first letter.
-        cut = [word[0] + "*" for word in tokens]
-        for slips in combinations(range(len(tokens)), 1 if len(tokens) <= 3 else 2):
-            words = list(tokens)
-            for position in slips:
-                words[position] = cut[position]
-            add("t:" + " ".join(words), BOTH)
-    elif kind == "1" and len(tokens) == 1 and 7 <= len(tokens[0]) <= MAX_BLOCKING_WORD:
-        # One slip in a long word (a letter changed, added, dropped or two swapped): the two words share
-        # the word with one letter deleted (or one is the other with a letter deleted).
-        word = tokens[0]
-        add("1:" + word, BOTH)
-        for position in range(1, len(word)):  # the first letter is never the slip
-            add("1:" + word[:position] + word[position + 1:], BOTH)
-    elif kind == "s" and len(tokens) >= 2:
-        # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
-        add("s:" + " ".join(tokens), LEFT)
+def _slip_blocks(group: Group) -> dict[str, int]:
+    # One slip in a long word (a letter changed, added, dropped or two swapped): the two words share
+    # the word with one letter deleted (or one is the other with a letter deleted).
+    tokens = group.tokens
+    if len(tokens) != 1 or not 7 <= len(tokens[0]) <= MAX_BLOCKING_WORD:
+        return {}
+    word = tokens[0]
+    # The first letter is never the slip.
+    return dict.fromkeys(["1:" + word, *("1:" + word[:position] + word[position + 1:]
+                                         for position in range(1, len(word)))], BOTH)
+
+
+def _suffix_blocks(group: Group) -> dict[str, int]:
+    # "Madoka Magica" (the whole title) meets "Puella Magi Madoka Magica" (one of its endings).
+    tokens = group.tokens
+    blocks: dict[str, int] = {}
+    if len(tokens) >= 2:
+        _add_block(blocks, "s:" + " ".join(tokens), LEFT)
         for start in range(max(1, len(tokens) - MAX_BLOCKING_WORDS), len(tokens) - 1):
-            add("s:" + " ".join(tokens[start:]), RIGHT)
-    elif kind == "m" and group.main:
-        add("m:" + " ".join(group.main), RIGHT if group.subtitle else LEFT)  # "X: Subtitle" and "X"
-    elif kind == "a":
-        if len(tokens) >= 4:
-            add(f"a:{tokens[0]}", RIGHT)  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
-        if len(group.main) == 1 and len(group.main[0]) >= 6:
-            alias = group.main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
-            for size in range(2, min(len(alias) - 1, MAX_BLOCKING_WORD)):
-                add(f"a:{alias[:size]}", LEFT)
-    elif kind == "j" and sum(map(len, tokens)) >= 6:
-        add("j:" + "".join(tokens), BOTH)  # "Power Monger" and "Powermonger"
-    elif kind == "c" and group.catalogue is not None:
-        add(f"c:{group.catalogue.line}", BOTH)
-    elif kind == "f" and group.forced:
-        add(f"f:{group.forced}", BOTH)
-    return keys
+            _add_block(blocks, "s:" + " ".join(tokens[start:]), RIGHT)
+    return blocks
+
+
+def _main_title_blocks(group: Group) -> dict[str, int]:
+    if not group.main:
+        return {}
+    return {"m:" + " ".join(group.main): RIGHT if group.subtitle else LEFT}  # "X: Subtitle" and "X"
+
+
+def _alias_blocks(group: Group) -> dict[str, int]:
+    tokens, main = group.tokens, group.main
+    blocks: dict[str, int] = {}
+    if len(tokens) >= 4:
+        blocks[f"a:{tokens[0]}"] = RIGHT  # "Ano Hi Mita Hana …" meets every one-word (main) title starting "ano…"
+    if len(main) == 1 and len(main[0]) >= 6:
+        alias = main[0]  # "Anohana", or the "Anohana" of "Anohana: The Flower We Saw That Day"
+        for size in range(2, min(len(alias) - 1, MAX_BLOCKING_WORD)):
+            _add_block(blocks, f"a:{alias[:size]}", LEFT)
+    return blocks
+
+
+def _spacing_blocks(group: Group) -> dict[str, int]:
+    if sum(map(len, group.tokens)) < 6:
+        return {}
+    return {"j:" + "".join(group.tokens): BOTH}  # "Power Monger" and "Powermonger"
+
+
+def _catalogue_blocks(group: Group) -> dict[str, int]:
+    return {f"c:{group.catalogue.line}": BOTH} if group.catalogue is not None else {}
+
+
+def _aliases_file_blocks(group: Group) -> dict[str, int]:
+    return {f"f:{group.forced}": BOTH} if group.forced else {}
+
+
+def _add_block(blocks: dict[str, int], block: str, side: int) -> None:
+    """A block on one side, or on both where the group is on the other side of it already."""
+    blocks[block] = side if blocks.get(block, side) == side else BOTH
+
+
+BLOCKERS = {"t": _twin_blocks, "1": _slip_blocks, "s": _suffix_blocks, "m": _main_title_blocks,
+            "a": _alias_blocks, "j": _spacing_blocks, "c": _catalogue_blocks, "f": _aliases_file_blocks}
 
 
 def _compatible(groups: list[Group], aliases: Aliases | None) -> bool:

@@ -24,15 +24,15 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
-from .match import Cluster, cluster_variants, field_facts, typo_variant
+from .match import Cluster, cluster_variants, typo_variant
 from .models import (
-    Alternative,
     CatalogueLink,
     Change,
     Dataset,
@@ -40,22 +40,23 @@ from .models import (
     DocumentRef,
     Entry,
     FieldValue,
-    Located,
-    Span,
     Work,
-    WorkField,
 )
-from .people import unify_names
+from .people import Sighting, unify_names
 from .rendered import (
+    alternative_json,
+    cell,
     decode_json,
     entry_json,
     evidence_json,
-    filled_work,
     json_text,
     respelled_entry_json,
+    row_json,
+    row_values,
     with_rule,
+    work_field_json,
     work_json,
-    work_row,
+    work_json_of,
 )
 from .store import Store
 
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from .aliases import Aliases
     from .catalogue import Catalogue
     from .previous import PreviousRun
+    from .rendered import Rule
 
 SCHEMA_VERSION = 2
 READABLE_SCHEMA_VERSIONS = (1, 2)  # the works.json versions a previous run may be in
@@ -80,19 +82,19 @@ class Proof:
     rules: int  # how many normalization rules changed it
     json: bytes  # its `Evidence` (see `rendered.evidence_json`)
 
-    def with_rule(self, change: Change) -> Proof:
+    def with_rule(self, change: Rule) -> Proof:
         return Proof(self.order, self.source, self.stated, self.rules + 1, with_rule(self.json, change))
 
 
-def _proof(source: str, rank: int | None, span: Span | None, raw: str, rules: Sequence[Change] = (),
+def _proof(source: str, rank: int | None, span: Sequence[int] | None, raw: str, rules: Sequence[Rule] = (),
            catalogue_entry: int | None = None) -> Proof:
-    order = (source, rank or 0, span.line if span else 0, span.start if span else 0)
+    """`span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    order = (source, rank or 0, span[0] if span else 0, span[1] if span else 0)
     return Proof(order, source, catalogue_entry is None, len(rules),
                  evidence_json(source, rank, span, raw, rules, catalogue_entry))
 
 
-def _order(proof: Proof) -> tuple:
-    return proof.order
+_order = attrgetter("order")  # how a value's evidence is sorted (see `Proof.order`), read in C
 
 
 @dataclass(slots=True)
@@ -123,7 +125,7 @@ class Read:
     fields: defaultdict[str, list[tuple[FieldValue, Proof]]] = dataclasses.field(
         default_factory=lambda: defaultdict(list))
     descriptions: list[str] = dataclasses.field(default_factory=list)  # each entry's, as printed
-    sightings: list[tuple[str, int, Located]] = dataclasses.field(default_factory=list)
+    sightings: list[Sighting] = dataclasses.field(default_factory=list)
     printed: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (source, title as printed)
     sources: set[str] = dataclasses.field(default_factory=set)
 
@@ -131,28 +133,30 @@ class Read:
         """One entry of the work, from document `source`, as its stored JSON decoded (`decode_json`)."""
         # Interned, the titles and names a work prints in thousands of entries are held once each, as
         # pydantic's string cache held them.
-        rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), Span(*entry["span"])
-        changes = [Change(**change) for change in entry.get("changes", ())]
-        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, changes)))
+        # Spans and changes stay as their JSON's lists and dicts: evidence is rendered from them.
+        rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), entry["span"]
+        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, entry.get("changes", ()))))
         fields = entry.get("fields", ())
+        stated_kind, episodes = False, None  # what `match.field_facts` infers a kind from
         for field in fields:
-            value, raw = field["value"], field["raw"]
+            name, value, raw = field["name"], field["value"], field["raw"]
+            if name == "kind":
+                stated_kind = True
+            elif name == "episodes" and episodes is None and isinstance(value, int):
+                episodes = value
             if value is None:
                 continue  # untyped (a runtime range): kept with its entry, not a value of the work
-            rules = []
+            rules: tuple[dict[str, str], ...] = ()
             typed = json_text(value) if not isinstance(value, str) else raw
             if typed != raw:
-                rules = [Change(field=field["name"], rule=f"type_{FIELDS.get(field['name'], 'text')}",
-                                before=raw, after=typed)]
-            self.fields[field["name"]].append((value, _proof(source, rank, Span(*field["span"]), raw, rules)))
-        kind = field_facts((field["name"], field["value"]) for field in fields)[1]
-        if kind and not any(field["name"] == "kind" for field in fields):
+                rules = ({"field": name, "rule": f"type_{FIELDS.get(name, 'text')}", "before": raw, "after": typed},)
+            self.fields[name].append((value, _proof(source, rank, field["span"], raw, rules)))
+        if not stated_kind and episodes and episodes > 1:
             # Inferred, not stated: a series because it has several episodes.
-            inferred = Change(field="kind", rule="series_from_episode_count", before="", after=kind)
-            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, [inferred])))
+            inferred = {"field": "kind", "rule": "series_from_episode_count", "before": "", "after": "series"}
+            self.fields["kind"].append(("series", _proof(source, rank, span, title_raw, (inferred,))))
         self.descriptions.append(entry.get("text", ""))
-        self.sightings.extend((source, rank, Located(value=intern(name["value"]), raw=intern(name["raw"]),
-                                                     span=name.get("span"), origin=name["origin"]))
+        self.sightings.extend((source, rank, intern(name["value"]), intern(name["raw"]), name.get("span"))
                               for name in entry.get("names", ()))
         self.printed.append((source, title_raw))
         self.sources.add(source)
@@ -260,7 +264,7 @@ class Built:
     """One work built from its cluster, as stored, with what naming and counting need of it."""
 
     body: bytes  # the Work's JSON, its id still empty
-    row: bytes  # its works.csv row (see `rendered.work_row`)
+    row: bytes  # its works.csv row (see `rendered.row_values`)
     naming: Naming
     lineage: Lineage  # what it shares with the previous run's works
     field_names: frozenset[str]
@@ -272,9 +276,9 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
     """One work from its cluster and every entry that prints one of its variants, as stored (source,
     position, entry JSON) in source order: the per-work reduce of merging.
 
-    The entries are decoded one at a time and their evidence is rendered as they are read; the work itself
-    is built as a skeleton with its evidence left empty and filled in as JSON
-    (`rendered.filled_work`). A work printed in 10,000 documents is never one tree of models.
+    The entries are decoded one at a time and their evidence is rendered as they are read; the work's
+    JSON is composed of those pieces (see `rendered.work_field_json`). A work printed in 10,000 documents
+    is never one tree of models.
     """
     read = Read()
     first: tuple[str, int] | None = None
@@ -284,14 +288,17 @@ def build_work(cluster: Cluster, entries: Iterable[tuple[str, int, bytes]], cata
         read.add(source, entry)
     if first is None:
         raise ValueError("a work needs at least one entry")
-    work, evidence = _work(cluster, read, catalogue)
-    year, kind = work.fields.get("year"), work.fields.get("kind")
-    naming = (str(work.title.value), year.value if year else None, kind.value if kind else None, *first)
-    conflicts = sum(len(field.conflicts) for field in work.fields.values())
+    work = _work(cluster, read, catalogue)
+    title, fields = work.title, work.fields
+    year, kind = fields.get("year"), fields.get("kind")
+    naming = (str(title.value), year.value if year else None, kind.value if kind else None, *first)
+    conflicts = sum(len(field.conflicts) for field in fields.values())
     shares = previous.shares(read.printed) if previous is not None else ()
     counts = len(read.titles), len(read.sources)  # one title a read entry
-    body = filled_work(work.model_dump_json().encode(), evidence)
-    return Built(body, work_row(work, counts), naming, Lineage(counts[0], shares), frozenset(work.fields), conflicts)
+    values = row_values(title.value, [str(alias.value) for alias in work.aliases], counts, conflicts,
+                        [name for name, _ in work.people], work.catalogue.title if work.catalogue else None)
+    row = row_json([*values, {name: cell(field.value) for name, field in fields.items()}])
+    return Built(_work_json(work), row, naming, Lineage(counts[0], shares), frozenset(fields), conflicts)
 
 
 def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Aliases | None = None,
@@ -430,9 +437,20 @@ def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = Non
         return list(merged.documents()), merged.dataset()
 
 
-def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Work, list[list[bytes]]]:
-    """One work from its cluster and its entries as read: the work as a skeleton (no evidence), and its
-    evidence lists as JSON in the order the skeleton prints them."""
+@dataclass(slots=True)
+class Chosen:
+    """What a work is made of, before its JSON: a `Work` once rendered, its id still empty."""
+
+    title: Choice
+    aliases: list[Option]
+    fields: dict[str, Choice]
+    people: list[tuple[str, bytes]]  # each person's name and JSON (see `people.unify_names`)
+    catalogue: CatalogueLink | None
+    matched_by: list[str]
+
+
+def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> Chosen:
+    """One work from its cluster and its entries as read."""
     linked = next((group.catalogue for group in cluster.groups if group.catalogue is not None), None)
     forced = next((group.forced for group in cluster.groups if group.forced), None)
     titles = read.titles
@@ -442,7 +460,7 @@ def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Wo
                                                   catalogue_entry=linked.line))]
         known = {title_key(name) for name in (linked.title, *linked.aliases)}
     title = _fold_spelling_slips(_choose(_options(titles), forced=forced,
-                                         texts=[text.casefold() for text in read.descriptions], known=known))
+                                         descriptions=Descriptions(read.descriptions), known=known))
     aliases, title.conflicts = title.conflicts, []
     fields = _fields(read, linked, catalogue)
     link = None
@@ -450,37 +468,25 @@ def _work(cluster: Cluster, read: Read, catalogue: Catalogue | None) -> tuple[Wo
         matched = next(g.key for g in cluster.groups if g.catalogue == linked)
         link = CatalogueLink(catalogue=catalogue.name, entry=linked.line, title=linked.title,
                              matched_on=matched, ids=dict(linked.ids))
-    evidence: list[list[bytes]] = []  # filled in the order pydantic prints the work's fields
-    skeleton_title = _skeleton(title, evidence)
-    skeleton_aliases = [_skeleton_option(option, evidence) for option in aliases]
-    skeleton_fields = {name: _skeleton(choice, evidence) for name, choice in fields.items()}
-    people = []
-    for person, sightings in unify_names(read.sightings, read.descriptions):
-        people.append(person)
-        evidence.append(sightings)
-    work = Work(
-        id="",
-        title=skeleton_title,
-        aliases=skeleton_aliases,
-        fields=skeleton_fields,
-        people=people,
-        catalogue=link,
-        matched_by=sorted(cluster.reasons | (
-            {"same_title"} if any(sum(v.count for v in group.variants) > 1 for group in cluster.groups) else set())),
-    )
-    return work, evidence
+    matched_by = sorted(cluster.reasons | (
+        {"same_title"} if any(sum(v.count for v in group.variants) > 1 for group in cluster.groups) else set()))
+    return Chosen(title, aliases, fields, unify_names(read.sightings, read.descriptions), link, matched_by)
 
 
-def _skeleton(choice: Choice, evidence: list[list[bytes]]) -> WorkField:
-    """A chosen value as a `WorkField` without evidence; its evidence and its conflicts' go to `evidence`."""
-    evidence.append([proof.json for proof in choice.evidence])
-    return WorkField(value=choice.value, chosen_by=choice.chosen_by, evidence=[],
-                     conflicts=[_skeleton_option(option, evidence) for option in choice.conflicts])
+def _work_json(work: Chosen) -> bytes:
+    """The work's JSON, its id empty: composed of its evidence as rendered when read, with no models."""
+    return work_json_of(_field_json(work.title), [_alternative_json(option) for option in work.aliases],
+                        {name: _field_json(choice) for name, choice in work.fields.items()},
+                        [person for _, person in work.people], work.catalogue, work.matched_by)
 
 
-def _skeleton_option(option: Option, evidence: list[list[bytes]]) -> Alternative:
-    evidence.append([proof.json for proof in option.evidence])
-    return Alternative(value=option.value, evidence=[])
+def _field_json(choice: Choice) -> bytes:
+    return work_field_json(choice.value, choice.chosen_by, [proof.json for proof in choice.evidence],
+                           [_alternative_json(option) for option in choice.conflicts])
+
+
+def _alternative_json(option: Option) -> bytes:
+    return alternative_json(option.value, [proof.json for proof in option.evidence])
 
 
 def _fold_spelling_slips(title: Choice) -> Choice:
@@ -496,8 +502,8 @@ def _fold_spelling_slips(title: Choice) -> Choice:
         if not _same_spelling(str(alternative.value), canonical):
             others.append(alternative)
             continue
-        change = Change(field="title", rule="spelling_from_other_documents", before=str(alternative.value),
-                        after=canonical)
+        change = {"field": "title", "rule": "spelling_from_other_documents", "before": str(alternative.value),
+                  "after": canonical}
         evidence.extend(proof.with_rule(change) for proof in alternative.evidence)
     return Choice(title.value, title.chosen_by, sorted(evidence, key=_order), others)
 
@@ -526,10 +532,10 @@ def _options(pairs: Iterable[tuple[FieldValue, Proof]]) -> list[Option]:
     return [Option(value, sorted(proofs, key=_order)) for value, proofs in ordered]
 
 
-def _choose(options: list[Option], forced: str | None = None, texts: Sequence[str] = (),
+def _choose(options: list[Option], forced: str | None = None, descriptions: Descriptions | None = None,
             known: set[str] | None = None) -> Choice:
-    """Pick one value by the rules in the module docstring; the others become conflicts. `texts`: the
-    work's descriptions, casefolded.
+    """Pick one value by the rules in the module docstring; the others become conflicts. `descriptions`:
+    the work's.
 
     For titles (`known` given) the catalogue confirms stated spellings rather
     than replacing them: among the titles the documents print, those the
@@ -545,24 +551,44 @@ def _choose(options: list[Option], forced: str | None = None, texts: Sequence[st
     elif len(stated) == 1:
         chosen, rule = stated[0], "agreement"
     elif confirmed:
-        chosen, rule = max(confirmed, key=lambda option: _support(option, texts)), "catalogue"
+        chosen, rule = max(confirmed, key=lambda option: _support(option, descriptions)), "catalogue"
     elif from_catalogue and known is None:
         chosen, rule = from_catalogue[0], "catalogue"
     else:
-        chosen, rule = max(stated or options, key=lambda option: _support(option, texts)), "best_supported"
+        chosen, rule = max(stated or options, key=lambda option: _support(option, descriptions)), "best_supported"
     conflicts = [option for option in options if option is not chosen]
     return Choice(chosen.value, rule, chosen.evidence, conflicts)
 
 
-def _support(option: Option, texts: Sequence[str]) -> tuple:
-    """Most documents; then most mentions in the work's descriptions (`texts`, casefolded); then fewest
-    fixes; then the fuller value; ties go to the first in sort order."""
+def _support(option: Option, descriptions: Descriptions | None) -> tuple:
+    """Most documents; then most mentions in the work's descriptions; then fewest fixes; then the fuller
+    value; ties go to the first in sort order."""
     documents = len({proof.source for proof in option.evidence if proof.stated})
     text = json_text(option.value)
     value = str(option.value).casefold()
-    mentioned = sum(description.count(value) for description in texts) if value else 0
+    mentioned = descriptions.mentions(value) if value and descriptions is not None else 0
     changes = sum(proof.rules for proof in option.evidence) / max(len(option.evidence), 1)
     return documents, mentioned, -changes, len(text), _reverse_sort_key(text)
+
+
+class Descriptions:
+    """A work's descriptions, to count a value's mentions in: casefolded when first asked, as one text
+    (most works never are: their documents agree on the title)."""
+
+    SEPARATOR = "\x00"  # between two descriptions in the text: no mention of a value without it spans two
+
+    def __init__(self, descriptions: list[str]) -> None:
+        self.descriptions = descriptions
+        self._text: str | None = None
+
+    def mentions(self, value: str) -> int:
+        """How often the descriptions print `value` (casefolded), each counted apart."""
+        if self.SEPARATOR in value:
+            return sum(description.casefold().count(value) for description in self.descriptions)
+        if self._text is None:
+            text = self.SEPARATOR.join(self.descriptions)
+            self._text = text.lower() if text.isascii() else text.casefold()  # alike for ASCII; lower is faster
+        return self._text.count(value)
 
 
 def _reverse_sort_key(text: str) -> tuple:

@@ -14,11 +14,16 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
-from .models import Change, Located, Person, Span
-from .rendered import evidence_json
+from .models import Located, Span
+from .rendered import evidence_json, person_json
+
+if TYPE_CHECKING:
+    from .rendered import Rule
 
 NAME_RUN_RE = re.compile(
     r"""([A-Z](?<![\w'’-].)[a-z]++(?:-[A-Z]?[a-z]++)?+  # a capitalized word, maybe hyphenated, that starts one
@@ -185,12 +190,17 @@ def capitalized_words(text: str) -> list[str]:
     return CAPITALIZED_WORD_RE.findall(text)
 
 
-def unify_names(sightings: list[tuple[str, int, Located]], descriptions: list[str]) -> list[tuple[Person, list[bytes]]]:
-    """One Person per name of a work, its spelling variants unified by the support of their words among the
-    capitalized words of the work's `descriptions`. Each Person comes with its evidence list empty, beside
-    that evidence as JSON (`rendered.evidence_json`): a work named in thousands of documents holds no model
-    per sighting."""
-    spellings = sorted({located.value for _, _, located in sightings})
+# One name seen in a work's entry, as `unify_names` takes it: (source, rank, name, name as printed, span as
+# its JSON's `[line, start, end]` or None).
+Sighting = tuple[str, int, str, str, list[int] | None]
+
+
+def unify_names(sightings: list[Sighting], descriptions: list[str]) -> list[tuple[str, bytes]]:
+    """One `Person` per name of a work, its spelling variants unified by the support of their words among
+    the capitalized words of the work's `descriptions`: its name and its JSON, composed of its evidence
+    rendered one piece at a time (`rendered.person_json`), so a work named in thousands of documents holds
+    no model per sighting. In order of name."""
+    spellings = sorted({name for _, _, name, _, _ in sightings})
     parent = {name: name for name in spellings}
 
     def find(name: str) -> str:
@@ -198,9 +208,10 @@ def unify_names(sightings: list[tuple[str, int, Located]], descriptions: list[st
             name = parent[name]
         return name
 
+    words = [name.split() for name in spellings]
     for position, a in enumerate(spellings):
-        for b in spellings[position + 1:]:
-            if _variants(a.split(), b.split()):
+        for offset, b in enumerate(spellings[position + 1:], position + 1):
+            if _variants(words[position], words[offset]):
                 root_a, root_b = find(a), find(b)
                 if root_a != root_b:
                     parent[max(root_a, root_b)] = min(root_a, root_b)
@@ -208,10 +219,10 @@ def unify_names(sightings: list[tuple[str, int, Located]], descriptions: list[st
     for name in spellings:
         families.setdefault(find(name), []).append(name)
     documents: dict[str, set[str]] = {}  # name → the documents it is seen in
-    seen_in_family: dict[str, list[tuple[str, int, Located]]] = {}  # family → its sightings, in order
-    for sighting in sorted(sightings, key=lambda s: (s[0], _position(s[2]))):
-        documents.setdefault(sighting[2].value, set()).add(sighting[0])
-        seen_in_family.setdefault(find(sighting[2].value), []).append(sighting)
+    seen_in_family: dict[str, list[Sighting]] = {}  # family → its sightings, in order
+    for sighting in sorted(sightings, key=_place):
+        documents.setdefault(sighting[2], set()).add(sighting[0])
+        seen_in_family.setdefault(find(sighting[2]), []).append(sighting)
     people = []
     support: Counter[str] | None = None  # counted when a name first has variants (most have none)
     for root, family in families.items():
@@ -222,21 +233,23 @@ def unify_names(sightings: list[tuple[str, int, Located]], descriptions: list[st
             best = max(family, key=lambda name: (sum(support[word] for word in name.split()),
                                                  len(documents[name]), name))
         evidence = []
-        changes = []
-        for source, rank, located in seen_in_family[root]:
-            rules = []
-            if located.value != best:
-                rules = [Change(field="people", rule="name_spelling_in_work", before=located.value, after=best)]
-                changes.extend(rules)
-            evidence.append(evidence_json(source, rank, located.span, located.raw, rules))
-        unique_changes = sorted(set(changes), key=lambda c: c.before)
-        people.append((Person(name=best, variants=sorted(n for n in family if n != best), evidence=[],
-                              changes=unique_changes), evidence))
-    return sorted(people, key=lambda person: person[0].name)
+        respelled = set()
+        for source, rank, name, raw, span in seen_in_family[root]:
+            rules: tuple[dict[str, str], ...] = ()
+            if name != best:
+                rules = ({"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best},)
+                respelled.add(name)
+            evidence.append(evidence_json(source, rank, span, raw, rules))
+        changes: list[Rule] = [{"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best}
+                               for name in sorted(respelled)]
+        people.append((best, person_json(best, sorted(n for n in family if n != best), evidence, changes)))
+    return sorted(people, key=itemgetter(0))
 
 
-def _position(located: Located) -> tuple[int, int]:
-    return (located.span.line, located.span.start) if located.span else (0, 0)
+def _place(sighting: Sighting) -> tuple[str, int, int]:
+    """Where a sighting is: its document, then its line and offset (0, 0 without a span)."""
+    span = sighting[4]
+    return (sighting[0], span[0], span[1]) if span else (sighting[0], 0, 0)
 
 
 def _variants(a: list[str], b: list[str]) -> bool:

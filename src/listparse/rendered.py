@@ -8,15 +8,15 @@ Splicing is exact: pydantic's compact JSON of a whole model is the
 concatenation of its parts' compact JSON, so a spliced document is the very
 bytes `model_dump_json` would give (the spliced keys are the last ones, and
 left out while empty). The merge builds a work the same way: its evidence
-rendered one piece at a time as its entries are read, the work itself as a
-skeleton with its evidence lists empty (`filled_work`), so a work printed in
-thousands of documents is never one tree of models.
+rendered one piece at a time as its entries are read, the work's JSON
+composed of those pieces (`work_json_of`), so a work printed in thousands of
+documents is never one tree of models.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,9 @@ from .labels import CONVERTED_KINDS, FIELDS
 from .models import Entry
 
 if TYPE_CHECKING:
-    from .models import Change, MetaField, Span, Work
+    from .models import CatalogueLink, Change, FieldValue, MetaField, Work
+
+    Rule = Change | dict[str, str]  # a normalization rule, as a model or as its JSON's dict
 
 # A stored record's JSON as plain dicts and lists, at a quarter of what validating it into its model costs.
 # msgspec, not orjson: orjson reads an integer beyond 64 bits as a float.
@@ -37,9 +39,6 @@ ENTRY_KEYS = tuple(Entry.model_fields)  # the order an entry's JSON prints its k
 WORK_ID = b',"work_id":'  # an entry's last key, left out until the merge sets it
 EMPTY_ID = b'{"id":""'  # how a work's JSON starts before its id is known
 ENTRIES = b',"entries":['  # a document's last key, left out of a document head (no entries)
-# A work built as a skeleton leaves these empty, to be filled in order (see `filled_work`). It cannot
-# occur inside a JSON string (its quotes would be escaped), nor as a key of `fields` (a field is an object).
-NO_EVIDENCE = b'"evidence":[]'
 
 
 def entry_json(body: bytes, work_id: str | None) -> bytes:
@@ -79,53 +78,86 @@ def work_json(body: bytes, work_id: str, previous_ids: list[str]) -> bytes:
     return spliced + body[len(EMPTY_ID):]
 
 
-def evidence_json(source: str, rank: int | None, span: Span | None, raw: str, rules: Iterable[Change] = (),
-                  catalogue_entry: int | None = None) -> bytes:
+def evidence_json(source: str, rank: int | None, span: Sequence[int] | None, raw: str,
+                  rules: Sequence[Rule] = (), catalogue_entry: int | None = None) -> bytes:
     """An `Evidence`'s JSON without building the model: its fields in order, defaults left out, the same
-    bytes."""
-    if not rules and catalogue_entry is None:  # most evidence: composed as text, as to_json would print it
-        text = '{"source":' + encode_basestring(source)
-        if rank is not None:
-            text += ',"rank":' + str(rank)
-        if span is not None:
-            line, start, end = span
-            text += f',"span":[{line},{start},{end}]'
-        try:
-            return (text + ',"raw":' + encode_basestring(raw) + "}").encode()
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: to_json below says what cannot be serialized
-    evidence: dict[str, Any] = {"source": source}
+    bytes. `span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    text = '{"source":' + encode_basestring(source)  # composed as text, as to_json would print it
     if rank is not None:
-        evidence["rank"] = rank
+        text += ',"rank":' + str(rank)
     if span is not None:
-        evidence["span"] = span
-    evidence["raw"] = raw
-    rules = list(rules)
+        line, start, end = span
+        text += f',"span":[{line},{start},{end}]'
+    text += ',"raw":' + encode_basestring(raw)
     if rules:
-        evidence["rules"] = rules
+        text += ',"rules":[' + ",".join(map(rule_json, rules)) + "]"
     if catalogue_entry is not None:
-        evidence["catalogue_entry"] = catalogue_entry
-    return to_json(evidence)
+        text += ',"catalogue_entry":' + str(catalogue_entry)
+    try:
+        return (text + "}").encode()
+    except UnicodeEncodeError:  # a lone surrogate: to_json says what cannot be serialized
+        evidence = {"source": source, "rank": rank, "span": span, "raw": raw, "rules": list(rules) or None,
+                    "catalogue_entry": catalogue_entry}
+        return to_json({key: value for key, value in evidence.items() if value is not None})
 
 
-def with_rule(evidence: bytes, change: Change) -> bytes:
+def rule_json(rule: Rule) -> str:
+    """A `Change`'s JSON, from the model or from its JSON's dict."""
+    if not isinstance(rule, dict):
+        rule = {"field": rule.field, "rule": rule.rule, "before": rule.before, "after": rule.after}
+    return (f'{{"field":{encode_basestring(rule["field"])},"rule":{encode_basestring(rule["rule"])},'
+            f'"before":{encode_basestring(rule["before"])},"after":{encode_basestring(rule["after"])}}}')
+
+
+def with_rule(evidence: bytes, change: Rule) -> bytes:
     """An Evidence's JSON with one more rule at the end of its rules (rare: read back and rendered again)."""
     fields = json.loads(evidence)
-    rules = [*fields.get("rules", []), change.model_dump()]
+    rules = [*fields.get("rules", []), change]
     return evidence_json(fields["source"], fields.get("rank"), fields.get("span"), fields["raw"], rules,
                          fields.get("catalogue_entry"))
 
 
-def filled_work(skeleton: bytes, evidence: list[list[bytes]]) -> bytes:
-    """A work's JSON from its skeleton (every evidence list empty) and those lists' items as JSON, in the
-    order the skeleton prints them."""
-    pieces = skeleton.split(NO_EVIDENCE)
-    if len(pieces) != len(evidence) + 1:
-        raise ValueError(f"a work's skeleton has {len(pieces) - 1} empty evidence lists, not {len(evidence)}")
-    parts = [pieces[0]]
-    for items, piece in zip(evidence, pieces[1:], strict=True):
-        parts += (b'"evidence":[', b",".join(items), b"]", piece)
-    return b"".join(parts)
+def work_field_json(value: FieldValue, chosen_by: str, evidence: list[bytes], conflicts: list[bytes]) -> bytes:
+    """A `WorkField`'s JSON from its evidence as JSON (`evidence_json`) and its conflicts' (`alternative_json`)."""
+    json = b'{"value":' + to_json(value) + b',"chosen_by":' + to_json(chosen_by) + b',"evidence":[' + \
+        b",".join(evidence) + b"]"
+    if conflicts:
+        json += b',"conflicts":[' + b",".join(conflicts) + b"]"
+    return json + b"}"
+
+
+def alternative_json(value: FieldValue, evidence: list[bytes]) -> bytes:
+    """An `Alternative`'s JSON from its evidence as JSON."""
+    return b'{"value":' + to_json(value) + b',"evidence":[' + b",".join(evidence) + b"]}"
+
+
+def person_json(name: str, variants: list[str], evidence: list[bytes], changes: list[Rule]) -> bytes:
+    """A `Person`'s JSON from its evidence as JSON."""
+    json = b'{"name":' + to_json(name)
+    if variants:
+        json += b',"variants":' + to_json(variants)
+    json += b',"evidence":[' + b",".join(evidence) + b"]"
+    if changes:
+        json += b',"changes":[' + ",".join(map(rule_json, changes)).encode() + b"]"
+    return json + b"}"
+
+
+def work_json_of(title: bytes, aliases: list[bytes], fields: dict[str, bytes], people: list[bytes],
+                 catalogue: CatalogueLink | None, matched_by: list[str]) -> bytes:
+    """A `Work`'s JSON with an empty id (see `work_json`), from its parts' JSON: its title and fields as
+    `work_field_json`, its aliases as `alternative_json`, its people as `person_json`."""
+    json = EMPTY_ID + b',"title":' + title
+    if aliases:
+        json += b',"aliases":[' + b",".join(aliases) + b"]"
+    if fields:
+        json += b',"fields":{' + b",".join(to_json(name) + b":" + field for name, field in fields.items()) + b"}"
+    if people:
+        json += b',"people":[' + b",".join(people) + b"]"
+    if catalogue is not None:
+        json += b',"catalogue":' + catalogue.model_dump_json().encode()
+    if matched_by:
+        json += b',"matched_by":' + to_json(matched_by)
+    return json + b"}"
 
 
 def field_cells(entry: Entry) -> list[tuple[str, MetaField, str]]:
@@ -177,28 +209,27 @@ def row_json(row: list) -> bytes:
         return to_json(row)
 
 
-def work_values(work: Work, appearances: tuple[int, int] | None = None) -> list:
+def work_values(work: Work) -> list:
+    """A work's row of works.csv after its id and before its fields (see `row_values`)."""
+    listed = work.appearances
+    return row_values(work.title.value, [str(alias.value) for alias in work.aliases],
+                      (len(listed), len({appearance.source for appearance in listed})),
+                      sum(len(field.conflicts) for field in [work.title, *work.fields.values()]),
+                      [person.name for person in work.people], work.catalogue.title if work.catalogue else None)
+
+
+def row_values(title: FieldValue, aliases: list[str], appearances: tuple[int, int], conflicts: int,
+               people: list[str], catalogue: str | None) -> list:
     """A work's row of works.csv after its id and before its fields: title, aliases, appearances, documents,
     conflicts, people, catalogue. Counts, not lists, where a list grows with the corpus: a work printed in
-    12,000 documents has a short row (entries.csv and works.json say which documents). `appearances`:
-    (appearances, documents) when the work has no evidence yet (a skeleton)."""
-    if appearances is None:
-        listed = work.appearances
-        appearances = len(listed), len({appearance.source for appearance in listed})
-    return [
-        work.title.value,
-        cell([str(alias.value) for alias in work.aliases]),
-        *appearances,
-        sum(len(field.conflicts) for field in [work.title, *work.fields.values()]),
-        cell([person.name for person in work.people]),
-        work.catalogue.title if work.catalogue else None,
-    ]
+    12,000 documents has a short row (entries.csv and works.json say which documents)."""
+    return [title, cell(aliases), *appearances, conflicts, cell(people), catalogue]
 
 
-def work_row(work: Work, appearances: tuple[int, int] | None = None) -> bytes:
+def work_row(work: Work) -> bytes:
     """What works.csv takes from a work, as JSON: `[*work_values, {field: cell}]` (its id and previous ids
-    are added when written). `appearances`: (appearances, documents) of a skeleton work, which has none."""
-    return to_json([*work_values(work, appearances), {name: cell(field.value) for name, field in work.fields.items()}])
+    are added when written)."""
+    return to_json([*work_values(work), {name: cell(field.value) for name, field in work.fields.items()}])
 
 
 def cell(value: Any) -> str:
