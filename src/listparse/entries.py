@@ -110,12 +110,14 @@ def _group_end(lines: list[Line], head: Head, following: Head | None, end: int) 
 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
-    printed = [text for line in lines if len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
+    # A line of ten characters or fewer is never printed text here, whatever its white space: skip it unstripped.
+    printed = [text for line in lines
+               if len(line.text) > 10 and len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
     lengths = sorted(map(display_width, printed))
     if len(lengths) < 5:
         return 0
     width = lengths[int(len(lengths) * 0.9)]
-    near = sum(1 for length in lengths if width - 12 <= length <= width)
+    near = bisect.bisect_right(lengths, width) - bisect.bisect_left(lengths, width - 12)  # lengths in [width-12, width]
     return width if width <= 100 and near * 3 >= len(lengths) else 0
 
 
