@@ -204,10 +204,10 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
             if index not in not_body]
     block_fields = read_fields(body)
     fields.extend(block_fields)
-    field_starts = sorted(field.span.start for field in block_fields)
     # Most blocks hold no field, and half their lines are blank (which the description's join drops anyway).
-    prose_lines = [item for item in body if not _holds_any(item, field_starts)] if field_starts else body
-    prose = [clean_markup(without_heading_marker(line_text)) for _, _, line_text in prose_lines if line_text]
+    prose_lines = _holding_none(body, [field.span.start for field in block_fields]) if block_fields else body
+    prose = [clean_markup(without_heading_marker(line_text) if "#" in line_text else line_text)
+             for _, _, line_text in prose_lines if line_text]
     description = "\n".join(part for part in [parts.description, *prose] if part)
     return Entry(
         rank=candidate.rank,
@@ -301,10 +301,16 @@ def _table_fields(lines: list[Line], candidate: Candidate) -> list[MetaField]:
     return fields
 
 
-def _holds_any(item: tuple[int, int, str], offsets: list[int]) -> bool:
-    """Whether a (line, start, text) body line holds any of the sorted offsets."""
-    position = bisect.bisect_left(offsets, item[1])
-    return position < len(offsets) and offsets[position] <= item[1] + len(item[2])
+def _holding_none(body: list[tuple[int, int, str]], offsets: list[int]) -> list[tuple[int, int, str]]:
+    """The (line, start, text) body lines, in order, that hold none of the offsets (a line holds its end, where
+    its newline is). Each offset is looked up once: only the last line starting at or before it can hold it."""
+    starts = [start for _, start, _ in body]
+    holding = set()
+    for offset in offsets:
+        position = bisect.bisect_right(starts, offset) - 1
+        if position >= 0 and offset <= starts[position] + len(body[position][2]):
+            holding.add(position)
+    return [item for position, item in enumerate(body) if position not in holding]
 
 
 def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> int | None:
