@@ -29,6 +29,8 @@ RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
 MAYBE_WIDE_RE = re.compile("[\u0378-\U0010ffff]")  # every character east_asian_width calls W or F lies here
+# Text none of whose characters is wide: Latin script and the punctuation beside it (curly quotes, dashes).
+NARROW_TEXT_RE = re.compile("[\x00-\u0377\u2000-\u2064]*+")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
 MAX_WRAPPED = 8  # lines one title may run over
 
@@ -143,9 +145,9 @@ def _head(lines: list[Line], candidate: Candidate, end: int, width: int) -> Head
 
 def display_width(text: str) -> int:
     """Columns a line takes in a fixed-width font: East Asian wide characters take two."""
-    if text.isascii():
+    if text.isascii() or NARROW_TEXT_RE.fullmatch(text):
         return len(text)
-    # Only characters from U+0378 on can be wide: a line of Latin text with a curly quote looks at one.
+    # Only characters from U+0378 on can be wide.
     return len(text) + sum(1 for ch in MAYBE_WIDE_RE.findall(text) if unicodedata.east_asian_width(ch) in "WF")
 
 
