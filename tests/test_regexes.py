@@ -178,13 +178,16 @@ def test_no_package_regex_nests_ambiguous_quantifiers():
 
 
 def test_display_width_looks_only_where_wide_characters_can_be():
-    """`display_width` skips the characters below U+0378, none of which is East Asian Wide or Fullwidth."""
+    """`display_width` skips the characters below U+0378, none of which is East Asian Wide or Fullwidth, and
+    counts a text of those and general punctuation (`NARROW_TEXT_RE`) by its length."""
     import unicodedata
 
-    from listparse.entries import MAYBE_WIDE_RE, display_width
+    from listparse.entries import MAYBE_WIDE_RE, NARROW_TEXT_RE, display_width
 
     assert all(not MAYBE_WIDE_RE.match(chr(c)) for c in range(0x378))
+    assert not [c for c in range(0x110000)
+                if NARROW_TEXT_RE.fullmatch(chr(c)) and unicodedata.east_asian_width(chr(c)) in ("W", "F")]
     assert all(MAYBE_WIDE_RE.match(chr(c)) for c in range(0x110000)
                if unicodedata.east_asian_width(chr(c)) in ("W", "F"))
-    for text in ("plain", "naïve ‘quote’ — ok", "日本語 text", "ｆｕｌｌ width", "\u0378 x"):
+    for text in ("plain", "naïve ‘quote’ — ok", "日本語 text", "ｆｕｌｌ width", "\u0378 x", "“quoted” 日本"):
         assert display_width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

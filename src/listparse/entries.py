@@ -29,6 +29,8 @@ RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
 LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
 MAYBE_WIDE_RE = re.compile("[\u0378-\U0010ffff]")  # every character east_asian_width calls W or F lies here
+# Text none of whose characters is wide: Latin script and the punctuation beside it (curly quotes, dashes).
+NARROW_TEXT_RE = re.compile("[\x00-\u0377\u2000-\u2064]*+")
 SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
 MAX_WRAPPED = 8  # lines one title may run over
 
@@ -110,12 +112,14 @@ def _group_end(lines: list[Line], head: Head, following: Head | None, end: int) 
 
 def wrap_width(lines: list[Line]) -> int:
     """The column a hard-wrapped text breaks its lines at (0 when its lines are not wrapped)."""
-    printed = [text for line in lines if len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
+    # A line of ten characters or fewer is never printed text here, whatever its white space: skip it unstripped.
+    printed = [text for line in lines
+               if len(line.text) > 10 and len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
     lengths = sorted(map(display_width, printed))
     if len(lengths) < 5:
         return 0
     width = lengths[int(len(lengths) * 0.9)]
-    near = sum(1 for length in lengths if width - 12 <= length <= width)
+    near = bisect.bisect_right(lengths, width) - bisect.bisect_left(lengths, width - 12)  # lengths in [width-12, width]
     return width if width <= 100 and near * 3 >= len(lengths) else 0
 
 
@@ -141,9 +145,9 @@ def _head(lines: list[Line], candidate: Candidate, end: int, width: int) -> Head
 
 def display_width(text: str) -> int:
     """Columns a line takes in a fixed-width font: East Asian wide characters take two."""
-    if text.isascii():
+    if text.isascii() or NARROW_TEXT_RE.fullmatch(text):
         return len(text)
-    # Only characters from U+0378 on can be wide: a line of Latin text with a curly quote looks at one.
+    # Only characters from U+0378 on can be wide.
     return len(text) + sum(1 for ch in MAYBE_WIDE_RE.findall(text) if unicodedata.east_asian_width(ch) in "WF")
 
 
@@ -202,10 +206,10 @@ def _entry(lines: list[Line], candidate: Candidate, head: Head, plain: Plain, te
             if index not in not_body]
     block_fields = read_fields(body)
     fields.extend(block_fields)
-    field_starts = sorted(field.span.start for field in block_fields)
     # Most blocks hold no field, and half their lines are blank (which the description's join drops anyway).
-    prose_lines = [item for item in body if not _holds_any(item, field_starts)] if field_starts else body
-    prose = [clean_markup(without_heading_marker(line_text)) for _, _, line_text in prose_lines if line_text]
+    prose_lines = _holding_none(body, [field.span.start for field in block_fields]) if block_fields else body
+    prose = [clean_markup(without_heading_marker(line_text) if "#" in line_text else line_text)
+             for _, _, line_text in prose_lines if line_text]
     description = "\n".join(part for part in [parts.description, *prose] if part)
     return Entry(
         rank=candidate.rank,
@@ -299,10 +303,16 @@ def _table_fields(lines: list[Line], candidate: Candidate) -> list[MetaField]:
     return fields
 
 
-def _holds_any(item: tuple[int, int, str], offsets: list[int]) -> bool:
-    """Whether a (line, start, text) body line holds any of the sorted offsets."""
-    position = bisect.bisect_left(offsets, item[1])
-    return position < len(offsets) and offsets[position] <= item[1] + len(item[2])
+def _holding_none(body: list[tuple[int, int, str]], offsets: list[int]) -> list[tuple[int, int, str]]:
+    """The (line, start, text) body lines, in order, that hold none of the offsets (a line holds its end, where
+    its newline is). Each offset is looked up once: only the last line starting at or before it can hold it."""
+    starts = [start for _, start, _ in body]
+    holding = set()
+    for offset in offsets:
+        position = bisect.bisect_right(starts, offset) - 1
+        if position >= 0 and offset <= starts[position] + len(body[position][2]):
+            holding.add(position)
+    return [item for position, item in enumerate(body) if position not in holding]
 
 
 def _title_line_for_rank(lines: list[Line], candidate: Candidate, end: int) -> int | None:

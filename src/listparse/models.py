@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, PrivateAttr, model_validator
+from pydantic_core import CoreSchema, core_schema
 
 Order = Literal["ascending", "descending"]
 Format = Literal["text", "markdown", "html"]
@@ -54,6 +55,23 @@ class Span(NamedTuple):
     line: int
     start: int
     end: int
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """A Span the parser made is taken as it is: pydantic would build it again from its three numbers
+        for every model that holds it. Anything else, and all JSON, is read as the named tuple (its errors
+        and JSON Schema unchanged)."""
+        read = dict(handler(source))
+        ref = read.pop("ref")  # the JSON Schema's definition is this schema's, as the named tuple's was
+        return core_schema.json_or_python_schema(
+            json_schema=read, python_schema=core_schema.no_info_wrap_validator_function(_as_made, read), ref=ref)
+
+
+def _as_made(value: Any, read: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    """A Span of three ints as it is; anything else as the named tuple reads it."""
+    if type(value) is Span and type(value.line) is type(value.start) is type(value.end) is int:
+        return value
+    return read(value)
 
 
 class Change(Model):
