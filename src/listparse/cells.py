@@ -24,8 +24,10 @@ WIDE_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"}) 
 CODE_TICK_RE = re.compile(r"`+")
 QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
 QUOTE_RE = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
-# The separators that open a cell after the name.
-CELL_SEP_RE = re.compile(r"\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+")
+# The separators that open a cell after the name: `\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+`, spelled
+# to open with the characters a separator can start with (white space, or a comma or colon with none before it),
+# which lets the engine skip straight to the next of them instead of trying every branch at every character.
+CELL_SEP_RE = re.compile(r"[\s,;:](?:(?<=\s)\s*(?:--|[-–—|·•/,;:@]|by)|(?<=[,;:]))\s+")
 # What each separator prints beside its spaces, and its kind.
 SEPARATOR_KINDS = {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe",
                    "/": "slash", ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}

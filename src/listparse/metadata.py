@@ -68,6 +68,8 @@ CLAUSE_VERBS = frozenset("is are was were has have had does did can will would".
 LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
 # The first medium named, longest spellings first ("light novel" before "novel").
 SOURCE_MEDIUM_RE = re.compile(r"\b(" + "|".join(re.escape(m) for m in SOURCE_MEDIA) + r")\b")
+# A field from its values, as `MetaField(**values)` makes it, without the Python frame of `BaseModel.__init__`.
+validate_field = MetaField.__pydantic_validator__.validate_python
 
 
 def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
@@ -179,9 +181,15 @@ def make_field(label: str, raw: str, span: Span) -> MetaField:
     key = label.lower()
     name = LABELS.get(key) or (key if key in FIELDS else None)
     if name is None:
-        return MetaField(name=field_name(label), label=label, raw=raw, value=raw, known=False, span=span)
+        return validate_field({"name": field_name(label), "label": label, "raw": raw, "value": raw, "known": False,
+                               "span": span})
     value, extra, note = type_value(name, raw)
-    return MetaField(name=name, label=label, raw=raw, value=value, extra=extra, note=note, span=span)
+    field = {"name": name, "label": label, "raw": raw, "value": value, "span": span}
+    if extra is not None:  # most values have neither: their defaults need no validating
+        field["extra"] = extra
+    if note is not None:
+        field["note"] = note
+    return validate_field(field)
 
 
 def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]:
@@ -238,8 +246,8 @@ def _credit_fields(match: re.Match, span: Span, raw: str) -> list[MetaField]:
                 if name.strip(" .")]
     label = match.group("kind")
     return [
-        MetaField(name="source_material", label=label, raw=raw, value=medium, span=span),
-        MetaField(name="creators", label=label, raw=raw, value=creators, span=span),
+        validate_field({"name": "source_material", "label": label, "raw": raw, "value": medium, "span": span}),
+        validate_field({"name": "creators", "label": label, "raw": raw, "value": creators, "span": span}),
     ]
 
 
