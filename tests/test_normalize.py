@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from listparse import parse_text
+from listparse import normalize, parse_text
 from listparse.normalize import TITLE_RULES, normalize_document, normalize_title, replay
 
 EXAMPLES = [
@@ -109,3 +111,26 @@ def test_a_list_in_mixed_case_keeps_its_acronyms():
     """One title in capitals among titles in mixed case is an acronym ("LEGO")."""
     document = parse_text("Top toys\n\n1. LEGO\n\n2. Meccano\n\n3. Play-Doh\n", source="a.txt")
     assert normalize_document(document).entries[0].title == "LEGO"
+
+
+TRICKY_TITLE_PIECES = st.sampled_from(["Of", "OF", "of", "The", "LIie", "THe", "aBCd", "x", "1st", "_A", "It's",
+                                       "’s", "é", "Éa", " ", "  ", "\t", ";", " ;", ": ", " :", ",", "!", "?", "-",
+                                       "(", "\u00a0"])
+
+
+@given(st.lists(TRICKY_TITLE_PIECES, max_size=12).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_rule_shortcuts_change_nothing(text):
+    """The rules' cheap tests (an ASCII word regex, a look back for `\\b`, a space before a mark) give what
+    the rules as first written gave."""
+    words = re.compile(r"[^\W\d_][\w'’]*").findall(text)
+    if not (len(words) >= 3 and all(word[0].isupper() for word in words)
+            and any(word.lower() in normalize.SMALL_WORDS for word in words[1:-1])):
+        assert normalize.lowercase_small_words(text) == text
+    assert normalize.fix_stray_capitals(text) == re.sub(
+        r"\b([A-Z])([A-Z])([a-z]{2,})\b", lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
+    punctuated = (text if not any(mark in text for mark in ",;:!?") else normalize.SPACE_AFTER_SEMICOLON_RE.sub(
+        ";", normalize.SPACE_BEFORE_PUNCTUATION_RE.sub("", text)))
+    assert normalize.fix_punctuation_spacing(text) == punctuated
+    if text.isascii():
+        assert normalize.ASCII_WORD_RE.findall(text) == normalize.WORD_RE.findall(text)

@@ -86,7 +86,8 @@ BACKTRACKING_NAME_RUN_RE = re.compile(
 WORD_PIECES = st.sampled_from(["Ab ", "Kcs ", "Xy ", "Ab", "Kcs", "Qu-Ev", "ABc "])
 ASCII_BREAKS = st.sampled_from([" ", "-c", "-Kc", "'s", "'", "s", "Z", "-", "_", "1", ".", "\n"])
 ASCII_RUN_PIECES = st.one_of(WORD_PIECES, ASCII_BREAKS)
-RUN_PIECES = st.one_of(WORD_PIECES, ASCII_BREAKS, st.sampled_from(["\u00a0", "’s", "’", "é", "É"]))
+RUN_PIECES = st.one_of(WORD_PIECES, ASCII_BREAKS, st.sampled_from(["\u00a0", "’s", "’", "é", "É", "“", "”", "—", "–",
+                                                                  "\u2009", "ß"]))
 
 
 @given(st.lists(RUN_PIECES, max_size=30).map("".join))

@@ -35,10 +35,13 @@ NAME_RUN_RE = re.compile(
 )
 # The words are possessive (`++`, `?+`): a letter or hyphen given back could never be followed by what the
 # run needs next, a space or its end, so trying it is wasted work.
-# NAME_RUN_RE for ASCII text, searched as bytes with every capital made "A" (see `name_runs`).
+# NAME_RUN_RE for ASCII text, searched as bytes with every capital made "A" (see `name_runs`). Its `{1,2}`
+# is written out as one word and an optional one: most capitals are followed by no second word, which the
+# literal " A" tells sooner than `re`'s repeat does.
 ASCII_NAME_RUN_RE = re.compile(
     rb"""A(?<![\w'-].)[a-z]++(?:-A?[a-z]++)?+
-         (?:\ A[a-z]++(?:-A?[a-z]++)?+){1,2}
+         \ A[a-z]++(?:-A?[a-z]++)?+
+         (?:\ A[a-z]++(?:-A?[a-z]++)?+)?
          (?='s\b|(?![\w'-]))
     """,
     re.VERBOSE,
@@ -153,7 +156,7 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
                 continue
             name = " ".join(words)
             start = offset + run_start + run.index(words[0])
-            names.append(Located(value=name, raw=name, span=Span(line=number, start=start, end=start + len(name)),
+            names.append(Located(value=name, raw=name, span=Span(number, start, start + len(name)),
                                  origin="description"))
     return names
 
@@ -163,10 +166,25 @@ def name_runs(text: str) -> Iterator[tuple[int, int]]:
 
     An ASCII text is searched as bytes with its capitals all made "A": `re` tests a class such as [A-Z] on
     every character it passes, but skips to a single letter as `str.find` does, in a seventh of the
-    instructions. Which capital a word starts with makes no difference to the match."""
+    instructions. Which capital a word starts with makes no difference to the match. So is most of a text
+    that is not ASCII, once the characters it mostly holds are made ASCII ones that play the same part."""
+    if not text.isascii():
+        text = _ascii_stand_ins(text)
     if text.isascii():
         return map(re.Match.span, ASCII_NAME_RUN_RE.finditer(text.encode().translate(CAPITALS_AS_A)))
     return map(re.Match.span, NAME_RUN_RE.finditer(text))
+
+
+def _ascii_stand_ins(text: str) -> str:
+    """`text` with its curly apostrophes, no-break spaces, curly quotes and dashes made "'", " " and '"',
+    which NAME_RUN_RE treats alike; its other characters as they are."""
+    for character, stand_in in STAND_INS:
+        if character in text:
+            text = text.replace(character, stand_in)
+    return text
+
+
+STAND_INS = (("’", "'"), ("\u00a0", " "), ("“", '"'), ("”", '"'), ("—", '"'), ("–", '"'))
 
 
 def _starts_sentence(text: str, position: int) -> bool:

@@ -37,6 +37,7 @@ PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
 BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
 YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
+QUOTE_OPENERS = "\"“„«»《「『"  # QUOTED_RE's first class
 QUOTED_RE = re.compile(r"^([\"“„«»《「『])(?P<inner>[^\"“”„«»《》「」『』]{1,200})([\"”“»«》」』])")  # "T", «T», 《T》
 PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 LEADING_YEAR_RE = re.compile(r"^((?:1[89]|20)\d\d)(?!\d)[\s,/]*")
@@ -56,6 +57,7 @@ SERVICE_SUFFIX_RE = re.compile(
     + r")\s*$",
     re.IGNORECASE,
 )
+LEADING_MARKUP = "![*_" + QUOTE_OPENERS  # what a match of LINK_RE, EMPHASIS_RE or QUOTED_RE starts with
 MEDIA_RE = re.compile(
     r"^(?:\d+\s+)?(?:" + "|".join(re.escape(word) for word in MEDIA_FORMAT_WORDS) + r")\b",
     re.IGNORECASE,
@@ -97,7 +99,8 @@ def split_title(part: str, continues: bool = False, colon_may_end: bool = True) 
     extras: list[tuple[str, str, str]] = []
     body, lead_in = _split_lead_in(body)
     body, description = _split_prose(body, continues) if colon_may_end else (body, "")
-    description = " ".join(part for part in (description, lead_in) if part)
+    if lead_in:
+        description = f"{description} {lead_in}" if description else lead_in
     body = _strip_trailing_extras(body, extras)
     title = clean_markup(body, entities=False)
     return TitleParts(title, offset, offset + len(body), extras, description)
@@ -158,6 +161,8 @@ def _clean_emphasis(text: str, entities: bool) -> str:
 def _leading_markup_span(part: str) -> tuple[int, int, str] | None:
     """A link or emphasis that opens the title part and is followed by more text."""
     text = part.lstrip()
+    if text[:1] not in LEADING_MARKUP:
+        return None  # most titles: none of the three regexes could match
     offset = len(part) - len(text)
     quoted = QUOTED_RE.match(text)
     if quoted and (text[0] in "《「『" or text[quoted.end():].strip()[:1] in ("-", "–", "—", "(", "|", ",", ":", "b")):
@@ -213,7 +218,7 @@ def _split_lead_in(body: str) -> tuple[str, str]:
 def _split_prose(body: str, continues: bool) -> tuple[str, str]:
     """`Title: running prose…` or `Title – running prose.` → (Title, prose), only when what follows
     reads as prose."""
-    dash = PROSE_DASH_RE.search(body)
+    dash = PROSE_DASH_RE.search(body) if "-" in body or "–" in body or "—" in body else None
     if dash and dash.start() > 0:
         tail = body[dash.end():].strip()
         if len(tail.split()) >= 6 and tail.endswith((".", "!", "?")) and len(body[:dash.start()].split()) <= 8:
