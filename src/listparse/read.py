@@ -12,8 +12,10 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
 
 from . import limits
@@ -38,6 +40,7 @@ MD_HTML_BLOCK_RE = re.compile(
 MARKDOWN_SNIFF_RE = re.compile(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", re.MULTILINE)
 # Control characters other than tab, line feed and carriage return, as bytes: each is one byte in UTF-8.
 CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+CHECKED_CHARS = 100000  # how much of a text is looked at for control characters
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -69,7 +72,7 @@ class Text:
 
     @property
     def content(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        return "\n".join([line.text for line in self.lines])  # a list: `join` makes one of a generator anyway
 
 
 def read_file(path: Path, name: str) -> bytes:
@@ -104,7 +107,7 @@ def read_bytes(data: bytes, source: str, sha256: str | None = None, whole_page: 
     sha256 = sha256 or hashlib.sha256(data).hexdigest()
     if fmt == "html":
         page = render_html(text, whole_page)
-        lines = _place((number, line_text, group, False) for number, line_text, group in page.lines)
+        lines = _place(page.lines)
         _check_line_lengths(source, lines)
         return Text(source, fmt, encoding, sha256, lines, page.head, warnings + page.warnings, page.item_list)
     lines = markdown_lines(text, fmt == "markdown")
@@ -169,7 +172,7 @@ def _decode_wide(data: bytes, encoding: str, source: str) -> tuple[str, str, lis
 def _decode_text(data: bytes, source: str, is_html: bool) -> tuple[str, str, list[str]]:
     """UTF-8, then the encoding an HTML page declares, then cp1252."""
     try:
-        return _checked(data.decode("utf-8"), source), "utf-8", []
+        return _checked(data.decode("utf-8"), source, data), "utf-8", []
     except UnicodeDecodeError:
         pass
     if is_html or looks_like_html(data[:2048].decode("latin-1")):
@@ -225,7 +228,7 @@ def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
     raw_lines = text.split("\n")
     marked = "```" in text or "~~~" in text or (is_markdown and "<" in text)
     if not marked and "<" not in text:  # no code, nothing hidden, no HTML block: the lines as they are
-        return _place((number, raw, None, False) for number, raw in enumerate(raw_lines, 1))
+        return _placed(raw_lines, range(1, len(raw_lines) + 1))
     shown = visible_lines(raw_lines, hide_markup=is_markdown) if marked else None
     lines: list[tuple[int, str, int | None, bool]] = []
     index = 0
@@ -244,27 +247,38 @@ def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
     return _place(lines)
 
 
-def _place(rendered: Iterable[tuple[int, str, int | None, bool]]) -> list[Line]:
-    """Give each rendered line its offset in the joined content."""
-    lines = []
-    offset = 0
-    for number, line_text, group, literal in rendered:
-        lines.append(Line(number, offset, line_text, group, literal))
-        offset += len(line_text) + 1
-    return lines
+def _place(rendered: Sequence[tuple]) -> list[Line]:
+    """Give each rendered line, (number, text, group) and whether it is literal if it may be, its offset
+    in the joined content."""
+    if not rendered:
+        return []
+    numbers, texts, *more = zip(*rendered, strict=True)
+    return _placed(texts, numbers, *more)
 
 
-def _checked(text: str, source: str) -> str:
-    sample = text[:100000]
-    if sample and _control_characters(sample) > len(sample) // 20:
+def _placed(texts: Sequence[str], numbers: Iterable[int], *more: Iterable) -> list[Line]:
+    """The lines of these texts, each with its number and its offset in the texts joined by newlines;
+    `more`: their groups, and whether each is literal, when they are not the defaults."""
+    ends_before = accumulate(map(len, texts), initial=0)  # the texts' lengths before each
+    offsets = map(add, ends_before, count())  # and a newline after each of them
+    return list(map(Line, numbers, offsets, texts, *more))
+
+
+def _checked(text: str, source: str, utf8: bytes | None = None) -> str:
+    """`text`, unless it is mostly control characters (`utf8`: its UTF-8 bytes, when it was decoded from them)."""
+    sample = text[:CHECKED_CHARS]
+    # Decoding strict UTF-8 and encoding it again gives back the same bytes: a whole text's need no encoding.
+    encoded = utf8 if utf8 is not None and len(text) <= CHECKED_CHARS else None
+    if sample and _control_characters(sample, encoded) > len(sample) // 20:
         raise ReadError(source, "binary", "binary file (mostly control characters), not a text document")
     return text
 
 
-def _control_characters(text: str) -> int:
-    """How many control characters (but tab and line breaks) `text` holds, counted among its UTF-8 bytes:
-    deleting bytes is several times faster than a regex finding characters."""
-    encoded = text.encode("utf-8", "surrogatepass")
+def _control_characters(text: str, encoded: bytes | None = None) -> int:
+    """How many control characters (but tab and line breaks) `text` holds, counted among its UTF-8 bytes
+    (`encoded`, if at hand): deleting bytes is several times faster than a regex finding characters."""
+    if encoded is None:
+        encoded = text.encode("utf-8", "surrogatepass")
     return len(encoded) - len(encoded.translate(None, CONTROL_BYTES))
 
 
