@@ -18,6 +18,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import listparse
 
@@ -191,3 +193,20 @@ def test_display_width_looks_only_where_wide_characters_can_be():
                if unicodedata.east_asian_width(chr(c)) in ("W", "F"))
     for text in ("plain", "naïve ‘quote’ — ok", "日本語 text", "ｆｕｌｌ width", "\u0378 x", "“quoted” 日本"):
         assert display_width(text) == sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+LABEL_LINE_PIECES = ["Author", "by", "By ", "Written by", "URL", "Source", "Originally published at", "Date",
+                     "Posted on", "Updated", ":", " ", "\t", ">", "*", "_", "**", "\u00a0", "\x0c", "\u2003", "✍️",
+                     "Écrit par", "https://example.com/a", "Jane Doe", "2024-03-01", "ſource", "-", "1.", "#", "x"]
+
+
+@given(st.lists(st.sampled_from(LABEL_LINE_PIECES), max_size=8), st.sampled_from(["author", "url", "date"]))
+def test_a_head_line_screened_out_is_one_its_regex_rejects(pieces, key):
+    """The cheap look at a line's first character past its marks (`parse._matches`) never skips a line the
+    author, URL or date regex would match."""
+    from listparse.parse import AUTHOR_LINE_RE, DATE_LINE_RE, LEADING_MARKS, NOT_LABEL_OPENINGS, URL_LINE_RE
+
+    line = "".join(pieces)
+    line_re = {"author": AUTHOR_LINE_RE, "url": URL_LINE_RE, "date": DATE_LINE_RE}[key]
+    if not line or line.lstrip(LEADING_MARKS)[:1] in NOT_LABEL_OPENINGS[key]:
+        assert line_re.match(line) is None

@@ -53,6 +53,13 @@ DATE_LINE_RE = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
     re.IGNORECASE)
 LINE_MARKS = {"author": "", "url": "://", "date": ":"}  # what every line each regex matches holds: a cheap test
+# The ASCII letters the labels of each regex open with, in either case, past the quote markers, emphasis and
+# white space before them: a line opening with any other ASCII character but white space is not tried (most
+# lines of prose), which spares it the regex's call.
+LABEL_LETTERS = {"author": "ABDEPTVW", "url": "CHLOPSU", "date": "DPU"}
+LEADING_MARKS = " \t>*_"
+NOT_LABEL_OPENINGS = {key: frozenset(ch for ch in map(chr, range(128)) if not ch.isspace() and ch not in LEADING_MARKS
+                                     and ch.upper() not in letters) for key, letters in LABEL_LETTERS.items()}
 SPACE_RE = re.compile(r"\s+")
 TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
@@ -226,7 +233,7 @@ def _located(text: Text, texts: list[str], front: dict, key: str, line_re: re.Pa
     if key in text.head and not (key == "author" and text.head[key][0].startswith(("http", "/", "@"))):
         value, origin = text.head[key]
         return Located(value=value, raw=value, origin=origin)
-    for index, match in _matches(line_re, texts, skip, LINE_MARKS[key]):
+    for index, match in _matches(line_re, texts, skip, LINE_MARKS[key], NOT_LABEL_OPENINGS[key]):
         bare_url = key == "url" and match.group(0).lstrip("> *_").startswith("http")
         if bare_url and _nonempty(texts[skip:index + 1]) > TOP_LINES:
             continue
@@ -239,10 +246,13 @@ def _located(text: Text, texts: list[str], front: dict, key: str, line_re: re.Pa
     return None
 
 
-def _matches(line_re: re.Pattern, texts: list[str], skip: int, mark: str) -> Iterator[tuple[int, re.Match]]:
-    """Each text from `skip` on that holds `mark` and `line_re` matches, with its position."""
+def _matches(line_re: re.Pattern, texts: list[str], skip: int, mark: str,
+             not_openings: frozenset[str]) -> Iterator[tuple[int, re.Match]]:
+    """Each text from `skip` on that holds `mark` and `line_re` matches, with its position; a blank text,
+    or one whose first character past its leading marks is among `not_openings`, is not tried."""
     return ((index, match) for index, text in enumerate(texts[skip:], skip)
-            if mark in text and (match := line_re.match(text)))
+            if text and mark in text and text.lstrip(LEADING_MARKS)[:1] not in not_openings
+            and (match := line_re.match(text)))
 
 
 def _nonempty(texts: list[str]) -> int:
