@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing.pool
+import os
 import tempfile
 
 import pytest
@@ -132,8 +133,9 @@ def test_an_unwritable_tmpdir_is_one_clear_error(in_tmp, monkeypatch):
 
 
 def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_path):
-    """With --jobs 2 the merge hands works to forked workers: every output file is byte-identical to a
-    merge in one process, progress is reported in order, and a cluster's variants all get their work."""
+    """With --jobs 2 the merge hands works to forked workers, which read their entries from the store
+    themselves: every output file is byte-identical to a merge in one process, progress is reported in
+    order, and a cluster's variants all get their work."""
     from listparse import merge
 
     from .conftest import FIXTURES, ROOT
@@ -142,13 +144,25 @@ def test_works_built_in_worker_processes_are_the_same_files(monkeypatch, tmp_pat
     monkeypatch.setattr(merge, "MIN_WORKS_PER_WORKER", 1)
     monkeypatch.setattr(merge, "TASKS_PER_BATCH", 7)  # several batches in flight
     monkeypatch.setattr(merge, "ENTRIES_PER_BATCH", 12)  # some closed by their entries, the seeds' works alone
+    parent, readers = os.getpid(), tmp_path / "readers"
+    read_rows = Store.mention_rows
+
+    def in_workers_only(store, variants):
+        assert os.getpid() != parent, "the parent read a work's entries for the workers"
+        with readers.open("a") as pids:
+            pids.write(f"{os.getpid()}\n")
+        return read_rows(store, variants)
+
     written = {}
     for jobs in (1, 2):
+        if jobs == 2:
+            monkeypatch.setattr(Store, "mention_rows", in_workers_only)
         with run(["raw", FIXTURES.relative_to(ROOT)], IngestOptions(jobs=jobs)) as result:
             written[jobs] = {name: "".join(chunks) for name, chunks in output_files(result, ("json", "csv")).items()}
             assert all(number != merge.NO_WORK for number in result.merged.work_of_variant)
             works = len(result.merged.work_ids)
     assert works > 2 * 7
+    assert len(set(readers.read_text().split())) == 2  # both workers read entries
     assert {name: text for name, text in written[2].items() if name != "run.json"} == {
         name: text for name, text in written[1].items() if name != "run.json"}
 
@@ -164,6 +178,23 @@ def test_works_go_to_the_workers_in_batches_bounded_by_their_entries(monkeypatch
     tasks = [(number, [("a.txt", position, b"{}") for position in range(size)]) for number, size in enumerate(sizes)]
     batches = list(merge._batches(iter(tasks)))
     assert [[number for number, _ in batch] for batch in batches] == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]
+
+
+def test_batches_count_the_entries_a_worker_will_read_itself(monkeypatch):
+    """Where the workers read their works' entries from the store, a task has no rows: its entries are
+    counted from its variants, and the batches end where they would with the rows."""
+    from types import SimpleNamespace
+
+    from listparse import merge
+
+    monkeypatch.setattr(merge, "TASKS_PER_BATCH", 3)
+    monkeypatch.setattr(merge, "ENTRIES_PER_BATCH", 10)
+    sizes = [1, 2, 1, 1, 25, 4, 4, 1, 9, 1]
+    tasks = [(SimpleNamespace(number=number, groups=[SimpleNamespace(variants=[SimpleNamespace(count=size - size // 2),
+                                                                               SimpleNamespace(count=size // 2)])]),
+              None) for number, size in enumerate(sizes)]
+    batches = list(merge._batches(iter(tasks)))
+    assert [[cluster.number for cluster, _ in batch] for batch in batches] == [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]
 
 
 def test_workers_send_records_in_order_a_few_batches_at_a_time(tmp_path, monkeypatch):

@@ -309,8 +309,9 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
     Ids are carried from `previous` where works persist (see `ids`). With `jobs` > 1 (0: one per core) and
     enough works, worker processes build them while this one reads their entries and stores them."""
     store.index()
+    store.commit()  # the entries and their index, readable by the builders' own connections
     variants = store.take_variants()
-    with _builders(len(variants), catalogue, previous, jobs) as pool:
+    with _builders(len(variants), catalogue, previous, jobs, store) as pool:
         clusters: list[Cluster | None] = list(cluster_variants(variants, catalogue, aliases))
         work_of_variant = array("l", [NO_WORK]) * len(variants)
         del variants  # each cluster holds its own; they go with it
@@ -318,7 +319,7 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
         lineage: list[Lineage] = []
         field_names: set[str] = set()
         conflicts = 0
-        tasks = _work_tasks(store, clusters, work_of_variant)
+        tasks = _work_tasks(None if pool is not None and store.reopenable else store, clusters, work_of_variant)
         for number, built in enumerate(_built_works(tasks, pool)):
             store.put_work(number, built.body, built.row)
             named.append(built.naming)
@@ -334,53 +335,65 @@ def merge_store(store: Store, catalogue: Catalogue | None = None, aliases: Alias
                   sorted(field_names), conflicts)
 
 
-WorkTask = tuple[Cluster, list[tuple[str, int, bytes]]]  # a cluster and its entries' stored JSON, in source order
+# A cluster and its entries' stored JSON in source order, or None for the builder to read them itself.
+WorkTask = tuple[Cluster, list[tuple[str, int, bytes]] | None]
 MIN_WORKS_PER_WORKER = 500  # below this, starting processes costs more than building in parallel saves
 # (counted in title variants, which bound the works: the workers are started before clustering)
 TASKS_PER_BATCH = 256  # works handed to the workers at once; two batches in flight keep them busy
 ENTRIES_PER_BATCH = 10_000  # ... or fewer, when they hold this many entries: a work in most documents goes alone
 
 
-def _work_tasks(store: Store, clusters: list[Cluster | None], work_of_variant: array) -> Iterator[WorkTask]:
-    """Each cluster with its entries as stored, in order; its variants are numbered with their work, and
-    the list lets go of it (a built work's groups are not needed again)."""
+def _work_tasks(store: Store | None, clusters: list[Cluster | None], work_of_variant: array) -> Iterator[WorkTask]:
+    """Each cluster with its entries as read from `store` (None: the builder reads them); its variants are
+    numbered with their work, and the list lets go of it (a built work's groups are not needed again)."""
     for number, cluster in enumerate(clusters):
         assert cluster is not None
         clusters[number] = None
-        variant_ids = [variant.id for group in cluster.groups for variant in group.variants]
-        for variant in variant_ids:
+        for variant in _variant_ids(cluster):
             work_of_variant[variant] = number
-        yield cluster, store.mention_rows(variant_ids)
+        yield cluster, None if store is None else store.mention_rows(_variant_ids(cluster))
+
+
+def _variant_ids(cluster: Cluster) -> list[int]:
+    return [variant.id for group in cluster.groups for variant in group.variants]
 
 
 _knowledge: tuple[Catalogue | None, PreviousRun | None] = (None, None)  # what forked workers build with
+_entries_store: Store | None = None  # the store a forked worker reads its works' entries from
+BUILDER_CACHE_MB = 4  # a builder reads each entry once: the writer's 64 MB page cache would only add to its memory
 
 
 @contextmanager
-def _builders(variants: int, catalogue: Catalogue | None, previous: PreviousRun | None, jobs: int):
+def _builders(variants: int, catalogue: Catalogue | None, previous: PreviousRun | None, jobs: int,
+              store: Store | None = None):
     """Worker processes to build works in, or None to build them here (one job asked for, or too few title
     variants, which bound the works, to pay for starting them).
 
     They are forked before clustering: a forked process shares the memory its parent held at the fork
     and gets a copy of each page the parent changes afterwards, and clustering a large batch fills and
-    frees a gigabyte."""
-    global _knowledge
+    frees a gigabyte. Where `store` can be reopened, each worker reads its works' entries through a
+    connection of its own, in parallel, rather than this process reading and sending them."""
+    global _knowledge, _entries_store
     _knowledge = (catalogue, previous)
+    _entries_store = store if store is not None and store.reopenable else None
     workers = min(jobs or os.cpu_count() or 1, variants // MIN_WORKS_PER_WORKER)
     if workers <= 1:
         yield None
         return
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-        yield pool
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_builder) as pool:
+            yield pool
+    finally:
+        _entries_store = None
 
 
 def _built_works(tasks: Iterator[WorkTask], pool) -> Iterator[Built]:
     """The works built from `tasks`, in order: here, or in `pool`'s worker processes.
 
-    This process alone reads the store (its SQLite connection is not shared with the pool's threads): it
-    reads a batch of tasks, hands it to the pool, and stores the results of the batch before."""
+    This process hands the pool a batch of tasks at a time and stores the results of the batch before
+    (its SQLite connection is not shared with the pool's threads)."""
     if pool is None:
         yield from map(_build, tasks)
         return
@@ -400,7 +413,7 @@ def _batches(tasks: Iterator[WorkTask]) -> Iterator[list[WorkTask]]:
     entries = 0
     for task in tasks:
         batch.append(task)
-        entries += len(task[1])
+        entries += _entries_of(task)
         if len(batch) == TASKS_PER_BATCH or entries >= ENTRIES_PER_BATCH:
             yield batch
             batch, entries = [], 0
@@ -408,8 +421,18 @@ def _batches(tasks: Iterator[WorkTask]) -> Iterator[list[WorkTask]]:
         yield batch
 
 
+def _entries_of(task: WorkTask) -> int:
+    """How many entries a task's work has: its rows, or its variants' counts where the builder reads them."""
+    cluster, rows = task
+    return len(rows) if rows is not None else sum(variant.count for group in cluster.groups
+                                                  for variant in group.variants)
+
+
 def _build(task: WorkTask) -> Built:
     cluster, rows = task
+    if rows is None:
+        assert _entries_store is not None
+        rows = _entries_store.mention_rows(_variant_ids(cluster))
     catalogue, previous = _knowledge
     return build_work(cluster, _drained(rows), catalogue, previous)
 
@@ -421,10 +444,13 @@ def _drained(rows: list) -> Iterator:
         yield rows.pop()
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, and SIGTERM (the pool's way to stop them) just ends them."""
+def _start_builder() -> None:
+    """Workers leave Ctrl-C to the parent, and SIGTERM (the pool's way to stop them) just ends them; each
+    reads the store, where it can, through a connection of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _entries_store is not None:
+        _entries_store.reopen(cache_mb=BUILDER_CACHE_MB)
 
 
 def merge_works(documents: Iterable[Document], catalogue: Catalogue | None = None,

@@ -31,8 +31,10 @@ CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEX
 CREATE TABLE entries (document INTEGER NOT NULL, position INTEGER NOT NULL, variant INTEGER NOT NULL,
                       title TEXT NOT NULL, body BLOB NOT NULL, row BLOB NOT NULL,
                       PRIMARY KEY (document, position));
-CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL, row BLOB NOT NULL);
 """
+# Built works go to a file of their own: the merge's workers read the entries while this process writes
+# works, and SQLite never has one file written and read by two processes at once.
+WORKS_SCHEMA = "CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL, row BLOB NOT NULL);"
 # `entries` is a rowid table, not WITHOUT ROWID: its 1-2 KB blobs in the primary key's B-tree made reading
 # a work's entries by variant twice as slow.
 # Only this process reads the file and it is thrown away after the run: no journal, no fsync.
@@ -100,13 +102,15 @@ class Store:
                 self._lock = _locked(Path(self._directory) / "lock")
         self._db = self._connected()
         self._db.executescript(SCHEMA)
+        self._works = self._connected("works.sqlite")
+        self._works.executescript(WORKS_SCHEMA)
         self.variants = Variants()
         self.columns: set[str] = set()
         self.failed: list[Document] = []
         self.documents = self.entries = self.warnings = 0
 
-    def _connected(self) -> sqlite3.Connection:
-        db = sqlite3.connect(Path(self._directory) / "batch.sqlite" if self._directory else ":memory:")
+    def _connected(self, name: str = "batch.sqlite") -> sqlite3.Connection:
+        db = sqlite3.connect(Path(self._directory) / name if self._directory else ":memory:")
         for pragma in PRAGMAS:
             db.execute(pragma)
         return db
@@ -116,12 +120,16 @@ class Store:
         """Whether a forked process can read the store itself (one on disk; one in memory is this process's)."""
         return self._directory is not None
 
-    def reopen(self) -> None:
+    def reopen(self, cache_mb: int | None = None) -> None:
         """In a forked process: read through a connection of its own, as SQLite's cannot cross a fork. The
-        inherited one is kept, never used or closed here: it is the parent's."""
+        inherited one is kept, never used or closed here: it is the parent's. `cache_mb`: a smaller page
+        cache than the writer's, for a reader that reads each row once."""
         if not self.reopenable:
             raise ValueError("a store in memory cannot be read from another process")
-        self._inherited, self._db = self._db, self._connected()
+        self._inherited = self._db, self._works
+        self._db, self._works = self._connected(), self._connected("works.sqlite")
+        if cache_mb is not None:
+            self._db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}")
 
     def add(self, parsed: Parsed) -> None:
         """Store one document."""
@@ -198,20 +206,22 @@ class Store:
 
     def put_work(self, number: int, body: bytes, row: bytes) -> None:
         """Store a built work: its JSON (id still empty) and its works.csv row JSON (see `rendered`)."""
-        self._db.execute("INSERT INTO works VALUES (?, ?, ?)", (number, body, row))
+        self._works.execute("INSERT INTO works VALUES (?, ?, ?)", (number, body, row))
 
     def commit(self) -> None:
         """Make what was stored readable through other connections (a forked process's, see `reopen`)."""
         self._db.commit()
+        self._works.commit()
 
     def work(self, number: int) -> bytes:
-        return self._db.execute("SELECT body FROM works WHERE number = ?", (number,)).fetchone()[0]
+        return self._works.execute("SELECT body FROM works WHERE number = ?", (number,)).fetchone()[0]
 
     def work_row(self, number: int) -> bytes:
-        return self._db.execute("SELECT row FROM works WHERE number = ?", (number,)).fetchone()[0]
+        return self._works.execute("SELECT row FROM works WHERE number = ?", (number,)).fetchone()[0]
 
     def close(self) -> None:
         self._db.close()
+        self._works.close()
         if self._directory:
             shutil.rmtree(self._directory, ignore_errors=True)
         if self._lock is not None:
