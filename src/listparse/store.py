@@ -37,7 +37,8 @@ CREATE TABLE entries (document INTEGER NOT NULL, position INTEGER NOT NULL, vari
 WORKS_SCHEMA = "CREATE TABLE works (number INTEGER PRIMARY KEY, body BLOB NOT NULL, row BLOB NOT NULL);"
 # `entries` is a rowid table, not WITHOUT ROWID: its 1-2 KB blobs in the primary key's B-tree made reading
 # a work's entries by variant twice as slow.
-# Only this process reads the file and it is thrown away after the run: no journal, no fsync.
+# Read only by this process and the processes it forks (merge workers, the second writer), and thrown away
+# after the run: no journal, no fsync.
 # 16 KB pages (set before the tables exist) hold a document's blobs in fewer pages: storing 4,000 documents
 # took 0.32 CPU-s instead of 0.47 with SQLite's 4 KB, and reading them back no longer.
 PRAGMAS = ("PRAGMA page_size = 16384", "PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF",
