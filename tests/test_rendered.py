@@ -181,6 +181,18 @@ def _composed(work: Work) -> bytes:
                          for person in work.people], work.catalogue, work.matched_by)
 
 
+def test_the_composed_models_have_the_fields_their_composers_print():
+    """`work_json_of` and its pieces print these models' fields by hand: a field added to one of them must be
+    added there too (and to the test below), or the merge's JSON would silently leave it out."""
+    assert {model.__name__: list(model.model_fields) for model in (Work, WorkField, Alternative, Person, Evidence,
+                                                                   Change)} == {
+        "Work": ["id", "previous_ids", "title", "aliases", "fields", "people", "catalogue", "matched_by"],
+        "WorkField": ["value", "chosen_by", "evidence", "conflicts"], "Alternative": ["value", "evidence"],
+        "Person": ["name", "variants", "evidence", "changes"],
+        "Evidence": ["source", "rank", "span", "raw", "rules", "catalogue_entry"],
+        "Change": ["field", "rule", "before", "after"]}
+
+
 def test_a_composed_work_is_the_whole_dump():
     def evidence(source: str, **more) -> Evidence:
         return Evidence(source=source, rank=1, span=Span(line=1, start=0, end=4), raw=TRICKY, **more)

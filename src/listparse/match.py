@@ -108,7 +108,12 @@ def field_facts(fields: Iterable[tuple[str, FieldValue]]) -> tuple[int | None, s
                 episodes = value
         elif isinstance(value, str) and name == "kind" and stated is None:
             stated = value
-    return year, stated or ("series" if episodes and episodes > 1 else None)
+    return year, stated or kind_by_episodes(episodes)
+
+
+def kind_by_episodes(episodes: int | None) -> str | None:
+    """The kind an entry's episode count implies when none is stated: a series, when it has several."""
+    return "series" if episodes and episodes > 1 else None
 
 
 class Variants:

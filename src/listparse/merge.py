@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
-from .match import Cluster, cluster_variants, typo_variant
+from .match import Cluster, cluster_variants, kind_by_episodes, typo_variant
 from .models import (
     CatalogueLink,
     Change,
@@ -137,7 +137,7 @@ class Read:
         rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), entry["span"]
         self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, entry.get("changes", ()))))
         fields = entry.get("fields", ())
-        stated_kind, episodes = False, None  # what `match.field_facts` infers a kind from
+        stated_kind, episodes = False, None  # what a kind is inferred from, as `match.field_facts` reads it
         for field in fields:
             name, value, raw = field["name"], field["value"], field["raw"]
             if name == "kind":
@@ -151,10 +151,10 @@ class Read:
             if typed != raw:
                 rules = ({"field": name, "rule": f"type_{FIELDS.get(name, 'text')}", "before": raw, "after": typed},)
             self.fields[name].append((value, _proof(source, rank, field["span"], raw, rules)))
-        if not stated_kind and episodes and episodes > 1:
-            # Inferred, not stated: a series because it has several episodes.
-            inferred = {"field": "kind", "rule": "series_from_episode_count", "before": "", "after": "series"}
-            self.fields["kind"].append(("series", _proof(source, rank, span, title_raw, (inferred,))))
+        kind = None if stated_kind else kind_by_episodes(episodes)
+        if kind:  # inferred, not stated
+            inferred = {"field": "kind", "rule": "series_from_episode_count", "before": "", "after": kind}
+            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, (inferred,))))
         self.descriptions.append(entry.get("text", ""))
         self.sightings.extend((source, rank, intern(name["value"]), intern(name["raw"]), name.get("span"))
                               for name in entry.get("names", ()))

@@ -279,10 +279,9 @@ def _looks_like_label(label: str) -> bool:
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
-    lower = label.strip().lower()
-    if lower in NOT_LABELS:
+    if label.strip().lower() in NOT_LABELS:
         return False
-    if lower.rstrip(":") in LABELS:
+    if _is_known(label.strip()):
         return True
     first = words[0][:1]
     caseless = first.isalpha() and not first.isupper() and not first.islower()  # 拝観料, not "the"

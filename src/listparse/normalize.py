@@ -198,9 +198,9 @@ def normalize_title(raw: str, field: str = "title", list_shouts: bool = False) -
     """
     changes = []
     text = raw
-    ascii = text.isascii()
+    is_ascii = text.isascii()
     for name, rule in TITLE_RULES.items():
-        if ascii and rule in NON_ASCII_RULES:
+        if is_ascii and rule in NON_ASCII_RULES:
             continue
         if list_shouts and rule is fix_shouting:
             rule = fix_shouting_in_a_shouting_list
@@ -208,7 +208,7 @@ def normalize_title(raw: str, field: str = "title", list_shouts: bool = False) -
         if fixed != text:
             changes.append(Change(field=field, rule=name, before=text, after=fixed))
             text = fixed
-            ascii = text.isascii()
+            is_ascii = text.isascii()
     return text, changes
 
 

@@ -253,15 +253,19 @@ def unify_names(sightings: list[Sighting], descriptions: list[str]) -> list[tupl
         evidence = []
         respelled = set()
         for source, rank, name, raw, span in seen_in_family[root]:
-            rules: tuple[dict[str, str], ...] = ()
+            rules: tuple[Rule, ...] = ()
             if name != best:
-                rules = ({"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best},)
+                rules = (_respelling(name, best),)
                 respelled.add(name)
             evidence.append(evidence_json(source, rank, span, raw, rules))
-        changes: list[Rule] = [{"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best}
-                               for name in sorted(respelled)]
+        changes = [_respelling(name, best) for name in sorted(respelled)]
         people.append((best, person_json(best, sorted(n for n in family if n != best), evidence, changes)))
     return sorted(people, key=itemgetter(0))
+
+
+def _respelling(name: str, best: str) -> Rule:
+    """The rule that a name printed `name` is the work's `best` spelling of it, as its JSON's dict."""
+    return {"field": "people", "rule": "name_spelling_in_work", "before": name, "after": best}
 
 
 def _place(sighting: Sighting) -> tuple[str, int, int]:
