@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import io
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from listparse import pipeline
 from listparse.cli import main
@@ -350,6 +353,34 @@ def test_csv_header_names_are_neutralised_too():
     from listparse.export import _csv
 
     assert "".join(_csv(["=cmd", "rank"], [["@x", -5]])) == "'=cmd,rank\n'@x,-5\n"
+
+
+CELLS = st.one_of(st.none(), st.integers(-10, 10), st.floats(allow_nan=False),
+                  st.text(alphabet='ab =+-@\t\r\n",\'1.', max_size=6))
+
+
+@given(st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(CELLS, min_size=width, max_size=width),
+                                                         max_size=12)),
+       st.integers(1, 5))
+def test_csv_writes_what_neutralising_every_cell_writes(rows, rows_per_chunk):
+    """The chunk-at-a-time writer (`FORMULA_CELL_RE`) gives the bytes of neutralising each cell in turn."""
+    from listparse.export import _csv, neutralised
+
+    width = len(rows[0]) if rows else 2
+    columns = [f"c{number}" for number in range(width)]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if value is None else neutralised(value) if isinstance(value, str) else value
+                       for value in row] for row in rows])
+    assert "".join(_csv(columns, rows, rows_per_chunk)) == expected.getvalue()
+
+
+def test_csv_refuses_a_row_of_the_wrong_width():
+    from listparse.export import _csv
+
+    with pytest.raises(ValueError, match="a row of 1 cells for 2 columns"):
+        "".join(_csv(["a", "b"], [["x", "y"], ["z"]]))
 
 
 EVIL_NAME = "evil\nlistparse: all good\x1b[2J.txt"

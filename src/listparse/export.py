@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -117,7 +118,7 @@ def entries_csv(records: Iterable[tuple[str, str, str | None, bytes]], columns: 
     def rows() -> Iterator[list]:
         for source, title, work_id, row in records:
             rank, title_raw, line, cells = decode_json(row)
-            yield [source, rank, title_raw, title, work_id, line, *[cells.get(name) for name in names]]
+            yield [source, rank, title_raw, title, work_id, line, *map(cells.get, names)]
 
     return _csv(ENTRY_COLUMNS + names, rows())
 
@@ -218,7 +219,7 @@ def works_csv(works: Iterable[tuple[str, list[str], bytes]], field_names: Iterab
         for work_id, previous, row in works:
             *values, fields = decode_json(row)
             head = [work_id, cell(previous)] if previous_ids else [work_id]
-            yield [*head, *values, *[fields.get(name) for name in names]]
+            yield [*head, *values, *map(fields.get, names)]
 
     return _csv(columns + names, rows())
 
@@ -259,6 +260,11 @@ def field_row(source: str, entry: Entry, field: MetaField) -> dict:
 # it never runs as one: "-5" stays a number.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+# Where `csv` wrote a cell that starts like a formula, quoted or not: after a comma or a line's end, or
+# (`FORMULA_FIRST_CELL_RE`) as a chunk's first cell. They also find a few that are not cells (a line inside
+# a quoted cell, a negative number): those chunks are just rewritten cell by cell.
+FORMULA_CELL_RE = re.compile(r'[,\n]"?[=+\-@\t\r]')
+FORMULA_FIRST_CELL_RE = re.compile(r'"?[=+\-@\t\r]')
 
 
 def neutralised(text: str) -> str:
@@ -285,17 +291,32 @@ def plain_cell(text: str) -> str:
 
 def _csv(columns: list[str], rows: Iterable[list], rows_per_chunk: int = 1000) -> Iterator[str]:
     """CSV text in chunks of rows, so a large table is never one string; every text cell (the header too:
-    unknown labels name columns) neutralised against formula injection, None written as an empty cell."""
+    unknown labels name columns) neutralised against formula injection, None written as an empty cell
+    (as `csv` writes it).
+
+    A chunk is written as it is, then rewritten cell by cell only when its text shows a cell that starts
+    like a formula (`FORMULA_CELL_RE`): few do, and the C writer does the rest at a fraction of the cost."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralised(column) for column in columns])
-    for count, row in enumerate(rows, 1):
-        if len(row) != len(columns):
-            raise ValueError(f"a row of {len(row)} cells for {len(columns)} columns")
-        writer.writerow(["" if value is None else neutralised(value) if isinstance(value, str) else value
-                         for value in row])
-        if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
+    rows = iter(rows)
+    while chunk := list(islice(rows, rows_per_chunk)):
+        if set(map(len, chunk)) != {len(columns)}:
+            raise ValueError(f"a row of {_wrong_width(chunk, len(columns))} cells for {len(columns)} columns")
+        start = buffer.tell()
+        writer.writerows(chunk)
+        text = buffer.getvalue()
+        if FORMULA_FIRST_CELL_RE.match(text, start) or FORMULA_CELL_RE.search(text, start):
+            buffer.seek(start)
             buffer.truncate()
-    yield buffer.getvalue()
+            writer.writerows([neutralised(value) if isinstance(value, str) else value for value in row]
+                             for row in chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def _wrong_width(rows: list[list], width: int) -> int:
+    return next(len(row) for row in rows if len(row) != width)
