@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import Counter
 
-from listparse.cells import plain_text, shape_of, trailing_cells
-from listparse.template import headline_kind, infer_template, split_entry
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from listparse.cells import Cell, Plain, cell_before, content_end, plain_text, shape_of, trailing_cells
+from listparse.template import (
+    LEAD_SEPARATORS,
+    Column,
+    Template,
+    _cell_for,
+    _leaves_a_name,
+    _most_filling,
+    _signature,
+    _split_by,
+    _taken,
+    headline_kind,
+    infer_template,
+    split_entry,
+)
 
 
 def _split(heads: list[str], headline: str | None = None) -> list[tuple[str, dict[str, str]]]:
@@ -148,3 +165,80 @@ def test_alike_heads_have_no_columns():
     assert template.reasons == ["every entry prints the same head: no cell of it is told apart from the name"]
     # Different names beside alike cells still make a column.
     assert _split(["Akira (1988)", "Paprika (2006)"]) == [("Akira", {"year": "1988"}), ("Paprika", {"year": "2006"})]
+
+
+# Heads built from names and the cells lists print after them, so that generated lists hold columns, lead
+# splits and near misses (a cell in some entries, a separator printed twice, a dash inside a name).
+NAME_PIECES = ["Violet", "Evergarden", "Spider-Man", "2001", "Ursula K. Le Guin", "*Babel*", '"Angel"', "Café",
+               "R. F. Kuang", "Portugal. The Man", "AC/DC", "Steins;Gate", "[Moon](https://x)", "Q&A"]
+CELL_PIECES = [" (2019)", " (2 Seasons)", " [Live]", " - NY", " – Kanye West", " — a quiet, slow film.", ", 10/10",
+               ", $$", ": a tip, with a comma", ": 2001", " | Netflix", " by Naomi Novik", " by R. F. Kuang - 5/5.",
+               " @ SF", " / 873 points", ", Autorin (22.700 Follower)", " · 1975 · 201 min", "!", " - ", ", "]
+
+
+@st.composite
+def head_lists(draw):
+    """Two to twelve heads of one list: most print the list's cells, some drop one or print another."""
+    shared = draw(st.lists(st.sampled_from(CELL_PIECES), max_size=3))
+    heads = []
+    for _ in range(draw(st.integers(min_value=2, max_value=12))):
+        name = " ".join(draw(st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=3)))
+        cells = [cell for cell in shared if draw(st.integers(0, 4))]  # each shared cell in about 4 of 5 heads
+        if not draw(st.integers(0, 3)):
+            cells.insert(draw(st.integers(0, len(cells))), draw(st.sampled_from(CELL_PIECES)))
+        heads.append(name + "".join(cells))
+    return heads
+
+
+def _signatures(plains: list[Plain]) -> Counter:
+    return Counter(_signature(cell) for plain in plains if (cell := cell_before(plain, content_end(plain))))
+
+
+def _every_taken(plains: list[Plain], column: Column) -> list[tuple[int, Cell]]:
+    """The general rule `_taken` stops early on: every head's cell that fills the column and leaves a name."""
+    return [(position, cell) for position, plain in enumerate(plains)
+            if (cell := _cell_for(plain, content_end(plain), column)) and _leaves_a_name(plain, cell)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(head_lists())
+def test_taken_gives_up_only_when_too_few_heads_fill_the_column(heads):
+    """`_taken` is every head's filling cell, or None exactly when fewer than `least` heads have one."""
+    plains = [plain_text(head) for head in heads]
+    for sep, shape in _signatures(plains):
+        column = Column(sep, "text" if shape == "*" else shape, "", 0)
+        every = _every_taken(plains, column)
+        for least in range(len(plains) + 2):
+            ends = [content_end(plain) for plain in plains]
+            assert _taken(plains, ends, column, least) == (every if len(every) >= least else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(head_lists())
+def test_no_column_is_filled_by_more_heads_than_its_bound(heads):
+    """A signature's column is never filled by more heads than `_most_filling` says, whatever its shape."""
+    plains = [plain_text(head) for head in heads]
+    for (sep, shape), count in _signatures(plains).items():
+        bound = _most_filling(sep, shape, count, len(plains))
+        shapes = ["name", "text", "code", "prose"] if shape == "*" else [shape]
+        for column_shape in shapes:
+            assert len(_every_taken(plains, Column(sep, column_shape, "", 0))) <= bound
+
+
+@settings(max_examples=200, deadline=None)
+@given(head_lists())
+def test_a_plain_template_splits_as_the_general_path_does(heads):
+    """A template of no columns and no lead split leaves every head whole, as the general split would."""
+    plains = [plain_text(head) for head in heads]
+    template = infer_template(plains)
+    for plain in plains:
+        assert split_entry(plain, template) == _split_by(plain, template)
+        assert split_entry(plain, Template()) == _split_by(plain, Template())
+
+
+@settings(max_examples=200, deadline=None)
+@given(head_lists(), st.sampled_from(LEAD_SEPARATORS))
+def test_a_separator_is_counted_at_least_once_per_head_holding_it(heads, sep):
+    """The lead split's first test: a separator printed in N heads is counted N times or more in them all."""
+    texts = [plain_text(head).text for head in heads] + [sep.strip() + sep + "x", sep + "x", "x" + sep + sep]
+    assert "\n".join(texts).count(sep) >= sum(1 for text in texts if text.find(sep) > 0)

@@ -94,13 +94,21 @@ def infer_template(heads: list[Plain], kind: str | None = None) -> Template:
         template.reasons.append("every entry prints the same head: no cell of it is told apart from the name")
         return template
     template.columns = _columns(heads, kind, template.reasons)
-    remaining = [head.text[:_head_end(head, _consume(head, template.columns))] for head in heads]
+    remaining = ([head.text[:_head_end(head, _consume(head, template.columns))] for head in heads]
+                 if template.columns else [head.text for head in heads])
     template.lead = _lead_split(heads, remaining, kind, template.reasons)
     return template
 
 
 def split_entry(head: Plain, template: Template) -> EntrySplit:
     """Split one head by its list's template."""
+    if not template.columns and template.lead is None:  # most lists: the whole head is the title
+        return EntrySplit(0, len(head.text))
+    return _split_by(head, template)
+
+
+def _split_by(head: Plain, template: Template) -> EntrySplit:
+    """Split one head by the columns and lead split of its template."""
     consumed = _consume(head, template.columns)
     end = _head_end(head, consumed)
     split = EntrySplit(0, end, [(column.label, cell.text, cell.text_start, _cell_end(cell), column.shape)
@@ -131,13 +139,16 @@ def _columns(heads: list[Plain], kind: str | None, reasons: list[str]) -> list[C
     for _ in range(MAX_COLUMNS):
         waiting = [cell for head, end in zip(heads, ends, strict=True) if (cell := cell_before(head, end))]
         best: tuple[int, Column, list[tuple[int, Cell]]] | None = None
-        for (sep, shape), _count in Counter(_signature(cell) for cell in waiting).most_common():
+        for (sep, shape), count in Counter(_signature(cell) for cell in waiting).most_common():
+            # A column must beat the best so far and be printed by enough entries.
+            least = max(_needed(shape, total), best[0] + 1 if best else 0)
+            if _most_filling(sep, shape, count, total) < least:
+                continue
             if shape == "*":  # text-like cells: the column is of the shape most of them have
                 shape = Counter(cell.shape for cell in waiting if _fits(cell, sep, shape)).most_common(1)[0][0]
             column = Column(sep, shape, "", 0)
-            taken = [(position, cell) for position, head in enumerate(heads)
-                     if (cell := _cell_for(head, ends[position], column)) and _leaves_a_name(head, cell)]
-            if len(taken) >= _needed(shape, total) and (best is None or len(taken) > best[0]):
+            taken = _taken(heads, ends, column, least)
+            if taken is not None:
                 best = (len(taken), column, taken)
         if best is None:
             break
@@ -158,6 +169,30 @@ def _columns(heads: list[Plain], kind: str | None, reasons: list[str]) -> list[C
         for position, cell in taken:
             ends[position] = start_of(heads[position], cell)
     return _justified(columns, pending, reasons)
+
+
+def _most_filling(sep: str, shape: str, count: int, total: int) -> int:
+    """How many heads could fill the column of a signature that `count` of the `total` next cells have: only
+    those, unless a text column may look past weaker separators for its own."""
+    return total if shape == "*" and sep in SEARCHED else count
+
+
+def _taken(heads: list[Plain], ends: list[int], column: Column, least: int) -> list[tuple[int, Cell]] | None:
+    """The (position, cell) of each head, ending at its end, that fills the column and leaves a name before
+    it; None as soon as fewer than `least` heads could."""
+    taken: list[tuple[int, Cell]] = []
+    spare = len(heads) - least  # heads that may fail before `least` is out of reach
+    if spare < 0:
+        return None
+    for position, head in enumerate(heads):
+        cell = _cell_for(head, ends[position], column)
+        if cell and _leaves_a_name(head, cell):
+            taken.append((position, cell))
+        else:
+            spare -= 1
+            if spare < 0:
+                return None
+    return taken
 
 
 def _justified(columns: list[Column], pending: list[int], reasons: list[str]) -> list[Column]:
@@ -335,9 +370,13 @@ def _cell_end(cell: Cell) -> int:
 
 def _lead_split(heads: list[Plain], remaining: list[str], kind: str | None, reasons: list[str]) -> LeadSplit | None:
     total = len(heads)
+    needed = max(2, math.ceil(0.7 * total))
+    every_head = "\n".join(remaining)  # a separator printed fewer times in all of them is in fewer heads
     for sep in LEAD_SEPARATORS:
+        if every_head.count(sep) < needed:
+            continue
         holding = [position for position, text in enumerate(remaining) if text.find(sep) > 0]
-        if len(holding) < max(2, math.ceil(0.7 * total)):
+        if len(holding) < needed:
             continue
         sides = [(remaining[position][:remaining[position].find(sep)].strip(),
                   remaining[position][remaining[position].find(sep) + len(sep):].strip(), position)
