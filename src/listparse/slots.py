@@ -50,13 +50,44 @@ def find_slots(lines: list[Line], titles: list[int], regions: list[tuple[int, in
                kind: str | None) -> tuple[list[list[SlotLine]], list[str]]:
     """The slot lines of each entry (titles: each entry's title line; regions: the lines it spans), and
     the reasons for each slot found."""
-    per_entry = [_short_lines(lines, title, region) for title, region in zip(titles, regions, strict=True)]
-    total = len(titles)
+    per_entry = _entries_short_lines(lines, titles, regions)
+    if per_entry is None:  # most lists
+        return [[] for _ in titles], []
+    return _slots_of(per_entry, kind)
+
+
+def _needed(total: int) -> int:
+    """How many of `total` entries must print a short line in the same place for it to be a slot."""
+    return max(2, math.ceil(0.6 * total))
+
+
+def _entries_short_lines(lines: list[Line], titles: list[int],
+                         regions: list[tuple[int, int]]) -> list[dict[tuple, tuple[int, str]]] | None:
+    """The short lines near each title (see `_short_lines`); None as soon as too few entries are left
+    with any for a slot to be found."""
+    spare = len(titles) - _needed(len(titles))  # entries that may lack short lines
+    if spare < 0:
+        return None
+    per_entry = []
+    for title, region in zip(titles, regions, strict=True):
+        found = _short_lines(lines, title, region)
+        if not found:
+            spare -= 1
+            if spare < 0:
+                return None
+        per_entry.append(found)
+    return per_entry
+
+
+def _slots_of(per_entry: list[dict[tuple, tuple[int, str]]], kind: str | None) -> tuple[list[list[SlotLine]],
+                                                                                       list[str]]:
+    """The slot lines of each entry, from the short lines near their titles, and the reasons."""
+    total = len(per_entry)
     counts = Counter(key for found in per_entry for key in found)
     reasons: list[str] = []
-    slots: list[list[SlotLine]] = [[] for _ in titles]
+    slots: list[list[SlotLine]] = [[] for _ in per_entry]
     for key, support in sorted(counts.items()):
-        if total < 2 or support < max(2, math.ceil(0.6 * total)):
+        if total < 2 or support < _needed(total):
             continue
         values = [found[key][1] for found in per_entry if key in found]
         if len(set(values)) < max(2, len(values) // 2):
@@ -77,7 +108,8 @@ def _short_lines(lines: list[Line], title: int, region: tuple[int, int]) -> dict
     """The short lines near a title, keyed by (position relative to the title, dress)."""
     found: dict[tuple, tuple[int, str]] = {}
     start, end = region
-    _add_short_lines(found, lines, range(title - 1, max(start, title - 12) - 1, -1), lines[title].group, -1)
+    if start < title:  # most entries begin at their title: no line before it to look at
+        _add_short_lines(found, lines, range(title - 1, max(start, title - 12) - 1, -1), lines[title].group, -1)
     _add_short_lines(found, lines, range(title + 1, min(end, title + 16)), None, 1)
     return found
 
