@@ -89,7 +89,7 @@ def infer_template(heads: list[Plain], kind: str | None = None) -> Template:
     template = Template()
     if len(heads) < 2:
         return template
-    if len({head.text for head in heads}) == 1:
+    if all(head.text == heads[0].text for head in heads):
         # Columns and splits are what varies least beside what varies like a name: alike heads show neither.
         template.reasons.append("every entry prints the same head: no cell of it is told apart from the name")
         return template
