@@ -12,6 +12,7 @@ from pydantic_core import to_json
 
 from listparse import parse_text
 from listparse.export import FromModels
+from listparse.labels import CONVERTED_KINDS, FIELDS
 from listparse.match import cluster_variants
 from listparse.merge import assign_entry, build_work
 from listparse.models import (
@@ -21,17 +22,22 @@ from listparse.models import (
     Document,
     Entry,
     Evidence,
+    MetaField,
     Person,
     Span,
     Work,
     WorkField,
 )
-from listparse.pipeline import IngestOptions, Result, output_files, run
+from listparse.pipeline import IngestOptions, Result, Source, output_files, parse_source, run
 from listparse.rendered import (
     alternative_json,
+    cell,
     document_json,
+    entry_cells,
     entry_json,
+    entry_row,
     evidence_json,
+    field_values,
     person_json,
     respelled_entry_json,
     row_json,
@@ -42,7 +48,7 @@ from listparse.rendered import (
 )
 from listparse.store import Parsed, Store
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, fixture_documents
 
 
 def _entry(rank: int, title: str) -> Entry:
@@ -299,3 +305,74 @@ def test_row_json_fails_on_a_lone_surrogate_as_to_json_does():
         to_json(["\ud800"])
     with pytest.raises(ValueError):
         row_json(["\ud800"])
+
+
+def _cells_one_field_at_a_time(entry: Entry) -> dict[str, str | None]:
+    """An entry's entries.csv cells as they were made before `entry_cells`: each field's columns listed
+    first, then each column's cell read from its field."""
+    listed = []
+    seen: dict[str, int] = {}
+    for field in entry.fields:
+        seen[field.name] = seen.get(field.name, 0) + 1
+        column = field.name if seen[field.name] == 1 else f"{field.name}_{seen[field.name]}"
+        listed.append((column, field, "value"))
+        if field.value is not None and FIELDS.get(field.name) in CONVERTED_KINDS:
+            listed.append((f"{column}_raw", field, "raw"))
+        if field.extra:
+            listed.append((f"{column}_extra", field, "extra"))
+    return {column: cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
+            for column, field, part in listed}
+
+
+def _fixture_entries() -> list[Entry]:
+    return [entry for path in fixture_documents()
+            for entry in parse_source(Source(path, path.name)).entries]
+
+
+def _assert_cells_as_made_field_by_field(entry: Entry) -> None:
+    cells, rows = entry_cells(entry)
+    expected = _cells_one_field_at_a_time(entry)
+    assert list(cells.items()) == list(expected.items())  # the same columns in the same order
+    assert rows == [field_values(entry, field) for field in entry.fields]
+
+
+def test_entry_cells_of_the_fixtures_are_made_as_field_by_field():
+    """One walk over an entry's fields gives the cells and fields.csv rows that a walk for each gave, for
+    every entry of every fixture."""
+    entries = _fixture_entries()
+    columns = [column for entry in entries for column in _cells_one_field_at_a_time(entry)]
+    assert any(len({field.name for field in entry.fields}) < len(entry.fields) for entry in entries)
+    assert any(column.endswith("_raw") for column in columns) and any(column.endswith("_extra") for column in columns)
+    for entry in entries:
+        _assert_cells_as_made_field_by_field(entry)
+
+
+# Field names that collide: a repeated name, and names that look like another's numbered or raw column.
+FIELD_NAMES = st.sampled_from(["year", "runtime", "creators", "kind", "year_2", "runtime_raw", "x_extra", "x"])
+FIELD_VALUES = st.one_of(st.none(), st.integers(), ROW_TEXT, st.lists(ROW_TEXT, max_size=3))
+
+
+@st.composite
+def fields_of_an_entry(draw) -> list[MetaField]:
+    return [MetaField(name=draw(FIELD_NAMES), label=draw(ROW_TEXT), raw=draw(ROW_TEXT), value=draw(FIELD_VALUES),
+                      extra=draw(st.one_of(st.none(), ROW_TEXT)), known=draw(st.booleans()),
+                      span=Span(line=number + 1, start=number, end=number + 2))
+            for number in range(draw(st.integers(min_value=0, max_value=6)))]
+
+
+@given(fields_of_an_entry())
+@settings(max_examples=500, deadline=None)
+def test_entry_cells_are_made_as_field_by_field(fields):
+    """Any fields, names repeated or colliding with another's column: one walk gives what a walk for each gave."""
+    _assert_cells_as_made_field_by_field(_entry(1, "A").model_copy(update={"fields": fields}))
+
+
+def test_parsed_keeps_each_entrys_cells_and_every_field():
+    """A parsed document's entries.csv rows, columns and fields.csv rows are those its entries make one by one."""
+    for path in fixture_documents()[:20]:
+        document = parse_source(Source(path, path.name))
+        parsed = Parsed.of(document)
+        assert [row for *_, row in parsed.entries] == [entry_row(entry) for entry in document.entries]
+        assert parsed.columns == {column for entry in document.entries for column in _cells_one_field_at_a_time(entry)}
+        assert parsed.fields == row_json([field_values(entry, field) for entry in document.entries
+                                          for field in entry.fields])

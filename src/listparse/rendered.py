@@ -160,44 +160,51 @@ def work_json_of(title: bytes, aliases: list[bytes], fields: dict[str, bytes], p
     return json + b"}"
 
 
-def field_cells(entry: Entry) -> list[tuple[str, MetaField, str]]:
-    """Each field of an entry with the column it goes in and the part of it that column holds ("value",
-    "raw" or "extra"): its name, `<name>_2`, `<name>_3` for a second and third field of one name (two
-    credit lines), so a typed column holds one value; `<column>_raw`, the text as printed, where the value
-    is a conversion of it (a runtime in minutes: `2h 16m` → 136); and `<column>_extra` where a field kept
-    an extra."""
-    cells = []
+def entry_cells(entry: Entry) -> tuple[dict[str, str | None], list[list]]:
+    """An entry's entries.csv cells by column, and its fields' rows of fields.csv (see `field_values`), from
+    one walk over its fields.
+
+    Each field goes in the column of its name, `<name>_2`, `<name>_3` for a second and third field of one
+    name (two credit lines), so a typed column holds one value; beside it `<column>_raw`, the text as
+    printed, where the value is a conversion of it (a runtime in minutes: `2h 16m` → 136), and
+    `<column>_extra` where the field kept an extra.
+    """
+    cells: dict[str, str | None] = {}
+    rows = []
     seen: dict[str, int] = {}
+    rank = entry.rank
     for field in entry.fields:
-        seen[field.name] = seen.get(field.name, 0) + 1
-        column = field.name if seen[field.name] == 1 else f"{field.name}_{seen[field.name]}"
-        cells.append((column, field, "value"))
-        if field.value is not None and FIELDS.get(field.name) in CONVERTED_KINDS:
-            cells.append((f"{column}_raw", field, "raw"))
-        if field.extra:
-            cells.append((f"{column}_extra", field, "extra"))
-    return cells
+        name, value, extra = field.name, field.value, field.extra
+        count = seen[name] = seen.get(name, 0) + 1
+        column = name if count == 1 else f"{name}_{count}"
+        value_cell = value if type(value) is str else cell(value)
+        cells[column] = value_cell
+        if value is not None and FIELDS.get(name) in CONVERTED_KINDS:
+            cells[f"{column}_raw"] = field.raw
+        if extra:
+            cells[f"{column}_extra"] = extra
+        line, start, end = field.span
+        rows.append([rank, name, field.label, value_cell, extra, field.raw, int(field.known), line, start, end])
+    return cells, rows
 
 
-def entry_row(entry: Entry, cells: list[tuple[str, MetaField, str]] | None = None) -> bytes:
+def entry_row(entry: Entry, cells: dict[str, str | None] | None = None) -> bytes:
     """What entries.csv takes from an entry, as JSON: `[rank, title_raw, line, {column: cell}]` (its
     document's source, its work's id and the title the merge settles on are added when written);
-    `cells`: its `field_cells`, when they were made already."""
-    columns = {column: cell(field.value) if part == "value" else field.raw if part == "raw" else field.extra
-               for column, field, part in (field_cells(entry) if cells is None else cells)}
-    return row_json([entry.rank, entry.title_raw, entry.span.line, columns])
+    `cells`: its `entry_cells`, when they were made already."""
+    return row_json([entry.rank, entry.title_raw, entry.span.line, entry_cells(entry)[0] if cells is None else cells])
 
 
 def field_values(entry: Entry, field: MetaField) -> list:
     """A field's row of fields.csv after its source: rank, field, label, value, extra, raw, known, line,
-    start, end."""
+    start, end (as `entry_cells` makes them for all of an entry's fields)."""
     return [entry.rank, field.name, field.label, cell(field.value), field.extra, field.raw, int(field.known),
             field.span.line, field.span.start, field.span.end]
 
 
 def document_fields(entries: Iterable[Entry]) -> bytes:
     """Every field of a document's entries as fields.csv rows without their source, as one JSON list."""
-    return row_json([field_values(entry, field) for entry in entries for field in entry.fields])
+    return row_json([row for entry in entries for row in entry_cells(entry)[1]])
 
 
 def row_json(row: list) -> bytes:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .match import Variant, Variants, entry_facts
-from .models import Document, Entry, MetaField, Status
-from .rendered import document_fields, entry_row, field_cells
+from .models import Document, Entry, Status
+from .rendered import entry_cells, entry_row, row_json
 
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL,
@@ -67,20 +67,23 @@ class Parsed:
 
     @classmethod
     def of(cls, document: Document) -> Parsed:
-        cells = [field_cells(entry) for entry in document.entries]
-        entries = tuple((entry.title, *entry_facts(entry), entry_json_bytes(entry, exclude_defaults=True),
-                         entry_row(entry, made)) for entry, made in zip(document.entries, cells, strict=True))
+        entries = []
+        columns: set[str] = set()
+        fields: list[list] = []
+        for entry in document.entries:  # each entry's fields walked once for both CSV files
+            cells, rows = entry_cells(entry)
+            columns.update(cells)
+            fields += rows
+            entries.append((entry.title, *entry_facts(entry), entry_json_bytes(entry, exclude_defaults=True),
+                            entry_row(entry, cells)))
         head = document_json_bytes(document, exclude={"entries"}, exclude_defaults=True)
-        return cls(document.source, document.sha256, document.status, len(document.warnings), head, entries,
-                   frozenset(field_columns_of(document.entries, cells)), document_fields(document.entries))
+        return cls(document.source, document.sha256, document.status, len(document.warnings), head, tuple(entries),
+                   frozenset(columns), row_json(fields))
 
 
-def field_columns_of(entries: Iterable[Entry], cells: Iterable[list[tuple[str, MetaField, str]]] | None = None
-                     ) -> set[str]:
-    """The entries.csv columns the entries' metadata fields need (see `field_cells`); `cells`: the entries'
-    `field_cells`, when they were made already."""
-    made = map(field_cells, entries) if cells is None else cells
-    return {column for entry_cells in made for column, _, _ in entry_cells}
+def field_columns_of(entries: Iterable[Entry]) -> set[str]:
+    """The entries.csv columns the entries' metadata fields need (see `entry_cells`)."""
+    return {column for entry in entries for column in entry_cells(entry)[0]}
 
 
 STORE_PREFIX = "listparse-store-"
