@@ -87,7 +87,9 @@ class DocumentWords:
         self._answers: dict[str, bool] = {}
 
     def names_a_thing(self, words: list[str]) -> bool:
-        for word in words:
+        # The longest word first: a word the text lacks is searched through all of it, and a longer one
+        # lets `str.find` skip further at each step. Which word is asked first does not change the answer.
+        for word in sorted(words, key=len, reverse=True):
             folded = word.casefold()
             answer = self._answers.get(folded)
             if answer is None:
@@ -133,10 +135,14 @@ WORD_JOINERS = "_'’-"  # with letters and digits, what `\w` and the apostrophe
 LOWER_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß'’-")
 
 
+# A name's `Located`, as `Located(**values)` makes it, without the Python frame of `BaseModel.__init__`.
+validate_located = Located.__pydantic_validator__.validate_python
+
+
 def find_names(lines: list[tuple[int, int, str]], title: str, document: DocumentWords | None = None) -> list[Located]:
     """Runs of two or three capitalized words in (source line, offset, text) lines that name a person:
     not title words, nor an organisation, a place or a thing (see `DocumentWords`)."""
-    title_words = set(title.split())
+    title_words: set[str] | None = None  # made when a run first gets that far
     names = []
     for number, offset, text in lines:
         if not text:
@@ -150,14 +156,18 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
                 words.pop(0)
             while words and words[-1] in NOT_NAME_WORDS:
                 words.pop()
-            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words) or title_words.issuperset(words):
+            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words):
+                continue
+            if title_words is None:
+                title_words = set(title.split())
+            if title_words.issuperset(words):
                 continue
             if words[-1] in NOT_NAME_ENDINGS or (document is not None and document.names_a_thing(words)):
                 continue
             name = " ".join(words)
             start = offset + run_start + run.index(words[0])
-            names.append(Located(value=name, raw=name, span=Span(number, start, start + len(name)),
-                                 origin="description"))
+            names.append(validate_located({"value": name, "raw": name, "span": Span(number, start, start + len(name)),
+                                           "origin": "description"}))
     return names
 
 
