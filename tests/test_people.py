@@ -130,3 +130,10 @@ def test_a_sentence_starts_where_the_regex_would_say(text, position):
     ("." + " " * (SENTENCE_REACH - 1) + "Ab", True), ("." + " " * SENTENCE_REACH + "Ab", False)])
 def test_sentence_starts(text, starts):
     assert _starts_sentence(text, text.index("Ab")) is starts
+
+
+@given(st.lists(st.text(alphabet="aBß İ\t\u00a0\u2003-’", max_size=12), max_size=4))
+@settings(max_examples=1000, deadline=None)
+def test_title_phrases_are_the_titles_spaced_as_one_by_one_would_make_them(titles):
+    """Each title's words casefolded one space apart, with a space either side, joined by a space."""
+    assert TitlePhrases(titles).phrases == " ".join(f" {' '.join(title.casefold().split())} " for title in titles)

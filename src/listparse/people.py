@@ -123,11 +123,17 @@ class TitlePhrases:
     of "5 Centimeters per Second"); made once per document, once every entry's title is known."""
 
     def __init__(self, titles: list[str]) -> None:
-        self.phrases = " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
+        # Each title's words casefolded, one space apart, with a space either side of it and one more
+        # between titles: a phrase of words one space apart is found only within one title.
+        phrases = "   ".join(map(" ".join, map(str.split, map(str.casefold, titles))))
+        self.phrases = f" {phrases} " if titles else ""
 
     def without_pieces(self, names: list[Located]) -> list[Located]:
         """The names that are no piece of a title."""
-        return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in self.phrases]
+        if not names:
+            return []  # most entries name no one
+        phrases = self.phrases
+        return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in phrases]
 
 
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
