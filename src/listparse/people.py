@@ -156,14 +156,20 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
         for run_start, run_end in name_runs(text):
             run = text[run_start:run_end]
             words = run.split()
-            if len(words) == 3 and _starts_sentence(text, run_start):
-                words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
-            while words and words[0] in NOT_NAME_WORDS:
-                words.pop(0)
-            while words and words[-1] in NOT_NAME_WORDS:
-                words.pop()
-            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words):
-                continue
+            if len(words) == 2:  # most runs: a name, unless a word of it is no name's (nothing would be left)
+                if words[0] in NOT_NAME_WORDS or words[1] in NOT_NAME_WORDS:
+                    continue
+                start = offset + run_start
+            else:
+                if _starts_sentence(text, run_start):
+                    words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
+                while words and words[0] in NOT_NAME_WORDS:
+                    words.pop(0)
+                while words and words[-1] in NOT_NAME_WORDS:
+                    words.pop()
+                if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words):
+                    continue
+                start = offset + run_start + run.index(words[0])
             if title_words is None:
                 title_words = set(title.split())
             if title_words.issuperset(words):
@@ -171,7 +177,6 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
             if words[-1] in NOT_NAME_ENDINGS or (document is not None and document.names_a_thing(words)):
                 continue
             name = " ".join(words)
-            start = offset + run_start + run.index(words[0])
             names.append(validate_located({"value": name, "raw": name, "span": Span(number, start, start + len(name)),
                                            "origin": "description"}))
     return names
