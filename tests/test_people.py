@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from listparse.models import Located, Span
 from listparse.people import (
     LOWER_WORD_RE,
     NAME_RUN_RE,
+    NOT_NAME_ENDINGS,
+    NOT_NAME_WORDS,
     SENTENCE_REACH,
     DocumentWords,
     TitlePhrases,
@@ -130,3 +133,57 @@ def test_a_sentence_starts_where_the_regex_would_say(text, position):
     ("." + " " * (SENTENCE_REACH - 1) + "Ab", True), ("." + " " * SENTENCE_REACH + "Ab", False)])
 def test_sentence_starts(text, starts):
     assert _starts_sentence(text, text.index("Ab")) is starts
+
+
+@given(st.lists(st.text(alphabet="aBß İ\t\u00a0\u2003-’", max_size=12), max_size=4))
+@settings(max_examples=1000, deadline=None)
+def test_title_phrases_are_the_titles_spaced_as_one_by_one_would_make_them(titles):
+    """Each title's words casefolded one space apart, with a space either side, joined by a space."""
+    assert TitlePhrases(titles).phrases == " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
+
+
+def find_names_as_first_written(lines, title, document=None):
+    """`find_names` before its shortcuts: every run stripped the general way, the title's words split for
+    every call, each word of a name looked up in order."""
+    title_words = set(title.split())
+    names = []
+    for number, offset, text in lines:
+        if not text:
+            continue
+        for run_start, run_end in name_runs(text):
+            run = text[run_start:run_end]
+            words = run.split()
+            if len(words) == 3 and _starts_sentence(text, run_start):
+                words.pop(0)
+            while words and words[0] in NOT_NAME_WORDS:
+                words.pop(0)
+            while words and words[-1] in NOT_NAME_WORDS:
+                words.pop()
+            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words) or title_words.issuperset(words):
+                continue
+            if words[-1] in NOT_NAME_ENDINGS or (document is not None and all(
+                    lower_word_in(document, word.casefold()) for word in words)):
+                continue
+            name = " ".join(words)
+            start = offset + run_start + run.index(words[0])
+            names.append(Located(value=name, raw=name, span=Span(number, start, start + len(name)),
+                                 origin="description"))
+    return names
+
+
+# Name words, words no name holds or ends with, title words, a word the document also writes in lower case,
+# and what comes between them: sentence ends, quotes, no-break spaces, possessives.
+NAME_PIECES = st.sampled_from(["Makoto ", "Shinkai ", "Kosei ", "Arima's ", "Jean-Luc ", "The ", "Sir ", "Studio ",
+                               "Games ", "Spicy ", "Your ", "Lie ", "April ", "Sein ", "Kon’s ", "Ab", ". ", ", ",
+                               "(", "“", "\u00a0", " ", "é", "and ", "\n"])
+
+
+@given(st.lists(st.lists(NAME_PIECES, max_size=12).map("".join), max_size=4),
+       st.sampled_from(["Your Lie in April", "Makoto", ""]), st.booleans())
+@settings(max_examples=2000, deadline=None)
+def test_find_names_finds_what_it_did_as_first_written(texts, title, with_document):
+    """The two-word shortcut, the late title split and the longest word looked up first change no name."""
+    lines = [(number, number * 100, text) for number, text in enumerate(texts, 1)]
+    document = " ".join(texts) + " a spicy dish from the studio of kosei"
+    found = find_names(lines, title, DocumentWords(document) if with_document else None)
+    assert found == find_names_as_first_written(lines, title, document if with_document else None)

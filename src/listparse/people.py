@@ -87,7 +87,9 @@ class DocumentWords:
         self._answers: dict[str, bool] = {}
 
     def names_a_thing(self, words: list[str]) -> bool:
-        for word in words:
+        # The longest word first: a word the text lacks is searched through all of it, and a longer one
+        # lets `str.find` skip further at each step. Which word is asked first does not change the answer.
+        for word in sorted(words, key=len, reverse=True):
             folded = word.casefold()
             answer = self._answers.get(folded)
             if answer is None:
@@ -121,11 +123,17 @@ class TitlePhrases:
     of "5 Centimeters per Second"); made once per document, once every entry's title is known."""
 
     def __init__(self, titles: list[str]) -> None:
-        self.phrases = " ".join(f" {' '.join(title.casefold().split())} " for title in titles)
+        # Each title's words casefolded, one space apart, with a space either side of it and one more
+        # between titles: a phrase of words one space apart is found only within one title.
+        phrases = "   ".join(map(" ".join, map(str.split, map(str.casefold, titles))))
+        self.phrases = f" {phrases} " if titles else ""
 
     def without_pieces(self, names: list[Located]) -> list[Located]:
         """The names that are no piece of a title."""
-        return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in self.phrases]
+        if not names:
+            return []  # most entries name no one
+        phrases = self.phrases
+        return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in phrases]
 
 
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
@@ -133,10 +141,14 @@ WORD_JOINERS = "_'’-"  # with letters and digits, what `\w` and the apostrophe
 LOWER_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß'’-")
 
 
+# A name's `Located`, as `Located(**values)` makes it, without the Python frame of `BaseModel.__init__`.
+validate_located = Located.__pydantic_validator__.validate_python
+
+
 def find_names(lines: list[tuple[int, int, str]], title: str, document: DocumentWords | None = None) -> list[Located]:
     """Runs of two or three capitalized words in (source line, offset, text) lines that name a person:
     not title words, nor an organisation, a place or a thing (see `DocumentWords`)."""
-    title_words = set(title.split())
+    title_words: set[str] | None = None  # made when a run first gets that far
     names = []
     for number, offset, text in lines:
         if not text:
@@ -144,20 +156,29 @@ def find_names(lines: list[tuple[int, int, str]], title: str, document: Document
         for run_start, run_end in name_runs(text):
             run = text[run_start:run_end]
             words = run.split()
-            if len(words) == 3 and _starts_sentence(text, run_start):
-                words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
-            while words and words[0] in NOT_NAME_WORDS:
-                words.pop(0)
-            while words and words[-1] in NOT_NAME_WORDS:
-                words.pop()
-            if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words) or title_words.issuperset(words):
+            if len(words) == 2:  # most runs: a name, unless a word of it is no name's (nothing would be left)
+                if words[0] in NOT_NAME_WORDS or words[1] in NOT_NAME_WORDS:
+                    continue
+                start = offset + run_start
+            else:
+                if _starts_sentence(text, run_start):
+                    words.pop(0)  # "Delinquent Tomoya Okazaki…": a sentence's first word is rarely a name's
+                while words and words[0] in NOT_NAME_WORDS:
+                    words.pop(0)
+                while words and words[-1] in NOT_NAME_WORDS:
+                    words.pop()
+                if len(words) < 2 or not NOT_NAME_WORDS.isdisjoint(words):
+                    continue
+                start = offset + run_start + run.index(words[0])
+            if title_words is None:
+                title_words = set(title.split())
+            if title_words.issuperset(words):
                 continue
             if words[-1] in NOT_NAME_ENDINGS or (document is not None and document.names_a_thing(words)):
                 continue
             name = " ".join(words)
-            start = offset + run_start + run.index(words[0])
-            names.append(Located(value=name, raw=name, span=Span(number, start, start + len(name)),
-                                 origin="description"))
+            names.append(validate_located({"value": name, "raw": name, "span": Span(number, start, start + len(name)),
+                                           "origin": "description"}))
     return names
 
 
