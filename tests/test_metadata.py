@@ -143,3 +143,18 @@ def test_label_row_cells_split_on_any_run_of_white_space(gap):
     """Cells split on a run of two or more spaces, a tab, or a run holding other white space, alike."""
     fields = _fields(gap.join(["Year Released", "2010", "Number of Episodes", "13 + 2 OVAs"]))
     assert fields == {"year": (2010, None, None, True), "episodes": (13, "2 OVAs", None, True)}
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [
+        pytest.param("Year Released", ("Year Released", "year", True), id="known"),
+        pytest.param("  year released: ", ("year released", "year", True), id="colon-and-spaces"),
+        pytest.param("Honorable Mention:", ("Honorable Mention", "honorable_mention", False), id="unknown"),
+    ],
+)
+def test_read_label_names_a_label_once_for_every_spelling(printed, label):
+    """A printed label is read into the label as kept, its field's name and whether the table knows it."""
+    from listparse.metadata import read_label
+
+    assert tuple(read_label(printed)) == label

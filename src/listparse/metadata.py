@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA, field_name
 from .models import FieldValue, MetaField, Span
@@ -136,8 +137,8 @@ def _labelled_pairs(number: int, offset: int, text: str) -> list[MetaField]:
         value = clean_markup(labelled.group("value"))
         value_start = start + labelled.start("value")
         fields.append(make_field(labelled.group("label").strip(), value,
-                                 Span(line=number, start=offset + value_start,
-                                      end=offset + value_start + len(labelled.group("value")))))
+                                 Span(number, offset + value_start,
+                                      offset + value_start + len(labelled.group("value")))))
     return fields if len(fields) >= 2 else []
 
 
@@ -156,7 +157,7 @@ def _trailing_datum(number: int, offset: int, text: str) -> list[MetaField]:
     if not (_looks_like_label(label) or data and len(label.split()) == 1):
         return []
     return [make_field(datum.group("label"), clean_markup(value),
-                       Span(line=number, start=offset + datum.start("value"), end=offset + datum.start("value")
+                       Span(number, offset + datum.start("value"), offset + datum.start("value")
                             + len(value)))]
 
 
@@ -177,12 +178,9 @@ def _is_a_clause(label: str, value: str) -> bool:
 
 def make_field(label: str, raw: str, span: Span) -> MetaField:
     """Type one labelled value through the label table."""
-    label = label.strip().rstrip(":").strip()
-    key = label.lower()
-    name = LABELS.get(key) or (key if key in FIELDS else None)
-    if name is None:
-        return validate_field({"name": field_name(label), "label": label, "raw": raw, "value": raw, "known": False,
-                               "span": span})
+    label, name, known = read_label(label)
+    if not known:
+        return validate_field({"name": name, "label": label, "raw": raw, "value": raw, "known": False, "span": span})
     value, extra, note = type_value(name, raw)
     field = {"name": name, "label": label, "raw": raw, "value": value, "span": span}
     if extra is not None:  # most values have neither: their defaults need no validating
@@ -190,6 +188,23 @@ def make_field(label: str, raw: str, span: Span) -> MetaField:
     if note is not None:
         field["note"] = note
     return validate_field(field)
+
+
+class Label(NamedTuple):
+    """A printed label as the label table reads it."""
+
+    text: str  # the label as kept: its white space and colon stripped
+    name: str  # the field's name; for a label the table does not know, the label folded
+    known: bool
+
+
+@functools.lru_cache(maxsize=4096)
+def read_label(printed: str) -> Label:
+    """What the label table makes of a printed label (remembered: every entry of a list prints the same few)."""
+    label = printed.strip().rstrip(":").strip()
+    key = label.lower()
+    name = LABELS.get(key) or (key if key in FIELDS else None)
+    return Label(label, field_name(label), False) if name is None else Label(label, name, True)
 
 
 def type_value(name: str, raw: str) -> tuple[FieldValue, str | None, str | None]:
@@ -270,12 +285,14 @@ def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
     for label, value in pairs:
         start = text.index(value, text.index(label, cursor) + len(label))
         cursor = start + len(value)
-        span = Span(line=number, start=offset + start, end=offset + cursor)
+        span = Span(number, offset + start, offset + cursor)
         fields.append(make_field(label, clean_markup(value), span))
     return fields
 
 
+@functools.lru_cache(maxsize=4096)
 def _looks_like_label(label: str) -> bool:
+    """Shaped like a label: a few words, capitalised or known (remembered, as `read_label` is)."""
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False
@@ -290,4 +307,4 @@ def _looks_like_label(label: str) -> bool:
 
 def _span(number: int, offset: int, text: str, stripped: str) -> Span:
     start = text.find(stripped)
-    return Span(line=number, start=offset + start, end=offset + start + len(stripped))
+    return Span(number, offset + start, offset + start + len(stripped))
