@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from listparse import ranks
 from listparse.chains import headline_number
 from listparse.ranks import match_rank_line
 
@@ -100,3 +103,41 @@ def test_ranks_behind_time_stamps():
     assert match_rank_line("[00:01:02] Number 8: Calm Down by Rema").rank == 8
     assert match_rank_line("1:23 - #10 Song").title_part == "Song"
     assert match_rank_line("12:45 Lunch") is None
+
+
+PLAIN_PARTS = ["Title", "September 2018", "April 2001: A Space Odyssey", "**Bold**", "º", "ª lugar", "st place:",
+               ": x", "- x", "– x", "—", "5", "4.5", ",", ")", ".", "*", "_", " ", "\t", "\u00a0", "位", "\ufe0f\u20e3"]
+
+
+@st.composite
+def plain_rank_lines(draw):
+    """Lines near "12. Title" and " 12  Title": indents, long numbers, other separators, dates, odd titles."""
+    indent = draw(st.text(alphabet=" \t\u00a0\u3000", max_size=6))
+    number = draw(st.text(alphabet="0123456789", min_size=1, max_size=8))
+    sep = draw(st.sampled_from(["", ".", ")", ".º", "st", ":", " -", "．", "\\.", ",5"]))
+    gap = draw(st.text(alphabet=" \t\u00a0", max_size=4))
+    title = "".join(draw(st.lists(st.sampled_from(PLAIN_PARTS) | st.text(max_size=3), max_size=5)))
+    return indent + number + sep + gap + title
+
+
+@settings(max_examples=1500, deadline=None)
+@given(line=plain_rank_lines())
+def test_plain_ranks_read_as_the_rank_regex_reads_them(line):
+    """The short way through "12. Title" lines gives what RANK_LINE_RE's reading gives, Candidate for Candidate."""
+    assert match_rank_line(line, 7) == ranks._read_rank_line(line, 7)
+
+
+@pytest.mark.parametrize("line", ["1. Title", " 10  Violet Evergarden ", "\t12) Title", "    3. Nested"])
+def test_plain_ranks_take_the_short_way(line):
+    """The common dresses are read by PLAIN_RANK_RE, so the test above compares something."""
+    plain = ranks.PLAIN_RANK_RE.match(line)
+    assert plain and ranks._plain_rank(plain, line, 0) == ranks._read_rank_line(line, 0)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(line=st.text(alphabet=" \t\u00a0\u2003#*_>-IVXLCa1.)\\", max_size=12).map(lambda text: text + "x") | st.text())
+def test_rank_hints_agree_with_their_regexes(line):
+    """The openings tested before the hint regexes let through every line those regexes would find a hint in."""
+    digit_re = ranks.ASCII_DIGIT_RE if line.isascii() else ranks.DIGIT_HINT_RE
+    expected = bool(digit_re.search(line, 0, ranks.HINT_CHARS) or ranks.ROMAN_HINT_RE.match(line, 0, ranks.HINT_CHARS))
+    assert ranks._has_rank_hint(line) == expected

@@ -202,11 +202,14 @@ def _chains_of(group: list[Candidate], step: int) -> list[list[Candidate]]:
 
 def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
     """Longest run in document order whose ranks move by `step`, ties and one missing rank allowed."""
-    tied = Counter(candidate.rank for candidate in group if candidate.tie)
+    tied: dict[int, int] = {}  # rank -> how many tie there; a dict, as most groups have no tie to count
+    for candidate in group:
+        if candidate.tie:
+            tied[candidate.rank] = tied.get(candidate.rank, 0) + 1
     reach = MAX_RANK_GAP + 1 + 2 * max(tied.values(), default=0)  # ties let a link span more ranks
     best: dict[int, tuple[float, int]] = {}  # rank -> (score, position) of the best chain ending there
     previous: list[int | None] = [None] * len(group)
-    scores: list[float] = [0.0] * len(group)
+    end, end_score = -1, 0.0  # the best chain's last position: the highest score, the later of equals
     for position, candidate in enumerate(group):
         score, link = 1.0, None
         if candidate.tie:
@@ -223,12 +226,13 @@ def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
             linked = found[0] + 1.0 - 0.6 * missing
             if linked >= score:
                 score, link = linked, found[1]
-        scores[position], previous[position] = score, link
+        previous[position] = link
         if score >= best.get(candidate.rank, (0.0, -1))[0]:
             best[candidate.rank] = (score, position)
+        if score >= end_score:
+            end, end_score = position, score
     if not group:
         return []
-    end = max(range(len(group)), key=lambda position: (scores[position], position))
     chain = []
     cursor: int | None = end
     while cursor is not None:
@@ -237,7 +241,7 @@ def _longest_chain(group: list[Candidate], step: int) -> list[Candidate]:
     return chain[::-1]
 
 
-def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
+def _missing(before: Candidate, after: Candidate, tied: dict[int, int]) -> int:
     """Ranks skipped between two consecutive entries, not counting places that ties share."""
     distance = abs(after.rank - before.rank)
     if distance == 0:
@@ -247,7 +251,7 @@ def _missing(before: Candidate, after: Candidate, tied: Counter) -> int:
     return max(distance - free, 0)
 
 
-def _missing_untied(before: Candidate, after: Candidate, tied: Counter) -> int:
+def _missing_untied(before: Candidate, after: Candidate, tied: dict[int, int]) -> int:
     """`_missing` for a chain without ties (`tied` empty): a repeated rank is one missing, no place is shared."""
     distance = abs(after.rank - before.rank)
     return distance - 1 if distance else 1

@@ -70,9 +70,26 @@ TABLE_ROW_RE = re.compile(
 # A line worth reading for a rank: a digit among its first characters, or a Roman numeral opening it. Three
 # regexes, each faster than one alternation: `re` skips ahead to a character class only when a pattern starts
 # with one, and an ASCII line can hold only ASCII digits.
+# The two dresses most lists wear, "12. Title" and " 12  Title", read by a regex of four groups rather than
+# RANK_LINE_RE's fifteen. Every line it matches, RANK_LINE_RE reads the same way: nothing but white space
+# precedes the number, so no bullet, heading, label or prefix can, and what follows the number leaves no room
+# for a time stamp, keycap, ordinal or another separator (tests/test_ranks.py holds the two side by side).
+PLAIN_RANK_RE = re.compile(
+    r"""
+    (?P<indent>[^\S\n]*+)                    # indentation
+    (?P<rank>[0-9]{1,6})                     # an ASCII number, all of it
+    (?:(?P<sep>[.)])[^\S\n]++                # "12. Title": a dot or parenthesis, then white space
+      |[^\S\n]{2,}+(?![:：–—-]))             # " 12  Title": a wide gap, no separator after it
+    (?P<title>.*)$
+    """,
+    re.VERBOSE,
+)
+PLAIN_OPENINGS = frozenset(" \t0123456789")  # what a line PLAIN_RANK_RE matches can open with, but for rare spaces
 DIGIT_HINT_RE = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]")
 ASCII_DIGIT_RE = re.compile(r"[0-9]")
 ROMAN_HINT_RE = re.compile(r"[\s#*_>-]*[IVXLC]+\\?[.)]")
+ASCII_DIGITS = frozenset("0123456789")
+ROMAN_HINT_OPENINGS = "#*_>-IVXLC"  # with white space, what a line ROMAN_HINT_RE matches opens with
 HINT_CHARS = 80  # how far into a line a digit is looked for
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
@@ -123,8 +140,14 @@ def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
 
 
 def _has_rank_hint(text: str) -> bool:
+    opening = text[:1]
+    if opening in ASCII_DIGITS:
+        return True  # the commonest hint, seen without a regex
     digit_re = ASCII_DIGIT_RE if text.isascii() else DIGIT_HINT_RE
-    return bool(digit_re.search(text, 0, HINT_CHARS) or ROMAN_HINT_RE.match(text, 0, HINT_CHARS))
+    if digit_re.search(text, 0, HINT_CHARS):
+        return True
+    # Most lines open with a letter no Roman numeral starts: spare them the regex.
+    return (opening in ROMAN_HINT_OPENINGS or opening.isspace()) and bool(ROMAN_HINT_RE.match(text, 0, HINT_CHARS))
 
 
 def as_markdown_renders(candidates: list[Candidate]) -> list[Candidate]:
@@ -150,6 +173,14 @@ def as_markdown_renders(candidates: list[Candidate]) -> list[Candidate]:
 
 def match_rank_line(text: str, index: int = 0) -> Candidate | None:
     """Read a rank and what follows it from one line, or None when it is no entry line."""
+    if text[:1] in PLAIN_OPENINGS and (plain := PLAIN_RANK_RE.match(text)) and (
+            candidate := _plain_rank(plain, text, index)):
+        return candidate  # "12. Title", read the short way
+    return _read_rank_line(text, index)
+
+
+def _read_rank_line(text: str, index: int) -> Candidate | None:
+    """`match_rank_line` the long way: every style RANK_LINE_RE reads, ranked table rows, ranks after titles."""
     if "|" in text and text.lstrip().startswith("|"):
         return _table_row(text, index)
     match = RANK_LINE_RE.match(text)
@@ -226,6 +257,19 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
     rank_text, title_start, rank_only = text[start:end], match.start("title"), not title_clean
     # By position: a dataclass's __init__ pairs keyword arguments with its fields one by one.
     return Candidate(index, rank, rank_text, style, title_start, title, level, rank_only, bool(tie))
+
+
+def _plain_rank(match: re.Match, text: str, index: int) -> Candidate | None:
+    """What `_leading_rank` makes of a line PLAIN_RANK_RE matched, or None to leave the line to it."""
+    indent, token, sep, title = match.groups()
+    title = title.rstrip()
+    title_clean = title.strip("*_ \t")
+    if not title_clean or _is_date(title_clean):
+        return None  # a number alone, or a date: rare, and the general reading decides
+    start = len(indent)
+    end = start + len(token) + (1 if sep else 0)
+    style = (0, "", False, sep or "gap", "", False, "", False, len(indent.expandtabs(4)) >= 4)
+    return Candidate(index, int(token), text[start:end], style, match.start("title"), title, 0, False, False)
 
 
 def _trailing_rank(text: str, index: int) -> Candidate | None:
