@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from listparse import normalize, parse_text
-from listparse.normalize import TITLE_RULES, normalize_document, normalize_title, replay
+from listparse.normalize import TITLE_RULES, normalize_document, normalize_title, replay, titles_left_alone
 
 EXAMPLES = [
     # (raw, normalized, rules that fire) — development set (the seeds and the dev corpus)
@@ -134,3 +134,23 @@ def test_rule_shortcuts_change_nothing(text):
     assert normalize.fix_punctuation_spacing(text) == punctuated
     if text.isascii():
         assert normalize.ASCII_WORD_RE.findall(text) == normalize.WORD_RE.findall(text)
+
+
+LEFT_ALONE_PIECES = [*PIECES, "|", "OF ", "oF ", "And ", "AND", "TV", "LIie", "Steins; Gate", '"', "'", " ,", "\x00",
+                     "\x7f", "~", "NIGHT", "Night", "a"]
+
+
+@given(st.lists(st.lists(st.sampled_from(LEFT_ALONE_PIECES), max_size=12).map("".join), max_size=8))
+@settings(max_examples=2000, deadline=None)
+def test_a_title_left_alone_is_one_no_rule_changes(titles):
+    """`titles_left_alone` marks only titles that every rule, in a shouting list or not, leaves as they are."""
+    for title, alone in zip(titles, titles_left_alone(titles), strict=True):
+        if alone:
+            assert normalize_title(title) == (title, [])
+            assert normalize_title(title, list_shouts=True) == (title, [])
+
+
+def test_most_plain_titles_are_left_alone():
+    """The shortcut is taken: a plain mixed-case title is left alone, one a rule fixes is not."""
+    assert titles_left_alone(["Cowboy Bebop", "Steins; Gate", "Your LIie in April", "Made in Abyss"]) == [
+        True, False, False, True]

@@ -14,9 +14,13 @@ documents use) live in `merge.py`, which records its changes the same way.
 from __future__ import annotations
 
 import html
+import itertools
+import operator
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 
 from .models import Change, Document, Entry
 
@@ -56,6 +60,25 @@ ARTICLES = frozenset({"a", "an", "the"})
 ACRONYMS = frozenset("TV UFO USA UK US EU UN NFL NBA NHL MLB FIFA UEFA FBI CIA NSA DJ PC AI NY LA DC BBC HBO MTV "
                      "ABC CBS NBC CNN ESPN NASA WWE WWF GTA RPG FPS RTS MMO JRPG DLC VR AR OK SOS ABBA AC ID".split())
 ROMAN_NUMERAL_RE = re.compile(r"^(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})$")
+
+# `titles_left_alone` looks for what the rules need in all of a list's titles at once, joined by bars (no
+# rule needs a bar) and read as the kinds of their characters (in printable ASCII, `\s` is only " "):
+BAR = "|"
+CHARACTER_KINDS = bytes(
+    ord("A" if char.isupper() else "a" if char.islower() else {"&": "&", ";": "&", ",": ",", ":": ",", "!": ",",
+        "?": ",", '"': '"', "'": '"', " ": " ", BAR: BAR}.get(char, "." if char.isprintable() else "\x00"))
+    for char in map(chr, range(256)))
+TRIGGERS = (b"&",  # an entity (decode_html_entities) or a semicolon (fix_punctuation_spacing)
+            b" ,",  # a space before one of , : ! ? (fix_punctuation_spacing)
+            b"  ", b"| ", b" |",  # a run of spaces, or a space at one end (tidy_white_space)
+            b"\x00",  # a control character (tidy_white_space)
+            b'|"',  # a quote opening the title (strip_enclosing_quotes)
+            b"AAa")  # a capital after a capital and before a small letter (fix_stray_capitals)
+# What lowercase_small_words lowers, in a title that capitalizes every word: SMALL_WORDS as "Of", "OF".
+LETTERS_ONLY = bytes(byte if chr(byte).isalpha() else ord(" ") for byte in range(256))
+CAPITALIZED_SMALL_WORDS = frozenset(
+    "".join(letters).encode("ascii")
+    for word in SMALL_WORDS for letters in itertools.product(word[0].upper(), *({ch, ch.upper()} for ch in word[1:])))
 
 
 def fix_mojibake(text: str) -> str:
@@ -226,9 +249,49 @@ def normalize_document(document: Document) -> Document:
     """Normalize every entry's title; the document is otherwise unchanged."""
     if not document.entries:
         return document
-    shouts = list_shouts([entry.title_raw for entry in document.entries])
-    entries = [normalize_entry(entry, shouts) for entry in document.entries]
+    titles = [entry.title_raw for entry in document.entries]
+    left_alone = titles_left_alone(titles)
+    shouts = not all(left_alone) and list_shouts(titles)  # needed by a title only if the rules may change it
+    entries = [_with_title(entry, entry.title_raw, []) if alone else normalize_entry(entry, shouts)
+               for entry, alone in zip(document.entries, left_alone, strict=True)]
+    if all(map(operator.is_, entries, document.entries)):
+        return document
     return document.model_copy(update={"entries": entries})
+
+
+def titles_left_alone(titles: list[str]) -> list[bool]:
+    """Which titles no rule can change: those in printable ASCII and mixed case that hold nothing a rule needs.
+
+    Nine titles in ten. What the rules need is looked for in all the titles at once, and then only where it
+    was found: a small part of the instructions the rules take."""
+    joined = BAR + BAR.join(titles) + BAR
+    plain = titles if joined.isascii() else [title if title.isascii() else "" for title in titles]
+    if plain is not titles:
+        joined = BAR + BAR.join(plain) + BAR  # the others go through the rules
+    data = joined.encode("ascii")
+    kinds = data.translate(CHARACTER_KINDS)
+    suspects = {index for index, title in enumerate(titles) if title is not plain[index]}
+    if any(map(str.isupper, plain)):  # shouting
+        suspects.update(index for index, title in enumerate(plain) if title.isupper())
+    bars = list(accumulate([len(title) + 1 for title in plain[:-1]], initial=0))  # the bar before each title
+    last = len(titles) - 1
+    for trigger in TRIGGERS:
+        at = kinds.find(trigger)
+        while at >= 0:
+            # The titles holding the trigger's first and last character (a bar: the title after it).
+            suspects.update(min(bisect_right(bars, end) - 1, last) for end in (at, at + len(trigger) - 1))
+            at = kinds.find(trigger, at + 1)
+    if not CAPITALIZED_SMALL_WORDS.isdisjoint(data.translate(LETTERS_ONLY).split()):
+        suspects.update(index for index, title in enumerate(plain) if _holds_capitalized_small_word(title))
+    left_alone = [True] * len(titles)
+    for index in suspects:
+        left_alone[index] = False
+    return left_alone
+
+
+def _holds_capitalized_small_word(text: str) -> bool:
+    """Whether ASCII text holds one of SMALL_WORDS as a whole word starting with a capital ("Of", "OF")."""
+    return not CAPITALIZED_SMALL_WORDS.isdisjoint(text.encode("ascii").translate(LETTERS_ONLY).split())
 
 
 def list_shouts(titles: list[str]) -> bool:
@@ -252,6 +315,10 @@ def has_lower_case(text: str) -> bool:
 
 def normalize_entry(entry: Entry, shouts: bool = False) -> Entry:
     title, changes = normalize_title(entry.title_raw, list_shouts=shouts)
+    return _with_title(entry, title, changes)
+
+
+def _with_title(entry: Entry, title: str, changes: list[Change]) -> Entry:
     if title == entry.title and changes == entry.changes:
         return entry  # most titles: no rule changed anything
     return entry.model_copy(update={"title": title, "changes": changes})
