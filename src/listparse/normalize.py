@@ -20,7 +20,6 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate
 
 from .models import Change, Document, Entry
 
@@ -273,7 +272,7 @@ def titles_left_alone(titles: list[str]) -> list[bool]:
     suspects = {index for index, title in enumerate(titles) if title is not plain[index]}
     if any(map(str.isupper, plain)):  # shouting
         suspects.update(index for index, title in enumerate(plain) if title.isupper())
-    bars = list(accumulate([len(title) + 1 for title in plain[:-1]], initial=0))  # the bar before each title
+    bars = list(itertools.accumulate([len(title) + 1 for title in plain[:-1]], initial=0))  # the bar before each title
     last = len(titles) - 1
     for trigger in TRIGGERS:
         at = kinds.find(trigger)

@@ -240,23 +240,24 @@ def _leading_rank(match: re.Match, text: str, index: int) -> Candidate | None:
     sep_kind = SEPARATOR_KINDS.get(sep_kind, sep_kind)
     numeral = "roman" if roman else "glyph" if glyph else ""
     level = len(heading.strip()) if heading else 0
-    style = (  # bold is no part of a style: lists bold some entries and not others
-        level,
-        (prefix or "").strip()[:1].lower(),
-        bool(bullet),  # "- 1. Title" in a bulleted table of contents
-        sep_kind or ("gap" if len(gap) >= 2 else ""),
-        (label or "").lower(),
-        not title_clean,
-        numeral + (suffix or "").lstrip(".").strip()[:1],
-        bool(stamp),  # behind a time stamp: a transcript's or a video's chapters
-        len(indent.expandtabs(4)) >= 4,  # nested in another list
-    )
+    style = leading_style(level, (prefix or "").strip()[:1].lower(), bool(bullet),
+                          sep_kind or ("gap" if len(gap) >= 2 else ""), (label or "").lower(), not title_clean,
+                          numeral + (suffix or "").lstrip(".").strip()[:1], bool(stamp), indent)
     start = match.start("prefix") if prefix else match.start("tie") if tie else match.start("rank")
     end = match.end("sep") if sep else max(match.end("rank"), match.end("suffix") if suffix else 0,
                                           match.end("keycap") if keycap else 0)
     rank_text, title_start, rank_only = text[start:end], match.start("title"), not title_clean
     # By position: a dataclass's __init__ pairs keyword arguments with its fields one by one.
     return Candidate(index, rank, rank_text, style, title_start, title, level, rank_only, bool(tie))
+
+
+def leading_style(level: int, prefix: str, bulleted: bool, separator: str, label: str, rank_only: bool,
+                  numeral: str, stamped: bool, indent: str) -> tuple:
+    """How a line dresses the rank it opens with, as a tuple: entries of one list dress theirs alike. Bold is
+    no part of it (lists bold some entries and not others); `bulleted`: "- 1. Title" in a bulleted table of
+    contents; `stamped`: behind a time stamp, a transcript's or a video's chapters; an indent of four
+    columns or more: nested in another list."""
+    return level, prefix, bulleted, separator, label, rank_only, numeral, stamped, len(indent.expandtabs(4)) >= 4
 
 
 def _plain_rank(match: re.Match, text: str, index: int) -> Candidate | None:
@@ -268,7 +269,7 @@ def _plain_rank(match: re.Match, text: str, index: int) -> Candidate | None:
         return None  # a number alone, or a date: rare, and the general reading decides
     start = len(indent)
     end = start + len(token) + (1 if sep else 0)
-    style = (0, "", False, sep or "gap", "", False, "", False, len(indent.expandtabs(4)) >= 4)
+    style = leading_style(0, "", False, sep or "gap", "", False, "", False, indent)
     return Candidate(index, int(token), text[start:end], style, match.start("title"), title, 0, False, False)
 
 

@@ -183,8 +183,7 @@ def entry_cells(entry: Entry) -> tuple[dict[str, str | None], list[list]]:
             cells[f"{column}_raw"] = field.raw
         if extra:
             cells[f"{column}_extra"] = extra
-        line, start, end = field.span
-        rows.append([rank, name, field.label, value_cell, extra, field.raw, int(field.known), line, start, end])
+        rows.append(_field_row(rank, field, value_cell))
     return cells, rows
 
 
@@ -198,8 +197,12 @@ def entry_row(entry: Entry, cells: dict[str, str | None] | None = None) -> bytes
 def field_values(entry: Entry, field: MetaField) -> list:
     """A field's row of fields.csv after its source: rank, field, label, value, extra, raw, known, line,
     start, end (as `entry_cells` makes them for all of an entry's fields)."""
-    return [entry.rank, field.name, field.label, cell(field.value), field.extra, field.raw, int(field.known),
-            field.span.line, field.span.start, field.span.end]
+    return _field_row(entry.rank, field, cell(field.value))
+
+
+def _field_row(rank: int | None, field: MetaField, value_cell: str | None) -> list:
+    line, start, end = field.span
+    return [rank, field.name, field.label, value_cell, field.extra, field.raw, int(field.known), line, start, end]
 
 
 def document_fields(entries: Iterable[Entry]) -> bytes:
