@@ -181,19 +181,37 @@ def test_a_concurrent_run_fails_clearly_and_the_first_one_wins(tmp_path):
     exactly the first run's."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    (folder / "huge.txt").write_text(_huge_list(2500))  # it runs to the end: long enough to be caught at it
+    (folder / "huge.txt").write_text(_huge_list(2500))
     small = tmp_path / "small.txt"
     small.write_text("L\n\n1. Apple\n\n2. Cherry\n")
-    out = tmp_path / "out"
-    first = subprocess.Popen(_ingest_command(folder, out), stderr=subprocess.PIPE, text=True)
+    out, go = tmp_path / "out", tmp_path / "go"
+    # The first run holds its claim until the second has been turned away, however fast it parses.
+    first = subprocess.Popen([sys.executable, "-c", HELD_INGEST, str(go), *_ingest_command(folder, out)[3:]],
+                             stderr=subprocess.PIPE, text=True)
     _wait_for(tmp_path / ".out.listparse-lock", first)
     second = subprocess.run(_ingest_command(small, out), capture_output=True, text=True, timeout=60)
+    go.touch()
     assert second.returncode == 2
     assert second.stderr == (f"listparse: another listparse run is writing {out}; wait for it to finish, "
                              "or choose another --out\n")
     _, stderr = first.communicate(timeout=120)
     assert first.returncode == 0, stderr
     assert _sources(out) == ["huge.txt"]
+
+
+# `listparse ARGS` whose parsing waits until the file argv[1] exists: a run caught while it holds its claim.
+HELD_INGEST = """
+import os, sys, time
+import listparse.pipeline as pipeline
+real = pipeline.parse_bytes
+def held(*args, **kwargs):
+    while not os.path.exists(sys.argv[1]):
+        time.sleep(0.02)
+    return real(*args, **kwargs)
+pipeline.parse_bytes = held
+from listparse.cli import main
+main(sys.argv[2:])
+"""
 
 
 def _interrupting(monkeypatch, call: int):
