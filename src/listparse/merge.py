@@ -48,7 +48,8 @@ from .rendered import (
     cell,
     decode_json,
     entry_json,
-    evidence_json,
+    evidence_json_after,
+    evidence_opening,
     json_text,
     respelled_entry_json,
     row_json,
@@ -89,9 +90,15 @@ class Proof:
 def _proof(source: str, rank: int | None, span: Sequence[int] | None, raw: str, rules: Sequence[Rule] = (),
            catalogue_entry: int | None = None) -> Proof:
     """`span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    return _proof_after(evidence_opening(source, rank), source, rank, span, raw, rules, catalogue_entry)
+
+
+def _proof_after(opening: str, source: str, rank: int | None, span: Sequence[int] | None, raw: str,
+                 rules: Sequence[Rule] = (), catalogue_entry: int | None = None) -> Proof:
+    """`_proof` with its `evidence_opening` composed already: once for all of an entry's evidence."""
     order = (source, rank or 0, span[0] if span else 0, span[1] if span else 0)
     return Proof(order, source, catalogue_entry is None, len(rules),
-                 evidence_json(source, rank, span, raw, rules, catalogue_entry))
+                 evidence_json_after(opening, span, raw, rules, catalogue_entry))
 
 
 _order = attrgetter("order")  # how a value's evidence is sorted (see `Proof.order`), read in C
@@ -135,7 +142,9 @@ class Read:
         # pydantic's string cache held them.
         # Spans and changes stay as their JSON's lists and dicts: evidence is rendered from them.
         rank, title_raw, span = entry["rank"], intern(entry["title_raw"]), entry["span"]
-        self.titles.append((intern(entry["title"]), _proof(source, rank, span, title_raw, entry.get("changes", ()))))
+        opening = evidence_opening(source, rank)
+        self.titles.append((intern(entry["title"]),
+                            _proof_after(opening, source, rank, span, title_raw, entry.get("changes", ()))))
         fields = entry.get("fields", ())
         stated_kind, episodes = False, None  # what a kind is inferred from, as `match.field_facts` reads it
         for field in fields:
@@ -150,11 +159,11 @@ class Read:
             typed = json_text(value) if not isinstance(value, str) else raw
             if typed != raw:
                 rules = ({"field": name, "rule": f"type_{FIELDS.get(name, 'text')}", "before": raw, "after": typed},)
-            self.fields[name].append((value, _proof(source, rank, field["span"], raw, rules)))
+            self.fields[name].append((value, _proof_after(opening, source, rank, field["span"], raw, rules)))
         kind = None if stated_kind else kind_by_episodes(episodes)
         if kind:  # inferred, not stated
             inferred = {"field": "kind", "rule": "series_from_episode_count", "before": "", "after": kind}
-            self.fields["kind"].append((kind, _proof(source, rank, span, title_raw, (inferred,))))
+            self.fields["kind"].append((kind, _proof_after(opening, source, rank, span, title_raw, (inferred,))))
         self.descriptions.append(entry.get("text", ""))
         self.sightings.extend((source, rank, intern(name["value"]), intern(name["raw"]), name.get("span"))
                               for name in entry.get("names", ()))

@@ -82,9 +82,20 @@ def evidence_json(source: str, rank: int | None, span: Sequence[int] | None, raw
                   rules: Sequence[Rule] = (), catalogue_entry: int | None = None) -> bytes:
     """An `Evidence`'s JSON without building the model: its fields in order, defaults left out, the same
     bytes. `span`: a `Span` or its JSON's `[line, start, end]`; `rules`: `Change`s or their JSON's dicts."""
+    return evidence_json_after(evidence_opening(source, rank), span, raw, rules, catalogue_entry)
+
+
+def evidence_opening(source: str, rank: int | None) -> str:
+    """The opening of an `Evidence`'s JSON that names its document and rank: what every piece of evidence
+    from one entry shares, so it is composed once for all of them (see `evidence_json_after`)."""
     text = '{"source":' + encode_basestring(source)  # composed as text, as to_json would print it
-    if rank is not None:
-        text += ',"rank":' + str(rank)
+    return text if rank is None else text + ',"rank":' + str(rank)
+
+
+def evidence_json_after(opening: str, span: Sequence[int] | None, raw: str, rules: Sequence[Rule] = (),
+                        catalogue_entry: int | None = None) -> bytes:
+    """`evidence_json` of the document and rank that `opening` (`evidence_opening`) names."""
+    text = opening
     if span is not None:
         line, start, end = span
         text += f',"span":[{line},{start},{end}]'
@@ -96,8 +107,9 @@ def evidence_json(source: str, rank: int | None, span: Sequence[int] | None, raw
     try:
         return (text + "}").encode()
     except UnicodeEncodeError:  # a lone surrogate: to_json says what cannot be serialized
-        evidence = {"source": source, "rank": rank, "span": span, "raw": raw, "rules": list(rules) or None,
-                    "catalogue_entry": catalogue_entry}
+        fields = json.loads(opening + "}")
+        evidence = {"source": fields["source"], "rank": fields.get("rank"), "span": span, "raw": raw,
+                    "rules": list(rules) or None, "catalogue_entry": catalogue_entry}
         return to_json({key: value for key, value in evidence.items() if value is not None})
 
 
