@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import html
 
-from listparse.titles import clean_markup, split_title
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from listparse.titles import _unescaped, clean_markup, split_title
 
 
 @pytest.mark.parametrize(
@@ -101,3 +105,22 @@ def test_a_colon_in_a_list_of_sentences_stays():
     """Told the list is one of sentences, a colon does not end the title."""
     sentence = 'A programmer\'s wife tells him: "Go to the store and buy a loaf of bread." He does.'
     assert split_title(sentence, colon_may_end=False).title == sentence
+
+
+@given(st.lists(st.sampled_from(["&#39;", "&#34;", "&#390;", "&#3", "&amp;", "&", "#39;", "a", " ", "é", ";"]),
+                max_size=12).map("".join))
+def test_unescaping_quotes_agrees_with_html_unescape(text):
+    """The shortcut for numbered quotes gives what html.unescape gives, whatever else the text holds."""
+    assert _unescaped(text) == html.unescape(text)
+
+
+@given(st.text(max_size=60))
+def test_unescaping_any_text_agrees_with_html_unescape(text):
+    """Any text at all: the shortcut and html.unescape agree."""
+    assert _unescaped(text) == html.unescape(text)
+
+
+def test_numbered_quotes_take_the_shortcut():
+    """`others&#39; thoughts` and `&#34;quoted&#34;` need no regex: every "&" opens one of them."""
+    assert _unescaped("others&#39; thoughts, &#34;quoted&#34;") == 'others\' thoughts, "quoted"'
+    assert _unescaped("Tom &amp; Jerry&#39;s") == "Tom & Jerry's"

@@ -117,9 +117,13 @@ def wrap_width(lines: list[Line]) -> int:
     # A line of ten characters or fewer is never printed text here, whatever its white space: skip it unstripped.
     printed = [text for line in lines
                if len(line.text) > 10 and len(text := line.text.rstrip()) > 10 and len(text.lstrip()) > 10]
-    lengths = sorted(map(display_width, printed))
-    if len(lengths) < 5:
+    if len(printed) < 5:
         return 0
+    # A line is never narrower than its length: when the lengths already put the width past 100, so would
+    # the display widths (most texts, paragraphs unwrapped), and no line's width need be measured.
+    if sorted(map(len, printed))[int(len(printed) * 0.9)] > 100:
+        return 0
+    lengths = sorted(map(display_width, printed))
     width = lengths[int(len(lengths) * 0.9)]
     near = bisect.bisect_right(lengths, width) - bisect.bisect_left(lengths, width - 12)  # lengths in [width-12, width]
     return width if width <= 100 and near * 3 >= len(lengths) else 0
