@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from listparse.errors import ReadError
-from listparse.read import read_bytes
+from listparse.read import TEXT_SUFFIXES, read_bytes, suffix_format_of
 
 ARTICLE = "Best pies — ranked\n\n1. Apple “crumble”\n2. Cherry\n"
 
@@ -95,3 +98,11 @@ def test_markdown_with_raw_html_block_is_rendered():
     text = read_bytes(markdown.encode(), "a.md")
     assert [(line.number, line.text) for line in text.lines if line.text] == [
         (1, "# Albums"), (5, "#### Album"), (6, "###### #1"), (10, "After")]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(["a", ".", "/", "\\", " ", "é", "txt", "TXT", "md", "Markdown", "htm", "html",
+                                 ".txt", ".md", ".HTML", ".xhtml", "..", "./", "#"]), max_size=8).map("".join))
+def test_a_name_suffix_tells_the_format_a_path_suffix_tells(name):
+    """The short way to a name's format, without a Path, agrees with the Path's suffix."""
+    assert suffix_format_of(name) == TEXT_SUFFIXES.get(Path(name).suffix.lower())

@@ -210,3 +210,15 @@ def test_a_head_line_screened_out_is_one_its_regex_rejects(pieces, key):
     line_re = {"author": AUTHOR_LINE_RE, "url": URL_LINE_RE, "date": DATE_LINE_RE}[key]
     if not line or line.lstrip(LEADING_MARKS)[:1] in NOT_LABEL_OPENINGS[key]:
         assert line_re.match(line) is None
+
+
+@given(st.lists(st.sampled_from(LABEL_LINE_PIECES), max_size=8) | st.lists(st.text(max_size=3), max_size=4),
+       st.sampled_from(["author", "url", "date"]))
+def test_a_head_line_first_character_screens_out_only_what_its_marks_screen_does(pieces, key):
+    """`parse._matches` rules a line out by its first character before stripping its marks: never a line
+    the look past its marks would have tried."""
+    from listparse.parse import LEADING_MARKS, NOT_LABEL_OPENINGS
+
+    line = "".join(pieces)
+    if line and line[0] in NOT_LABEL_OPENINGS[key]:
+        assert line.lstrip(LEADING_MARKS)[:1] in NOT_LABEL_OPENINGS[key]

@@ -249,10 +249,12 @@ def _located(text: Text, texts: list[str], front: dict, key: str, line_re: re.Pa
 def _matches(line_re: re.Pattern, texts: list[str], skip: int, mark: str,
              not_openings: frozenset[str]) -> Iterator[tuple[int, re.Match]]:
     """Each text from `skip` on that holds `mark` and `line_re` matches, with its position; a blank text,
-    or one whose first character past its leading marks is among `not_openings`, is not tried."""
-    return ((index, match) for index, text in enumerate(texts[skip:], skip)
-            if text and mark in text and text.lstrip(LEADING_MARKS)[:1] not in not_openings
-            and (match := line_re.match(text)))
+    or one whose first character past its leading marks is among `not_openings`, is not tried. No leading
+    mark is among them: a text whose first character is opens with it, which rules most lines out before
+    an `lstrip`."""
+    return ((index, match) for index in range(skip, len(texts))
+            if (text := texts[index]) and mark in text and text[0] not in not_openings
+            and text.lstrip(LEADING_MARKS)[:1] not in not_openings and (match := line_re.match(text)))
 
 
 def _nonempty(texts: list[str]) -> int:

@@ -131,8 +131,9 @@ def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:
     for index in range(skip, len(lines)):
         line = lines[index]
         text = line.text
-        if not text or line.literal or (not _has_rank_hint(text) and "#" not in text and "No." not in text):
-            continue
+        if not text or line.literal or not (
+                text[0] in ASCII_DIGITS or "#" in text or "No." in text or _has_rank_hint(text)):
+            continue  # cheap tests first: a digit opening the line is the commonest hint
         candidate = match_rank_line(text, index)
         if candidate:
             candidates.append(candidate)
