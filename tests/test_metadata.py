@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from listparse.metadata import CREATOR_MARKS, CREATOR_SPLIT_RE, LIST_MARKS, LIST_SPLIT_RE, _split_items, read_line
+from listparse.metadata import (
+    CREATOR_MARKS,
+    CREATOR_SPLIT_RE,
+    LIST_MARKS,
+    LIST_SPLIT_RE,
+    MAX_FIELD_LINE,
+    _read_line,
+    _split_items,
+    may_state_fields,
+    read_line,
+)
 
 
 def _fields(text):
@@ -158,3 +168,41 @@ def test_read_label_names_a_label_once_for_every_spelling(printed, label):
     from listparse.metadata import read_label
 
     assert tuple(read_label(printed)) == label
+
+
+# Pieces of field lines and of prose: labels and values, the gaps, colons (full-width too) and "by" between them,
+# URLs, bold, other white space and long words.
+LINE_WORDS = ["Year Released", "Based on the Manga", "Original", "Twitter", "Note", "http://x.io", "Netflix", "2018",
+              "@handle", "the story follows a girl", "x" * 60, "é", "İ"]
+LINE_GAPS = [" ", "  ", "\t", ":", "：", ": ", " by ", " By ", " BY ", ". ", "**", "- ", "\u00a0", "\n", ""]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(LINE_GAPS), st.sampled_from(LINE_WORDS)), max_size=6)
+       .map(lambda pieces: "".join(gap + word for gap, word in pieces)))
+@example("Based on the Manga by Netflix")
+@example("Year Released\t2018")
+@example("Year Released  2018")
+@example("Year Released：2018")
+@example("x" * 200 + ". Twitter: @handle")
+def test_a_line_ruled_out_at_a_look_states_no_field(text):
+    """What `may_state_fields` rules out, `_read_line` reads as no field."""
+    if not may_state_fields(text):
+        assert _read_line(1, 0, text) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "may"),
+    [
+        pytest.param("The story follows a girl who lost her voice.", False, id="prose"),
+        pytest.param("A story told by " + "x" * MAX_FIELD_LINE, False, id="long-prose-with-by"),
+        pytest.param("Original Anime Series By P.A. Works", True, id="credit"),
+        pytest.param("Year Released   2018", True, id="row"),
+        pytest.param("Year Released\t2018", True, id="tabbed-row"),
+        pytest.param("Genre: Drama", True, id="colon"),
+        pytest.param("ジャンル：ドラマ", True, id="full-width-colon"),
+    ],
+)
+def test_the_look_rules_out_prose_only(line, may):
+    """Prose is ruled out at a look; a credit, a row or a colon is read."""
+    assert may_state_fields(line) is may

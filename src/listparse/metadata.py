@@ -77,9 +77,20 @@ def read_fields(lines: list[tuple[int, int, str]]) -> list[MetaField]:
     """Fields found in an entry's lines, given as (source line, offset, text)."""
     fields: list[MetaField] = []
     for number, offset, text in lines:
-        if text and not text.isspace():  # half of a block's lines are blank: not worth a look-up
+        if text and not text.isspace() and may_state_fields(text):  # half of a block's lines are blank
             fields.extend(read_line(number, offset, text))
     return fields
+
+
+def may_state_fields(text: str) -> bool:
+    """False for a line that `_read_line` certainly reads as no field, told by a look at its text: prose with
+    no colon, no column gap and (if short enough to be a field line) no " by " of a credit. Most of a block's
+    lines that are not blank are such, and not worth the cache's look-up and `_read_line`'s tests."""
+    if ":" in text or "：" in text or "  " in text or "\t" in text:
+        return True
+    stripped = text.strip()
+    # A long line holds only a trailing datum, which has a colon.
+    return len(stripped) <= MAX_FIELD_LINE and " by " in stripped.lower()
 
 
 @functools.lru_cache(maxsize=2048)
@@ -275,14 +286,12 @@ def _label_row(number: int, offset: int, text: str) -> list[MetaField]:
         cells = [cell for cell in COLUMN_SPLIT_RE.split(stripped) if cell]
     if len(cells) < 2 or len(cells) % 2:
         return []
-    pairs = list(zip(cells[0::2], cells[1::2], strict=True))
-    if not any(label.lower().rstrip(":") in LABELS for label, _ in pairs):
-        return []
-    if not all(_looks_like_label(label) for label, _ in pairs):
+    labels = cells[0::2]
+    if not any(map(_is_known, labels)) or not all(map(_looks_like_label, labels)):
         return []
     fields = []
     cursor = 0
-    for label, value in pairs:
+    for label, value in zip(labels, cells[1::2], strict=True):
         start = text.index(value, text.index(label, cursor) + len(label))
         cursor = start + len(value)
         span = Span(number, offset + start, offset + cursor)
