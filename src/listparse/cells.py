@@ -37,7 +37,7 @@ SEPARATOR_MARK_OF = {kind: re.compile("|".join(re.escape(mark) for mark, of in S
                      for kind in set(SEPARATOR_KINDS.values())}
 MAX_CELL = 80
 YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")
+YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # (a "1" or "20" in a text first)
 COUNT_SHAPE_RE = re.compile(r"^(?P<number>\d[\d.,  ]*\d|\d)\s*(?P<unit>[^\W\d_][\w.-]{0,20})$")
 NUMBER_SHAPE_RE = re.compile(r"^[-+]?\d[\d.,  ]*$")
 PERCENT_SHAPE_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
@@ -109,9 +109,12 @@ class Plain:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
-    """One cell printed after the name: its separator, its text, its shape, and where it sits in `Plain`."""
+    """One cell printed after the name: its separator, its text, its shape, and where it sits in `Plain`.
+
+    Never changed once made, but not frozen (as `read.Line`): a frozen dataclass sets each field through
+    `object.__setattr__`. It compares and hashes as a frozen one would."""
 
     sep: str  # "paren", "bracket", "dash", "comma", "colon", "pipe", "slash", "by", "at"
     text: str
@@ -292,7 +295,7 @@ def shape_of(value: str) -> str:
             return "number"
     if CODE_SHAPE_RE.match(value):
         return "code"
-    if YEAR_INSIDE_RE.search(value) and len(value.split()) <= 4:
+    if ("1" in value or "20" in value) and YEAR_INSIDE_RE.search(value) and len(value.split()) <= 4:
         return "year"
     if is_name(value):
         return "name"
