@@ -122,8 +122,11 @@ def test_cli_names_the_file_and_the_limit(tmp_path):
     assert (tmp_path / "out" / "works.csv").exists()
 
 
+# The child takes Ctrl-C as a terminal gives it: a test run started in the background by a non-interactive
+# shell (a CI runner's `cmd &`) inherits SIGINT ignored, and Python then leaves it ignored, rightly.
 SLOW_CHILD = """
-import sys, time
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import listparse.pipeline as pipeline
 real = pipeline.parse_bytes
 def stuck(data, source, sha256=None, known_format=None):
