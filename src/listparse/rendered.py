@@ -106,11 +106,9 @@ def evidence_json_after(opening: str, span: Sequence[int] | None, raw: str, rule
         text += ',"catalogue_entry":' + str(catalogue_entry)
     try:
         return (text + "}").encode()
-    except UnicodeEncodeError:  # a lone surrogate: to_json says what cannot be serialized
-        fields = json.loads(opening + "}")
-        evidence = {"source": fields["source"], "rank": fields.get("rank"), "span": span, "raw": raw,
-                    "rules": list(rules) or None, "catalogue_entry": catalogue_entry}
-        return to_json({key: value for key, value in evidence.items() if value is not None})
+    except UnicodeEncodeError:  # a lone surrogate: fail as to_json (and so the model) fails on it
+        to_json(text)
+        raise
 
 
 def rule_json(rule: Rule) -> str:
