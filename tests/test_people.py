@@ -74,8 +74,8 @@ def test_a_word_is_looked_up_as_collecting_every_lower_case_word_would_find_it(t
        st.lists(st.text(alphabet="abcABC-", min_size=1, max_size=4), min_size=1, max_size=4))
 @settings(max_examples=1000, deadline=None)
 def test_a_run_names_a_thing_when_the_text_writes_all_its_words_in_lower_case(text, words):
-    """Whatever order `names_a_thing` asks the words in (two words by hand, more by `sorted`), and whatever
-    it already knows of the document, its answer is every word's `lower_word_in`."""
+    """Whatever order `names_a_thing` asks the words in, and whatever it already knows of the document, its
+    answer is every word's `lower_word_in`."""
     document = DocumentWords(text)
     expected = all(lower_word_in(text, word.casefold()) for word in words)
     assert document.names_a_thing(words) is expected

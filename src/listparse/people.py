@@ -89,12 +89,8 @@ class DocumentWords:
     def names_a_thing(self, words: list[str]) -> bool:
         # The longest word first: a word the text lacks is searched through all of it, and a longer one
         # lets `str.find` skip further at each step. Which word is asked first does not change the answer.
-        if len(words) != 2:
-            words = sorted(words, key=len, reverse=True)
-        elif len(words[1]) > len(words[0]):  # most names have two words: the order `sorted` would give them
-            words = words[::-1]
         answers = self._answers
-        for word in words:
+        for word in sorted(words, key=len, reverse=True):
             folded = word.casefold()
             answer = answers.get(folded)
             if answer is None:
