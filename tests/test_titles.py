@@ -120,7 +120,13 @@ def test_unescaping_any_text_agrees_with_html_unescape(text):
     assert _unescaped(text) == html.unescape(text)
 
 
-def test_numbered_quotes_take_the_shortcut():
-    """`others&#39; thoughts` and `&#34;quoted&#34;` need no regex: every "&" opens one of them."""
+def test_numbered_quotes_take_the_shortcut(monkeypatch):
+    """`others&#39; thoughts` and `&#34;quoted&#34;` need no html.unescape: every "&" opens one of them; an
+    `&amp;` beside them does."""
+    real = html.unescape
+    calls = []
+    monkeypatch.setattr(html, "unescape", lambda text: calls.append(text) or real(text))
     assert _unescaped("others&#39; thoughts, &#34;quoted&#34;") == 'others\' thoughts, "quoted"'
+    assert calls == []
     assert _unescaped("Tom &amp; Jerry&#39;s") == "Tom & Jerry's"
+    assert calls == ["Tom &amp; Jerry&#39;s"]

@@ -37,7 +37,7 @@ SEPARATOR_MARK_OF = {kind: re.compile("|".join(re.escape(mark) for mark, of in S
                      for kind in set(SEPARATOR_KINDS.values())}
 MAX_CELL = 80
 YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # (a "1" or "20" in a text first)
+YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # never without a "1" or "20"
 COUNT_SHAPE_RE = re.compile(r"^(?P<number>\d[\d.,  ]*\d|\d)\s*(?P<unit>[^\W\d_][\w.-]{0,20})$")
 NUMBER_SHAPE_RE = re.compile(r"^[-+]?\d[\d.,  ]*$")
 PERCENT_SHAPE_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
