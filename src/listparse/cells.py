@@ -64,13 +64,21 @@ class Mark:
 
 @dataclass(slots=True)
 class Plain:
-    """An entry's head line without its markup: the text, where each character was printed, the marks."""
+    """An entry's head line without its markup: the text, where each character was printed, the marks (its
+    `__init__` written out, as `read.Line`'s is)."""
 
     text: str
     offsets: list[int]  # offsets[i]: where plain character i was printed in the raw line
     marks: list[Mark] = field(default_factory=list)
     # The cells `cell_before` read, by (end, separator): the template asks for each several times.
     cells_read: dict[tuple[int, str | None], Cell | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def __init__(self, text: str, offsets: list[int], marks: list[Mark] | None = None,
+                 cells_read: dict[tuple[int, str | None], Cell | None] | None = None) -> None:
+        self.text = text
+        self.offsets = offsets
+        self.marks = [] if marks is None else marks
+        self.cells_read = {} if cells_read is None else cells_read
 
     def raw_slice(self, raw: str, start: int, end: int) -> tuple[list[int], str]:
         """The raw text printing plain[start:end], with the markup of marks wholly inside it kept:
@@ -114,7 +122,8 @@ class Cell:
     """One cell printed after the name: its separator, its text, its shape, and where it sits in `Plain`.
 
     Never changed once made, but not frozen (as `read.Line`): a frozen dataclass sets each field through
-    `object.__setattr__`. It compares and hashes as a frozen one would."""
+    `object.__setattr__`. It compares and hashes as a frozen one would. Its `__init__` is written out, as
+    `read.Line`'s is."""
 
     sep: str  # "paren", "bracket", "dash", "comma", "colon", "pipe", "slash", "by", "at"
     text: str
@@ -122,6 +131,13 @@ class Cell:
     # "prose"
     start: int  # the cell's separator starts here in Plain.text
     text_start: int  # and its text here
+
+    def __init__(self, sep: str, text: str, shape: str, start: int, text_start: int) -> None:
+        self.sep = sep
+        self.text = text
+        self.shape = shape
+        self.start = start
+        self.text_start = text_start
 
     @property
     def signature(self) -> tuple[str, str]:

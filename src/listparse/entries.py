@@ -39,12 +39,19 @@ validate_entry = Entry.__pydantic_validator__.validate_python
 
 @dataclass(slots=True)
 class Head:
-    """Where an entry's head was printed: its text (line breaks kept), offset in the content, line."""
+    """Where an entry's head was printed: its text (line breaks kept), offset in the content, line (its
+    `__init__` written out, as `read.Line`'s is)."""
 
     raw: str
     offset: int
     index: int  # the title's line, in Text.lines
     body_start: int  # the first line of the entry's body
+
+    def __init__(self, raw: str, offset: int, index: int, body_start: int) -> None:
+        self.raw = raw
+        self.offset = offset
+        self.index = index
+        self.body_start = body_start
 
     def line(self, lines: list[Line]) -> Line:
         return lines[self.index]

@@ -112,7 +112,7 @@ class Candidate:
 
     Never changed once made (`dataclasses.replace` copies one), but not frozen: a frozen dataclass sets
     each field through `object.__setattr__`, slow for one of these per numbered line. It compares and
-    hashes as a frozen one would."""
+    hashes as a frozen one would. Its `__init__` is written out, as `read.Line`'s is."""
 
     index: int  # position in Text.lines
     rank: int
@@ -123,6 +123,18 @@ class Candidate:
     heading_level: int  # 0 when the line is not a heading
     rank_only: bool
     tie: bool = False
+
+    def __init__(self, index: int, rank: int, rank_text: str, style: tuple, title_start: int, title_part: str,
+                 heading_level: int, rank_only: bool, tie: bool = False) -> None:
+        self.index = index
+        self.rank = rank
+        self.rank_text = rank_text
+        self.style = style
+        self.title_start = title_start
+        self.title_part = title_part
+        self.heading_level = heading_level
+        self.rank_only = rank_only
+        self.tie = tie
 
 
 def find_candidates(lines: list[Line], skip: int = 0) -> list[Candidate]:

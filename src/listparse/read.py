@@ -48,13 +48,22 @@ class Line:
     """One line of the parsed text.
 
     Never changed once read, but not frozen: a frozen dataclass sets each field through
-    `object.__setattr__`, a microsecond per line. It compares and hashes as a frozen one would."""
+    `object.__setattr__`, a microsecond per line. It compares and hashes as a frozen one would.
+    Its `__init__` is written out: compiled (hatch_build.py) it runs as C, where the one `dataclass` writes
+    stays Python."""
 
     number: int  # 1-based line in the original document
     start: int  # offset of the line in Text.content
     text: str
     group: int | None = None  # HTML only: the enclosing <li>/<article>/<section>, if any
     literal: bool = False  # code (a fenced block): shown as it is, never an entry or a heading
+
+    def __init__(self, number: int, start: int, text: str, group: int | None = None, literal: bool = False) -> None:
+        self.number = number
+        self.start = start
+        self.text = text
+        self.group = group
+        self.literal = literal
 
 
 @dataclass(slots=True)

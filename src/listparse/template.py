@@ -68,12 +68,19 @@ class Template:
 @dataclass(slots=True)
 class EntrySplit:
     """One head split by the template: the title's plain range, and the extras as
-    (label, text, plain start, plain end, shape)."""
+    (label, text, plain start, plain end, shape). Its `__init__` is written out, as `read.Line`'s is."""
 
     start: int
     end: int
     extras: list[tuple[str, str, int, int, str]] = field(default_factory=list)
     rest: tuple[int, int] | None = None  # what the head prints after its creator's name: the entry's own
+
+    def __init__(self, start: int, end: int, extras: list[tuple[str, str, int, int, str]] | None = None,
+                 rest: tuple[int, int] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.extras = [] if extras is None else extras
+        self.rest = rest
 
 
 def headline_kind(headline: str | None) -> str | None:

@@ -66,13 +66,22 @@ MEDIA_RE = re.compile(
 
 @dataclass(slots=True)
 class TitleParts:
-    """A title as printed, where it sits in the title part, and the extras around it."""
+    """A title as printed, where it sits in the title part, and the extras around it (its `__init__`
+    written out, as `read.Line`'s is)."""
 
     title: str
     start: int  # offsets within the title part
     end: int
     extras: list[tuple[str, str, str]] = field(default_factory=list)  # (label, raw, value)
     description: str = ""
+
+    def __init__(self, title: str, start: int, end: int, extras: list[tuple[str, str, str]] | None = None,
+                 description: str = "") -> None:
+        self.title = title
+        self.start = start
+        self.end = end
+        self.extras = [] if extras is None else extras
+        self.description = description
 
 
 def split_title(part: str, continues: bool = False, colon_may_end: bool = True) -> TitleParts:
