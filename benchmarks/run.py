@@ -83,7 +83,8 @@ def machine() -> dict:
         model = platform.processor()
     return {"nproc": os.cpu_count(), "cpu": model or platform.machine(),
             "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "listparse": listparse.__version__, "platform": platform.platform()}
+            "listparse": listparse.__version__, "platform": platform.platform(),
+            "build": "compiled (mypyc)" if listparse.compiled() else "Python source"}
 
 
 def rss_mb() -> dict:
@@ -597,7 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     print(f"machine: {info['nproc']} CPUs, {info['cpu']}; {info['implementation']} {info['python']}; "
-          f"listparse {info['listparse']}; {info['platform']}")
+          f"listparse {info['listparse']}, {info['build']}; {info['platform']}")
     print(f"jobs: {args.jobs}; chunksize: {args.chunksize}; seed: {args.seed}; sizes: {', '.join(map(str, sizes))}")
     results = []
     for docs in sizes:

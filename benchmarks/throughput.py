@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = run.machine()
     print(f"machine: {info['nproc']} CPUs, {info['cpu']}; {info['implementation']} {info['python']}; "
-          f"listparse {info['listparse']}")
+          f"listparse {info['listparse']}, {info['build']}")
     load_before = run.load()
     with tempfile.TemporaryDirectory(prefix="listparse-throughput-corpus-", dir="/tmp") as tmp:
         corpus_dir = Path(args.keep) / f"seedvariants-n{args.docs}" if args.keep else Path(tmp)

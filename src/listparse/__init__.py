@@ -17,6 +17,14 @@ from .models import Change, Dataset, Document, Entry, Evidence, Located, MetaFie
 from .pipeline import IngestOptions, ingest
 
 
+def compiled() -> bool:
+    """Whether this install parses with the modules mypyc compiled (a wheel built by `hatch_build.py`),
+    rather than from their Python source (an editable or pure-Python install). Both give the same output."""
+    from . import entries
+
+    return not entries.__file__.endswith(".py")
+
+
 def parse_text(text: str, source: str = "text") -> Document:
     """Parse and normalize one document given as a string (its format is sniffed from `source` and content)."""
     from .normalize import normalize_document
@@ -27,5 +35,5 @@ def parse_text(text: str, source: str = "text") -> Document:
 
 
 __all__ = ["Change", "Dataset", "Document", "Entry", "Evidence", "IngestOptions", "ListparseError",
-           "Located", "MetaField", "ReadError", "Span", "Work", "WorkField", "__version__", "ingest",
-           "parse_text"]
+           "Located", "MetaField", "ReadError", "Span", "Work", "WorkField", "__version__", "compiled",
+           "ingest", "parse_text"]

@@ -1,0 +1,119 @@
+"""The compiled build (`hatch_build.py`): its parse is the Python source's, byte for byte, and its build
+hook falls back to pure Python, saying why, when compiling fails."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from listparse import entries
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPILED = not entries.__file__.endswith(".py")
+
+# Each input's worker record (`Parsed`: head and entries JSON, entries.csv cells, fields.csv rows), one line
+# each, and which `entries` module made them.
+RECORDS = """
+import sys
+from pathlib import Path
+from listparse import entries
+from listparse.pipeline import Source, parse_source
+from listparse.store import Parsed
+print(entries.__file__.endswith(".py"))
+for name in sys.argv[1:]:
+    record = Parsed.of(parse_source(Source(Path(name), Path(name).name)))
+    print(repr((record.source, record.status, record.warnings, record.head, record.entries,
+                sorted(record.columns), record.fields)))
+"""
+
+
+def _records(inputs: list[Path], **env: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", RECORDS, *map(str, inputs)], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=300, check=True)
+    return done.stdout.splitlines()
+
+
+@pytest.mark.skipif(not COMPILED, reason="listparse runs from its Python source here (an editable or pure-Python "
+                                         "install): there is no compiled build to compare with it")
+def test_the_compiled_parse_is_the_source_parse():
+    inputs = sorted(path for folder in (ROOT / "tests" / "fixtures", ROOT / "raw") for path in folder.rglob("*")
+                    if path.suffix in (".txt", ".md", ".html", ".htm", ".bin", ".dat") and path.is_file())
+    assert len(inputs) > 50
+    compiled = _records(inputs)
+    source = _records(inputs, PYTHONPATH=str(ROOT / "src"))  # src/ holds only the modules' Python source
+    assert (compiled[0], source[0]) == ("False", "True")  # which build made each
+    assert len(compiled) == len(inputs) + 1
+    assert compiled[1:] == source[1:]
+
+
+def _hook_module():
+    pytest.importorskip("hatchling")
+    spec = importlib.util.spec_from_file_location("hatch_build", ROOT / "hatch_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _hook(module, target: str = "wheel"):
+    return module.CustomBuildHook(str(ROOT), {"compiled": ["src/listparse/read.py"]}, None, None, str(ROOT), target)
+
+
+def _fresh_build_data() -> dict:
+    return {"force_include": {}, "artifacts": [], "pure_python": True, "infer_tag": False}
+
+
+def test_a_failed_compile_builds_pure_python_and_says_why(monkeypatch, capsys):
+    module = _hook_module()
+    monkeypatch.delenv("LISTPARSE_REQUIRE_COMPILED", raising=False)
+    monkeypatch.delenv("LISTPARSE_PURE_PYTHON", raising=False)
+
+    def no_compiler(root, sources, directory):
+        raise OSError("command 'gcc' failed: No such file or directory")
+
+    monkeypatch.setattr(module, "compile_modules", no_compiler)
+    hook, build_data = _hook(module), _fresh_build_data()
+    hook.initialize("standard", build_data)
+    hook.finalize("standard", build_data, "")
+    assert build_data == _fresh_build_data()
+    assert ("listparse: compiling with mypyc failed (OSError: command 'gcc' failed: No such file or directory); "
+            "building a pure-Python wheel") in capsys.readouterr().err
+    monkeypatch.setenv("LISTPARSE_REQUIRE_COMPILED", "1")
+    with pytest.raises(OSError, match="gcc"):
+        _hook(module).initialize("standard", _fresh_build_data())
+
+
+def test_the_hook_compiles_only_a_standard_wheel(monkeypatch, tmp_path):
+    module = _hook_module()
+    monkeypatch.delenv("LISTPARSE_PURE_PYTHON", raising=False)
+    built = tmp_path / "read.cpython-311-x86_64-linux-gnu.so"
+    built.write_bytes(b"\x7fELF")
+    calls = []
+
+    def compiled(root, sources, directory):
+        calls.append(sources)
+        return {built: "listparse/read.cpython-311-x86_64-linux-gnu.so"}
+
+    monkeypatch.setattr(module, "compile_modules", compiled)
+    for target, version in (("wheel", "editable"), ("sdist", "standard")):
+        build_data = _fresh_build_data()
+        _hook(module, target).initialize(version, build_data)
+        assert build_data == _fresh_build_data() and calls == []
+    monkeypatch.setenv("LISTPARSE_PURE_PYTHON", "1")
+    _hook(module).initialize("standard", _fresh_build_data())
+    assert calls == []
+    monkeypatch.delenv("LISTPARSE_PURE_PYTHON")
+    build_data = _fresh_build_data()
+    _hook(module).initialize("standard", build_data)
+    assert calls == [["src/listparse/read.py"]]
+    assert build_data["pure_python"] is False and build_data["infer_tag"] is True
+    assert build_data["force_include"] == {str(built): "listparse/read.cpython-311-x86_64-linux-gnu.so"}
+
+
+def test_compile_modules_refuses_an_empty_list(tmp_path):
+    with pytest.raises(ValueError, match="no modules"):
+        _hook_module().compile_modules(ROOT, [], tmp_path)
