@@ -14,42 +14,44 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from .titles import EMPHASIS_RE, ESCAPE_RE, HTML_TAG_RE, IAL_RE, LINK_RE, WIKI_LINK_RE
 
-DROPPED = "\x00"
-MARKUP_RE = re.compile(r"[{<\[\\`*_\x00]")  # what plain_text drops, or may (and DROPPED, which it drops too)
-KEPT_RUN_RE = re.compile(r"[^\x00]+")
-WIDE_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"})  # read as ASCII ones; offsets stay
-CODE_TICK_RE = re.compile(r"`+")
-QUOTE_PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
-QUOTE_RE = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
+DROPPED: Final = "\x00"
+MARKUP_RE: Final = re.compile(r"[{<\[\\`*_\x00]")  # what plain_text drops, or may (and DROPPED, which it drops too)
+KEPT_RUN_RE: Final = re.compile(r"[^\x00]+")
+WIDE_BRACKETS: Final = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]"})  # read as ASCII ones; offsets stay
+CODE_TICK_RE: Final = re.compile(r"`+")
+QUOTE_PAIRS: Final = {'"': '"', "“": "”", "„": "“", "«": "»", "»": "«", "‘": "’", "「": "」", "『": "』", "《": "》"}
+QUOTE_RE: Final = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
 # The separators that open a cell after the name: `\s+(?:--|[-–—|·•/])\s+|\s*[,;:]\s+|\s+by\s+|\s+@\s+`, spelled
 # to open with the characters a separator can start with (white space, or a comma or colon with none before it),
 # which lets the engine skip straight to the next of them instead of trying every branch at every character.
-CELL_SEP_RE = re.compile(r"[\s,;:](?:(?<=\s)\s*(?:--|[-–—|·•/,;:@]|by)|(?<=[,;:]))\s+")
+CELL_SEP_RE: Final = re.compile(r"[\s,;:](?:(?<=\s)\s*(?:--|[-–—|·•/,;:@]|by)|(?<=[,;:]))\s+")
 # What each separator prints beside its spaces, and its kind.
-SEPARATOR_KINDS = {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe",
+SEPARATOR_KINDS: Final = {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe",
                    "/": "slash", ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}
 # A head that prints none of these holds no such cell, and looking costs a fraction of a CELL_SEP_RE scan.
-SEPARATOR_MARK_RE = re.compile(f"[{re.escape(''.join(m for m in SEPARATOR_KINDS if len(m) == 1))}]|by")
-SEPARATOR_MARK_OF = {kind: re.compile("|".join(re.escape(mark) for mark, of in SEPARATOR_KINDS.items() if of == kind))
+SEPARATOR_MARK_RE: Final = re.compile(f"[{re.escape(''.join(m for m in SEPARATOR_KINDS if len(m) == 1))}]|by")
+SEPARATOR_MARK_OF: Final = {
+    kind: re.compile("|".join(re.escape(mark) for mark, of in SEPARATOR_KINDS.items() if of == kind))
                      for kind in set(SEPARATOR_KINDS.values())}
-MAX_CELL = 80
-YEAR_SHAPE_RE = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # never without a "1" or "20"
-COUNT_SHAPE_RE = re.compile(r"^(?P<number>\d[\d.,  ]*\d|\d)\s*(?P<unit>[^\W\d_][\w.-]{0,20})$")
-NUMBER_SHAPE_RE = re.compile(r"^[-+]?\d[\d.,  ]*$")
-PERCENT_SHAPE_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
-SCORE_SHAPE_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:/|out of|von|de|sur|su)\s*\d+(?:[.,]\d+)?$", re.IGNORECASE)
-STARS_SHAPE_RE = re.compile(r"^[★☆✩✭✮⭐½\s]+$|^\d(?:[.,]\d)?\s*(?:stars?|sterne|estrelas|estrellas|étoiles)$",
+MAX_CELL: Final = 80
+YEAR_SHAPE_RE: Final = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+YEAR_INSIDE_RE: Final = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # never without a "1" or "20"
+COUNT_SHAPE_RE: Final = re.compile(r"^(?P<number>\d[\d.,  ]*\d|\d)\s*(?P<unit>[^\W\d_][\w.-]{0,20})$")
+NUMBER_SHAPE_RE: Final = re.compile(r"^[-+]?\d[\d.,  ]*$")
+PERCENT_SHAPE_RE: Final = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
+SCORE_SHAPE_RE: Final = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:/|out of|von|de|sur|su)\s*\d+(?:[.,]\d+)?$", re.IGNORECASE)
+STARS_SHAPE_RE: Final = re.compile(r"^[★☆✩✭✮⭐½\s]+$|^\d(?:[.,]\d)?\s*(?:stars?|sterne|estrelas|estrellas|étoiles)$",
                             re.IGNORECASE)
-PRICE_SHAPE_RE = re.compile(r"^[$€£¥₹]{1,5}(?:\s*[-–]\s*[$€£¥₹]{1,5})?$|^[$€£¥₹]\s?\d[\d.,]*$"
+PRICE_SHAPE_RE: Final = re.compile(r"^[$€£¥₹]{1,5}(?:\s*[-–]\s*[$€£¥₹]{1,5})?$|^[$€£¥₹]\s?\d[\d.,]*$"
                             r"|^\d[\d.,]*\s?(?:€|EUR|USD|Euro|dollars?|£)$", re.IGNORECASE)
-CODE_SHAPE_RE = re.compile(r"^[A-Z]{2,4}$")
-NUMERIC_OPENERS = "+-$€£¥₹★☆✩✭✮⭐½"  # a digit or one of these opens each shape above: a sign, a currency, a star
-NAME_PARTICLES = "de|van|von|der|den|da|del|di|la|le|du|dos|das|y|e|bin|al"
-NAME_WORD_RE = re.compile(rf"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-Z]\.|{NAME_PARTICLES})$")
+CODE_SHAPE_RE: Final = re.compile(r"^[A-Z]{2,4}$")
+NUMERIC_OPENERS: Final = "+-$€£¥₹★☆✩✭✮⭐½"  # a digit or one of these opens each shape above: a sign, a currency, a star
+NAME_PARTICLES: Final = "de|van|von|der|den|da|del|di|la|le|du|dos|das|y|e|bin|al"
+NAME_WORD_RE: Final = re.compile(rf"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|[A-Z]\.|{NAME_PARTICLES})$")
 
 
 @dataclass(frozen=True, slots=True)

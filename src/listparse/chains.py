@@ -19,24 +19,25 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from .ranks import Candidate, match_rank_line
 from .read import Line
 
 # A count, not 1,000, 4.5, 74%, 23/24 nor an ordinal ("nach dem 10. Spieltag").
-HEADLINE_NUMBER_RE = re.compile(r"(?<![\d.,/])(\d{1,4})(?![\d%]|[.,/]\d|\.\s)")
-WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+HEADLINE_NUMBER_RE: Final = re.compile(r"(?<![\d.,/])(\d{1,4})(?![\d%]|[.,/]\d|\.\s)")
+WORD_NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
-WORD_NUMBER_RE = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
-HEADING_LEVEL_RE = re.compile(r"^\s{0,3}(#{1,6})\s")
-STRUCK_RE = re.compile(r"^\s*~~|<(?:del|s|strike)\b")  # a struck-through entry is retracted
-MAX_RANK_GAP = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
-MAX_CHAINS = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
-CHAINS_PER_STYLE = 4  # the list, its table of contents, notes, a related box: in one style
+WORD_NUMBER_RE: Final = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+HEADING_LEVEL_RE: Final = re.compile(r"^\s{0,3}(#{1,6})\s")
+STRUCK_RE: Final = re.compile(r"^\s*~~|<(?:del|s|strike)\b")  # a struck-through entry is retracted
+MAX_RANK_GAP: Final = 2  # a missing rank ("1 … 5, 7") is tolerated, never two
+MAX_CHAINS: Final = 300  # chains kept for stitching: enough for any page, bounded for hostile ones
+CHAINS_PER_STYLE: Final = 4  # the list, its table of contents, notes, a related box: in one style
 # "And the number one reason why … is…": the lead-in to a winner printed without its number.
-FINALE_RE = re.compile(r"\b(?:number|no\.|nummer|número|numéro)[ \t]+(?:one|1|eins|uno|un)\b|(?<!\w)#1\b",
+FINALE_RE: Final = re.compile(r"\b(?:number|no\.|nummer|número|numéro)[ \t]+(?:one|1|eins|uno|un)\b|(?<!\w)#1\b",
                        re.IGNORECASE)
-FINALE_REACH = 12  # lines after the last numbered entry the lead-in may be
+FINALE_REACH: Final = 12  # lines after the last numbered entry the lead-in may be
 
 
 @dataclass(slots=True)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Final
 
 from .chains import Chain
 from .labels import FIELDS, field_name
 from .models import Entry
 from .template import Template
 
-TRAILING_DATA_RE = re.compile(r"\((?:[^()]*\d[^()]*)\)\s*$|\s[-–—|]\s*\S+\s*$")  # "(28 Pkt)", " - NY" left in
-NOT_ALNUM_RE = re.compile(r"[\W_]+")
-RIVAL_SHARE = 0.8  # another list scoring this share of the chosen one's score is a real rival
-LONG_TITLE_WORDS = 14
+TRAILING_DATA_RE: Final = re.compile(r"\((?:[^()]*\d[^()]*)\)\s*$|\s[-–—|]\s*\S+\s*$")  # "(28 Pkt)", " - NY" left in
+NOT_ALNUM_RE: Final = re.compile(r"[\W_]+")
+RIVAL_SHARE: Final = 0.8  # another list scoring this share of the chosen one's score is a real rival
+LONG_TITLE_WORDS: Final = 14
 
 
 def assess(chosen: Chain, others: list[Chain], template: Template, entries: list[Entry],

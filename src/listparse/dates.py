@@ -16,32 +16,33 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from typing import Final
 
 from .models import Located
 
-MONTHS = {name: number for number, names in enumerate((
+MONTHS: Final = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
     ("november", "nov"), ("december", "dec")), start=1) for name in names}
-MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-YEAR = r"(?P<year>\d{4})"
+MONTH: Final = r"(?P<month>[A-Za-z]{3,9})\.?"
+DAY: Final = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+YEAR: Final = r"(?P<year>\d{4})"
 # "10:00", "10:00:00", "4:37 pm", with an optional offset or UTC.
-TIME = (r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}:\d\d(?::\d\d)?)(?:\s*(?P<ampm>[ap]\.?m\.?))?"
+TIME: Final = (r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}:\d\d(?::\d\d)?)(?:\s*(?P<ampm>[ap]\.?m\.?))?"
         r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d\d:?\d\d))?)?")
-MONTH_FIRST_RE = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}{TIME}$", re.IGNORECASE)
-DAY_FIRST_RE = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{DAY}\.?\s+{MONTH},?\s+{YEAR}{TIME}$", re.IGNORECASE)
-MONTH_YEAR_RE = re.compile(rf"^{MONTH},?\s+{YEAR}$", re.IGNORECASE)
-ISO_RE = re.compile(
+MONTH_FIRST_RE: Final = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}{TIME}$", re.IGNORECASE)
+DAY_FIRST_RE: Final = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{DAY}\.?\s+{MONTH},?\s+{YEAR}{TIME}$", re.IGNORECASE)
+MONTH_YEAR_RE: Final = re.compile(rf"^{MONTH},?\s+{YEAR}$", re.IGNORECASE)
+ISO_RE: Final = re.compile(
     r"""^(?P<date>\d{4}-\d\d-\d\d)
         (?:[T\s](?P<time>\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)  # time, seconds and a fraction if printed
            \s?(?P<zone>Z|[+-]\d\d(?::?\d\d)?)?)?$           # "+02:00", "+0200", "+02", "Z"
     """, re.VERBOSE | re.IGNORECASE)
-ISO_MONTH_RE = re.compile(r"^\d{4}-(\d\d)$")
-RFC_2822_RE = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+\S+$")
-WRITTEN_RE = re.compile(r"\d{4}-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d)?)?)?")
-FRACTION_RE = re.compile(r"[.,](\d+)")  # of a second, in a printed time
-NUMERIC_RE = re.compile(r"^(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})$")
+ISO_MONTH_RE: Final = re.compile(r"^\d{4}-(\d\d)$")
+RFC_2822_RE: Final = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s+\S+$")
+WRITTEN_RE: Final = re.compile(r"\d{4}-\d\d(?:-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d)?)?)?")
+FRACTION_RE: Final = re.compile(r"[.,](\d+)")  # of a second, in a printed time
+NUMERIC_RE: Final = re.compile(r"^(?P<a>\d{1,4})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})$")
 
 
 def iso_date(text: str) -> tuple[str | None, str | None]:

@@ -13,6 +13,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Final
 
 from .cells import Plain, plain_text, reads_as_prose, shape_of
 from .metadata import make_field, read_fields
@@ -24,15 +25,15 @@ from .slots import SlotLine, find_slots, parts_of
 from .template import Template, headline_kind, infer_template, split_entry
 from .titles import HEADING_RE, clean_markup, heading_text, split_title, without_heading_marker
 
-RULE_RE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+RULE_RE: Final = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 # A line that starts a block of its own, never the continuation of a wrapped title.
-BLOCK_START_RE = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
-LABEL_START_RE = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
-MAYBE_WIDE_RE = re.compile("[\u0378-\U0010ffff]")  # every character east_asian_width calls W or F lies here
+BLOCK_START_RE: Final = re.compile(r"^\s*(?:[-*+•>|#]|\d{1,6}[.)]\s|!\[|<|```|~~~|\[\^?\d+\])")
+LABEL_START_RE: Final = re.compile(r"^\s*[*_]{0,2}[A-Z][\w ]{0,30}[*_]{0,2}:\s")
+MAYBE_WIDE_RE: Final = re.compile("[\u0378-\U0010ffff]")  # every character east_asian_width calls W or F lies here
 # Text none of whose characters is wide: Latin script and the punctuation beside it (curly quotes, dashes).
-NARROW_TEXT_RE = re.compile("[\x00-\u0377\u2000-\u2064]*+")
-SENTENCE_END = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
-MAX_WRAPPED = 8  # lines one title may run over
+NARROW_TEXT_RE: Final = re.compile("[\x00-\u0377\u2000-\u2064]*+")
+SENTENCE_END: Final = (".", "!", "?", ":", ";", ")", "]", "”", '"', "…", "»", "。", "！", "？", "）", "」", "』", "】")
+MAX_WRAPPED: Final = 8  # lines one title may run over
 # `Entry(...)` without its keyword wrapper, as metadata makes its fields: the same validation, a fifth cheaper.
 validate_entry = Entry.__pydantic_validator__.validate_python
 

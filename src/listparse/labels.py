@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
-CONVERTED_KINDS = frozenset({"minutes"})
+CONVERTED_KINDS: Final = frozenset({"minutes"})
 FIELDS: dict[str, str] = {
     "year": "year",
     "release_date": "text",
@@ -134,7 +135,7 @@ LABELS: dict[str, str] = {
 }
 
 # Labels of lines that look like fields but are page furniture or prose.
-NOT_LABELS = frozenset({
+NOT_LABELS: Final = frozenset({
     "image", "images", "photo", "photograph", "picture", "credit", "image credit", "photo credit", "caption",
     "read more", "read next", "related", "see also", "also read", "more", "advertisement", "sponsored",
     "via", "h/t", "update", "updated", "editor's note", "editor’s note", "disclosure", "tl;dr", "spoiler",
@@ -142,7 +143,7 @@ NOT_LABELS = frozenset({
 })
 
 # Values of a streaming field that mean "nowhere", with the note to record.
-NOT_STREAMING = {
+NOT_STREAMING: Final = {
     "currently not available on streaming": "not available on streaming",
     "not available on streaming": "not available on streaming",
     "not currently streaming": "not available on streaming",
@@ -152,7 +153,7 @@ NOT_STREAMING = {
 }
 
 # Services a title may be suffixed with ("Title – Netflix").
-STREAMING_SERVICES = (
+STREAMING_SERVICES: Final = (
     "Netflix", "Hulu", "Crunchyroll", "Funimation", "HIDIVE", "Amazon Prime Video",
     "Prime Video", "Amazon Prime", "Disney+", "Disney Plus", "HBO Max", "Max", "HBO",
     "Apple TV+", "Apple TV", "Peacock", "Paramount+", "Showtime", "Starz", "Tubi",
@@ -160,7 +161,7 @@ STREAMING_SERVICES = (
 )
 
 # Trailing "(…)" extras that name a medium or edition, not part of a title.
-MEDIA_FORMAT_WORDS = (
+MEDIA_FORMAT_WORDS: Final = (
     "dvd", "dvds", "blu-ray", "bluray", "blu ray", "4k", "ultra hd", "uhd", "vhs", "cd", "cds",
     "lp", "steelbook", "box set", "boxset", "paperback", "hardcover", "hardback", "kindle", "ebook",
     "audiobook", "digital",
@@ -179,7 +180,7 @@ KIND_WORDS: dict[str, str] = {
 }
 
 # Credit lines: "Based on the Light Novel By …", "Original Anime Series By …".
-SOURCE_MEDIA = (
+SOURCE_MEDIA: Final = (
     "light novel", "visual novel", "web novel", "novel", "manga", "manhwa", "manhua",
     "webtoon", "comic", "comics", "graphic novel", "video game", "game", "rpg series",
     "rpg", "book", "short story", "play", "film", "movie", "tv series", "anime",
@@ -198,14 +199,15 @@ HEADLINE_NOUNS: dict[str, str] = {
     **dict.fromkeys("series show shows serien anime dramas kdramas sitcoms".split(), "series"),
 }
 # The role a person's name plays beside a work of each kind.
-CREATOR_ROLE = {"music": "artist", "book": "author", "film": "director", "game": "developer", "series": "creator"}
+CREATOR_ROLE: Final = {
+    "music": "artist", "book": "author", "film": "director", "game": "developer", "series": "creator"}
 
 # Short codes after a title that name a platform rather than a place ("Doom - PC").
-PLATFORM_CODES = frozenset("PC MAC IOS NES SNES GBA GBC DS NDS PSP PSV PS WII WIIU XBOX XBLA PSN N64 GC "
+PLATFORM_CODES: Final = frozenset("PC MAC IOS NES SNES GBA GBC DS NDS PSP PSV PS WII WIIU XBOX XBLA PSN N64 GC "
                            "SMS MD SEGA AMIGA ST C64 DOS ZX".split())
 
 # Broadcasters and channels a show is listed with ("## Succession" then "HBO").
-NETWORKS = (
+NETWORKS: Final = (
     "ABC", "NBC", "CBS", "FOX", "The CW", "CW", "AMC", "FX", "FXX", "USA", "TNT", "TBS", "Syfy", "Bravo", "Lifetime",
     "Comedy Central", "Adult Swim", "Cartoon Network", "Nickelodeon", "Disney Channel", "PBS", "A&E", "History",
     "Discovery", "National Geographic", "Freeform", "Showtime", "Starz", "Epix", "Cinemax", "SundanceTV", "IFC",
@@ -216,7 +218,7 @@ NETWORKS = (
 )
 
 
-NAME_SEPARATOR_RE = re.compile(r"[^\w]+")
+NAME_SEPARATOR_RE: Final = re.compile(r"[^\w]+")
 
 
 def field_name(label: str) -> str:

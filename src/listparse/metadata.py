@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .labels import FIELDS, KIND_WORDS, LABELS, NOT_LABELS, NOT_STREAMING, SOURCE_MEDIA, field_name
 from .models import FieldValue, MetaField, Span
@@ -20,8 +20,8 @@ from .titles import clean_markup
 
 # A run of two or more spaces, or a tab: `\s{2,}|\t+` spelled to start with `\s`, which lets the engine skip
 # straight to the next whitespace instead of trying both branches at every character.
-COLUMN_SPLIT_RE = re.compile(r"\s(?:\s+|(?<=\t))")
-LABEL_LINE_RE = re.compile(
+COLUMN_SPLIT_RE: Final = re.compile(r"\s(?:\s+|(?<=\t))")
+LABEL_LINE_RE: Final = re.compile(
     r"""^\s*(?:[-*+•]\s+)?                  # optional bullet
         [*_]{0,2}\s*
         (?P<label>[^\W\d_][\w .'’/&()-]{0,40}?)  # the label, at most a few words
@@ -29,17 +29,17 @@ LABEL_LINE_RE = re.compile(
         (?P<value>\S.{0,200}?)\s*$""",
     re.VERBOSE,
 )
-SENTENCE_BREAK_RE = re.compile(r"[.!?]\s")
-MAX_FIELD_LINE = 160  # a longer line is prose, though it may end in a datum
-MAX_PROSE_LINE = 5000
-PAIR_SEPARATOR_RE = re.compile(r"\s+[·|•]\s+")
+SENTENCE_BREAK_RE: Final = re.compile(r"[.!?]\s")
+MAX_FIELD_LINE: Final = 160  # a longer line is prose, though it may end in a datum
+MAX_PROSE_LINE: Final = 5000
+PAIR_SEPARATOR_RE: Final = re.compile(r"\s+[·|•]\s+")
 # The last sentence of a paragraph as one labelled datum: a capitalised label of one to three words.
-TRAILING_DATUM_RE = re.compile(
+TRAILING_DATUM_RE: Final = re.compile(
     r"""(?:^|[.!?…)]\s+|\s{2,})
         (?P<label>[A-ZÀ-Þ][\w'’-]*(?:[ ][\w'’-]+){0,2})[^\S\n]?:[^\S\n]+  # "Twitter:", "Note :" (no-break spaces too)
         (?P<value>[^\s:][^:.!?]{0,40}?(?:[.,]\d+[^:.!?]{0,20})?)[.!]?\s*$  # "@handle", "18,5/20" """,
     re.VERBOSE)
-CREDIT_RE = re.compile(
+CREDIT_RE: Final = re.compile(
     r"""^\s*(?:An?\s+)?
         (?P<kind>Based\s+on|Original|Adapted\s+from|Inspired\s+by)\b
         (?P<what>.*?)\s+
@@ -47,10 +47,11 @@ CREDIT_RE = re.compile(
         by\s+(?P<who>.+?)\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
-CREDIT_HINT_RE = re.compile(r"^\W*(?:an?\s+)?(?:based\s+on|original|adapted\s+from|inspired\s+by)\b")
-URL_LINE_RE = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
-YEAR_IN_TEXT_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-COUNT_RE = re.compile(r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
+CREDIT_HINT_RE: Final = re.compile(r"^\W*(?:an?\s+)?(?:based\s+on|original|adapted\s+from|inspired\s+by)\b")
+URL_LINE_RE: Final = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
+YEAR_IN_TEXT_RE: Final = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+COUNT_RE: Final = re.compile(
+    r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
                       re.IGNORECASE)
 
 
@@ -59,16 +60,16 @@ def item_separators(marks: str) -> re.Pattern[str]:
     return re.compile(rf"\s*(?:[{re.escape(marks)}]|\band\b)\s*")
 
 
-LIST_MARKS = ",;&"  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
-LIST_SPLIT_RE = item_separators(LIST_MARKS)
-CREATOR_MARKS = ",&"
-CREATOR_SPLIT_RE = item_separators(CREATOR_MARKS)
-MAX_LABEL_WORDS = 4
+LIST_MARKS: Final = ",;&"  # not "/" or "|": "ZA/UM", "Xbox Series X|S"
+LIST_SPLIT_RE: Final = item_separators(LIST_MARKS)
+CREATOR_MARKS: Final = ",&"
+CREATOR_SPLIT_RE: Final = item_separators(CREATOR_MARKS)
+MAX_LABEL_WORDS: Final = 4
 # A label never has a finite verb of its own ("Where to Stream", "Best for"; not "Nothing is lost").
-CLAUSE_VERBS = frozenset("is are was were has have had does did can will would".split())
-LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+")
+CLAUSE_VERBS: Final = frozenset("is are was were has have had does did can will would".split())
+LEADING_ARTICLE_RE: Final = re.compile(r"^(?:the|a|an)\s+")
 # The first medium named, longest spellings first ("light novel" before "novel").
-SOURCE_MEDIUM_RE = re.compile(r"\b(" + "|".join(re.escape(m) for m in SOURCE_MEDIA) + r")\b")
+SOURCE_MEDIUM_RE: Final = re.compile(r"\b(" + "|".join(re.escape(m) for m in SOURCE_MEDIA) + r")\b")
 # A field from its values, as `MetaField(**values)` makes it, without the Python frame of `BaseModel.__init__`.
 validate_field = MetaField.__pydantic_validator__.validate_python
 

@@ -20,62 +20,65 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
+from typing import Final
 
 from .models import Change, Document, Entry
 
 Rule = Callable[[str], str]
 
 # A lead byte of UTF-8 read as cp1252 ("Ã", "Â", "â") followed by a continuation byte's cp1252 reading.
-MOJIBAKE_RE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161"
+MOJIBAKE_RE: Final = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161"
                          "\u0178\u017d\u017e\u02c6\u02dc]")
 # A no-break space right after "Ã" or "Â" is half of a mojibake pair ("Ã\u00a0" is "à"): fix_mojibake's.
-ODD_SPACE_RE = re.compile("(?<![ÃÂ])\u00a0|[\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
-INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")  # also C0 controls
-MULTI_SPACE_RE = re.compile(r" {2,}")
-SINGLE_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+ODD_SPACE_RE: Final = re.compile("(?<![ÃÂ])\u00a0|[\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
+INVISIBLE_RE: Final = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")  # also C0 controls
+MULTI_SPACE_RE: Final = re.compile(r" {2,}")
+SINGLE_QUOTES: Final = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                                "\u00b4": "'"})
-DOUBLE_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+DOUBLE_QUOTES: Final = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
                                "\u00ab": '"', "\u00bb": '"'})
-HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2043": "-"})
-SPACE_BEFORE_PUNCTUATION_RE = re.compile(r"(?<=\w)\s+(?=[,;:!?](?:\s|$))")
-SPACE_AFTER_SEMICOLON_RE = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
-SPACE_THEN_PUNCTUATION_RE = re.compile(r"\s[,;:!?]")  # what every match of SPACE_BEFORE_PUNCTUATION_RE holds
-WORD_RE = re.compile(r"[^\W\d_][\w'’]*")
-ASCII_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_']*")  # WORD_RE for ASCII text, in a fraction of the instructions
+HYPHENS: Final = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2043": "-"})
+SPACE_BEFORE_PUNCTUATION_RE: Final = re.compile(r"(?<=\w)\s+(?=[,;:!?](?:\s|$))")
+SPACE_AFTER_SEMICOLON_RE: Final = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
+SPACE_THEN_PUNCTUATION_RE: Final = re.compile(r"\s[,;:!?]")  # what every match of SPACE_BEFORE_PUNCTUATION_RE holds
+WORD_RE: Final = re.compile(r"[^\W\d_][\w'’]*")
+# WORD_RE for ASCII text, in a fraction of the instructions
+ASCII_WORD_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_']*")
 # The look back after the first capital stands for a leading `\b`, and lets `re` skip to a capital.
-STRAY_CAPITAL_RE = re.compile(r"([A-Z])(?<!\w.)([A-Z])([a-z]{2,})\b")
-LETTER_RE = re.compile(r"[^\W\d_]")
-THREE_LETTERS_RE = re.compile(r"[^\W\d_](?:[\W\d_]*[^\W\d_]){2}")  # [\W\d_] is any character but a letter
-ASCII_LOWER_RE = re.compile("[a-z]")  # one is enough to tell a title is not all capitals
+STRAY_CAPITAL_RE: Final = re.compile(r"([A-Z])(?<!\w.)([A-Z])([a-z]{2,})\b")
+LETTER_RE: Final = re.compile(r"[^\W\d_]")
+THREE_LETTERS_RE: Final = re.compile(r"[^\W\d_](?:[\W\d_]*[^\W\d_]){2}")  # [\W\d_] is any character but a letter
+ASCII_LOWER_RE: Final = re.compile("[a-z]")  # one is enough to tell a title is not all capitals
 
 # Words a title-cased English title writes in lower case when they are not
 # first, last or right after a colon. Articles only after another small word
 # ("Shadow Of The Beast"), since "Blade Runner The Final Cut" uses "The" to
 # start an unmarked subtitle.
-SMALL_WORDS = frozenset({"and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "per", "vs",
+SMALL_WORDS: Final = frozenset({"and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "per", "vs",
                          "via", "as"})
-ARTICLES = frozenset({"a", "an", "the"})
+ARTICLES: Final = frozenset({"a", "an", "the"})
 # Words a title printed in capitals keeps in capitals when it gets title case.
-ACRONYMS = frozenset("TV UFO USA UK US EU UN NFL NBA NHL MLB FIFA UEFA FBI CIA NSA DJ PC AI NY LA DC BBC HBO MTV "
+ACRONYMS: Final = frozenset(
+    "TV UFO USA UK US EU UN NFL NBA NHL MLB FIFA UEFA FBI CIA NSA DJ PC AI NY LA DC BBC HBO MTV "
                      "ABC CBS NBC CNN ESPN NASA WWE WWF GTA RPG FPS RTS MMO JRPG DLC VR AR OK SOS ABBA AC ID".split())
-ROMAN_NUMERAL_RE = re.compile(r"^(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})$")
+ROMAN_NUMERAL_RE: Final = re.compile(r"^(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 # `titles_left_alone` looks for what the rules need in all of a list's titles at once, joined by bars (no
 # rule needs a bar) and read as the kinds of their characters (in printable ASCII, `\s` is only " "):
-BAR = "|"
-CHARACTER_KINDS = bytes(
+BAR: Final = "|"
+CHARACTER_KINDS: Final = bytes(
     ord("A" if char.isupper() else "a" if char.islower() else {"&": "&", ";": "&", ",": ",", ":": ",", "!": ",",
         "?": ",", '"': '"', "'": '"', " ": " ", BAR: BAR}.get(char, "." if char.isprintable() else "\x00"))
     for char in map(chr, range(256)))
-TRIGGERS = (b"&",  # an entity (decode_html_entities) or a semicolon (fix_punctuation_spacing)
+TRIGGERS: Final = (b"&",  # an entity (decode_html_entities) or a semicolon (fix_punctuation_spacing)
             b" ,",  # a space before one of , : ! ? (fix_punctuation_spacing)
             b"  ", b"| ", b" |",  # a run of spaces, or a space at one end (tidy_white_space)
             b"\x00",  # a control character (tidy_white_space)
             b'|"',  # a quote opening the title (strip_enclosing_quotes)
             b"AAa")  # a capital after a capital and before a small letter (fix_stray_capitals)
 # What lowercase_small_words lowers, in a title that capitalizes every word: SMALL_WORDS as "Of", "OF".
-LETTERS_ONLY = bytes(byte if chr(byte).isalpha() else ord(" ") for byte in range(256))
-CAPITALIZED_SMALL_WORDS = frozenset(
+LETTERS_ONLY: Final = bytes(byte if chr(byte).isalpha() else ord(" ") for byte in range(256))
+CAPITALIZED_SMALL_WORDS: Final = frozenset(
     "".join(letters).encode("ascii")
     for word in SMALL_WORDS for letters in itertools.product(word[0].upper(), *({ch, ch.upper()} for ch in word[1:])))
 
@@ -209,7 +212,7 @@ TITLE_RULES: dict[str, Rule] = {
     "lowercase_small_words": lowercase_small_words,
 }
 # The rules that return ASCII text as it is, unasked: nine titles in ten are ASCII.
-NON_ASCII_RULES = frozenset({fix_mojibake, compose_unicode, straighten_quotes, plain_hyphens})
+NON_ASCII_RULES: Final = frozenset({fix_mojibake, compose_unicode, straighten_quotes, plain_hyphens})
 
 
 def normalize_title(raw: str, field: str = "title", list_shouts: bool = False) -> tuple[str, list[Change]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 from .chains import (
     Chain,
@@ -26,10 +26,10 @@ from .titles import HEADING_RE, clean_markup, heading_text, without_heading_mark
 
 log = logging.getLogger(__name__)
 
-FRONT_MATTER_FENCES = {"---": "---", "+++": "+++"}
-YAML_TAG_RE = re.compile(r"^!\s*")
-FRONT_MATTER_PAIR_RE = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
-AUTHOR_LINE_RE = re.compile(
+FRONT_MATTER_FENCES: Final = {"---": "---", "+++": "+++"}
+YAML_TAG_RE: Final = re.compile(r"^!\s*")
+FRONT_MATTER_PAIR_RE: Final = re.compile(r"""^([A-Za-z_][\w-]*)\s*[:=]\s*(.*?)\s*$""")
+AUTHOR_LINE_RE: Final = re.compile(
     r"""^[>\s*_✍️]*                                       # quote, emphasis, a pen emoji
         (?=[ABDEPTVWÉ著作筆投執文記글])                     # the words' first letters: most lines fail here, fast
         (?:Author|Autor|Autora|Autorin|Auteur|Autrice|Autore|Verfasser|Words|Text|Texto|Texte|Written[ \t]+by
@@ -39,33 +39,34 @@ AUTHOR_LINE_RE = re.compile(
         (?P<value>\S.{0,80}?)\s*$""",
     re.IGNORECASE | re.VERBOSE)
 # "Posted to rec.humor by Gus Oyelaran", "Film Desk · by Marcus Grant · 11 min": a byline inside a line.
-BYLINE_RE = re.compile(r"(?:^|[\s·|—–(-])(?i:by|por|par|von|door)[ \t]+[*_\[]*(?P<value>[A-ZÀ-ÞĀ-Ž][^\n]{1,80})")
-CJK_NAME_RE = re.compile(r"^[^\s（(／/|｜・]{1,12}(?:[ \u3000][^\s（(／/|｜・]{1,12})?")
-BYLINE_LINES = 15  # a byline inside a line counts only among the first lines
-MAX_BYLINE = 160
-URL_LINE_RE = re.compile(
+BYLINE_RE: Final = re.compile(r"(?:^|[\s·|—–(-])(?i:by|por|par|von|door)[ \t]+[*_\[]*(?P<value>[A-ZÀ-ÞĀ-Ž][^\n]{1,80})")
+CJK_NAME_RE: Final = re.compile(r"^[^\s（(／/|｜・]{1,12}(?:[ \u3000][^\s（(／/|｜・]{1,12})?")
+BYLINE_LINES: Final = 15  # a byline inside a line counts only among the first lines
+MAX_BYLINE: Final = 160
+URL_LINE_RE: Final = re.compile(
     r"""^[>\s*_]*(?:(?:URL|Source|Link|Canonical|Permalink)[*_]*\s*:
                   |Originally\s+(?:published|posted)\s+(?:at|on|in)\s*:?
                   |(?=https?://))                   # a bare URL, near the top only
         \s*<?(?P<value>https?://[^\s>]+)>?\s*$""",
     re.IGNORECASE | re.VERBOSE)
-DATE_LINE_RE = re.compile(
+DATE_LINE_RE: Final = re.compile(
     r"^[>\s*_]*(?:Date|Published(?:\s+on)?|Posted(?:\s+on)?|Updated(?:\s+on)?)[*_]*\s*:\s*(?P<value>\S.{3,40}?)\s*$",
     re.IGNORECASE)
-LINE_MARKS = {"author": "", "url": "://", "date": ":"}  # what every line each regex matches holds: a cheap test
+LINE_MARKS: Final = {"author": "", "url": "://", "date": ":"}  # what every line each regex matches holds: a cheap test
 # The ASCII letters the labels of each regex open with, in either case, past the quote markers, emphasis and
 # white space before them: a line opening with any other ASCII character but white space is not tried (most
 # lines of prose), which spares it the regex's call.
-LABEL_LETTERS = {"author": "ABDEPTVW", "url": "CHLOPSU", "date": "DPU"}
-LEADING_MARKS = " \t>*_"
-NOT_LABEL_OPENINGS = {key: frozenset(ch for ch in map(chr, range(128)) if not ch.isspace() and ch not in LEADING_MARKS
+LABEL_LETTERS: Final = {"author": "ABDEPTVW", "url": "CHLOPSU", "date": "DPU"}
+LEADING_MARKS: Final = " \t>*_"
+NOT_LABEL_OPENINGS: Final = {
+    key: frozenset(ch for ch in map(chr, range(128)) if not ch.isspace() and ch not in LEADING_MARKS
                                      and ch.upper() not in letters) for key, letters in LABEL_LETTERS.items()}
-SPACE_RE = re.compile(r"\s+")
-TOP_LINES = 8  # a bare URL counts as the document's own only among its first lines
-NAME_WORD_RE = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
+SPACE_RE: Final = re.compile(r"\s+")
+TOP_LINES: Final = 8  # a bare URL counts as the document's own only among its first lines
+NAME_WORD_RE: Final = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
 
 
-WHOLE_PAGE_NOTE = "no list among the article's text; found one with the page rendered whole"
+WHOLE_PAGE_NOTE: Final = "no list among the article's text; found one with the page rendered whole"
 
 
 def parse_bytes(data: bytes, source: str, sha256: str | None = None, known_format: str | None = None) -> Document:

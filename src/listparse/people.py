@@ -15,7 +15,7 @@ import string
 from collections import Counter
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz.distance import OSA
 
@@ -25,7 +25,7 @@ from .rendered import evidence_json, person_json
 if TYPE_CHECKING:
     from .rendered import Rule
 
-NAME_RUN_RE = re.compile(
+NAME_RUN_RE: Final = re.compile(
     r"""([A-Z](?<![\w'’-].)[a-z]++(?:-[A-Z]?[a-z]++)?+  # a capitalized word, maybe hyphenated, that starts one
                                                      # (the look back after its capital lets `re` skip to one)
          (?:[ \u00a0][A-Z][a-z]++(?:-[A-Z]?[a-z]++)?+){1,2})  # one or two more
@@ -38,7 +38,7 @@ NAME_RUN_RE = re.compile(
 # NAME_RUN_RE for ASCII text, searched as bytes with every capital made "A" (see `name_runs`). Its `{1,2}`
 # is written out as one word and an optional one: most capitals are followed by no second word, which the
 # literal " A" tells sooner than `re`'s repeat does.
-ASCII_NAME_RUN_RE = re.compile(
+ASCII_NAME_RUN_RE: Final = re.compile(
     rb"""A(?<![\w'-].)[a-z]++(?:-A?[a-z]++)?+
          \ A[a-z]++(?:-A?[a-z]++)?+
          (?:\ A[a-z]++(?:-A?[a-z]++)?+)?
@@ -46,9 +46,9 @@ ASCII_NAME_RUN_RE = re.compile(
     """,
     re.VERBOSE,
 )
-CAPITALS_AS_A = bytes.maketrans(string.ascii_uppercase.encode(), b"A" * 26)
-CAPITALIZED_WORD_RE = re.compile(r"[A-Z][a-z]+")
-NOT_NAME_WORDS = frozenset("""
+CAPITALS_AS_A: Final = bytes.maketrans(string.ascii_uppercase.encode(), b"A" * 26)
+CAPITALIZED_WORD_RE: Final = re.compile(r"[A-Z][a-z]+")
+NOT_NAME_WORDS: Final = frozenset("""
     The A An This That These Those It Its He She They We I You Our Their His Her My Your In On At As But And Or
     If When While After Before Although However Despite Unfortunately Not Now One Two Three Many Some All Each
     Every Both From With Without For Fans Anime Set Given Japanese English American British Even Yet Still
@@ -57,17 +57,15 @@ NOT_NAME_WORDS = frozenset("""
     Sunday January February March April May June July August September October November December Studio
     Netflix Hulu Crunchyroll Funimation Amazon Prime Video Original Based Series Movie Film Manga Novel Light
     Sir Dame Lord Lady Mr Mrs Ms Miss Dr Doctor Professor Captain King Queen Prince Princess Saint Master
-""".split())
-
-
-# Determiners and pronouns of other languages the corpus is in: "Das Ganze", "Eine Auszeit" are no names.
-NOT_NAME_WORDS |= frozenset("""
+""".split()) | frozenset(
+    # Determiners and pronouns of other languages the corpus is in: "Das Ganze", "Eine Auszeit" are no names.
+    """
     Der Die Das Den Dem Des Ein Eine Einen Einem Einer Kein Keine Sein Seine Ihr Ihre Mein Meine Unser Unsere
     Dieser Diese Dieses Jeder Jede Jedes Wer Was Wie Wenn Auch Aber Und Oder Mit Nach Bei Auf Für Im Am Zum Zur
     El Los Las Una Uno Este Esta Estos Sus Os Um Uma Seu Sua Nas Les Une Cette Ces Gli
 """.split())
 # The last word of an organisation, a place or a thing, never of a person's name.
-NOT_NAME_ENDINGS = frozenset("""
+NOT_NAME_ENDINGS: Final = frozenset("""
     Entertainment Publishing Productions Pictures Studios Records Games Software Interactive Media Network
     Channel Central Club Company Corporation Inc Ltd Group Kingdom States Republic City Town County Island
     Islands Street Road Avenue School University College Academy Museum Hotel Restaurant Bar Cafe Shack
@@ -137,9 +135,9 @@ class TitlePhrases:
         return [name for name in names if f" {' '.join(name.value.casefold().split())} " not in phrases]
 
 
-LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
-WORD_JOINERS = "_'’-"  # with letters and digits, what `\w` and the apostrophes and hyphen cover
-LOWER_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzäöüß'’-")
+LOWER_WORD_RE: Final = re.compile(r"(?<![\w'’-])[a-zäöüß][a-zäöüß'’-]+")
+WORD_JOINERS: Final = "_'’-"  # with letters and digits, what `\w` and the apostrophes and hyphen cover
+LOWER_WORD_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyzäöüß'’-")
 
 
 # A name's `Located`, as `Located(**values)` makes it, without the Python frame of `BaseModel.__init__`.
@@ -206,7 +204,7 @@ def _ascii_stand_ins(text: str) -> str:
     return text
 
 
-STAND_INS = (("’", "'"), ("\u00a0", " "), ("“", '"'), ("”", '"'), ("—", '"'), ("–", '"'))
+STAND_INS: Final = (("’", "'"), ("\u00a0", " "), ("“", '"'), ("”", '"'), ("—", '"'), ("–", '"'))
 
 
 def _starts_sentence(text: str, position: int) -> bool:
@@ -220,9 +218,9 @@ def _starts_sentence(text: str, position: int) -> bool:
     return printed[-1] in SENTENCE_OPENERS or (printed[-1] in SENTENCE_ENDS and len(printed) < len(before))
 
 
-SENTENCE_REACH = 64
-SENTENCE_ENDS = ".!?:;"
-SENTENCE_OPENERS = "\"“("
+SENTENCE_REACH: Final = 64
+SENTENCE_ENDS: Final = ".!?:;"
+SENTENCE_OPENERS: Final = "\"“("
 
 
 def capitalized_words(text: str) -> list[str]:

@@ -16,17 +16,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from typing import Final
 
 from .read import Line
 
 # Digits that carry their own number: circled, parenthesised, "1." glyphs, dingbats, keycaps.
-GLYPH_DIGITS = "".join(chr(code) for first, last in (
+GLYPH_DIGITS: Final = "".join(chr(code) for first, last in (
     (0x2460, 0x249B), (0x24EB, 0x24FE), (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF))
     for code in range(first, last + 1))
-KEYCAP_TEN = "\U0001F51F"  # 🔟
+KEYCAP_TEN: Final = "\U0001F51F"  # 🔟
 # Runs of white space and a label's words are possessive (`*+`, `++`): what follows them never starts with what
 # they would give back, so `re` need not try each shorter run before failing, which a line of prose made it do.
-RANK_LINE_RE = re.compile(
+RANK_LINE_RE: Final = re.compile(
     r"""
     ^(?P<indent>[^\S\n>]*+)                             # indentation, quote markers
     (?P<bullet>[-*•+][^\S\n]++)?                        # a bullet before the number ("- 1. Title")
@@ -55,14 +56,14 @@ RANK_LINE_RE = re.compile(
     """,
     re.VERBOSE,
 )
-TRAILING_RANK_RE = re.compile(
+TRAILING_RANK_RE: Final = re.compile(
     r"""^(?P<heading>\#{1,6}[^\S\n]+)?
         (?P<title>[^\s#].{0,150}?)                      # the title first
         [^\S\n]*(?:[-–—|:,(][^\S\n]*)?                  # a separator, or an opening parenthesis
         (?P<prefix>\#|No\.[^\S\n]?)(?P<rank>\d{1,6})\)?[^\S\n]*$  # "… #3", "… (No. 3)" """,
     re.VERBOSE,
 )
-TABLE_ROW_RE = re.compile(
+TABLE_ROW_RE: Final = re.compile(
     r"""^\s*\|\s*(?:\#|No\.?\s*)?(?P<tie>=|T-?(?=\d))?(?P<rank>\d{1,6})[.)]?\s*   # | 1 |   a rank in the first cell
         \|\s*(?P<title>[^|]*?[^|\s])\s*(?:\||$)                # | Title |  the title in the second""",
     re.VERBOSE,
@@ -74,7 +75,7 @@ TABLE_ROW_RE = re.compile(
 # RANK_LINE_RE's fifteen. Every line it matches, RANK_LINE_RE reads the same way: nothing but white space
 # precedes the number, so no bullet, heading, label or prefix can, and what follows the number leaves no room
 # for a time stamp, keycap, ordinal or another separator (tests/test_ranks.py holds the two side by side).
-PLAIN_RANK_RE = re.compile(
+PLAIN_RANK_RE: Final = re.compile(
     r"""
     (?P<indent>[^\S\n]*+)                    # indentation
     (?P<rank>[0-9]{1,6})                     # an ASCII number, all of it
@@ -84,16 +85,17 @@ PLAIN_RANK_RE = re.compile(
     """,
     re.VERBOSE,
 )
-PLAIN_OPENINGS = frozenset(" \t0123456789")  # what a line PLAIN_RANK_RE matches can open with, but for rare spaces
-DIGIT_HINT_RE = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]")
-ASCII_DIGIT_RE = re.compile(r"[0-9]")
-ROMAN_HINT_RE = re.compile(r"[\s#*_>-]*[IVXLC]+\\?[.)]")
-ASCII_DIGITS = frozenset("0123456789")
-ROMAN_HINT_OPENINGS = "#*_>-IVXLC"  # with white space, what a line ROMAN_HINT_RE matches opens with
-HINT_CHARS = 80  # how far into a line a digit is looked for
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-ROMAN_RE = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
-MONTHS = frozenset("""
+# What a line PLAIN_RANK_RE matches can open with, but for rare spaces
+PLAIN_OPENINGS: Final = frozenset(" \t0123456789")
+DIGIT_HINT_RE: Final = re.compile(r"[\d" + GLYPH_DIGITS + KEYCAP_TEN + r"]")
+ASCII_DIGIT_RE: Final = re.compile(r"[0-9]")
+ROMAN_HINT_RE: Final = re.compile(r"[\s#*_>-]*[IVXLC]+\\?[.)]")
+ASCII_DIGITS: Final = frozenset("0123456789")
+ROMAN_HINT_OPENINGS: Final = "#*_>-IVXLC"  # with white space, what a line ROMAN_HINT_RE matches opens with
+HINT_CHARS: Final = 80  # how far into a line a digit is looked for
+ROMAN_VALUES: Final = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+ROMAN_RE: Final = re.compile(r"^(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+MONTHS: Final = frozenset("""
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
     januar februar märz april mai juni juli oktober dezember jän mär okt dez
@@ -102,8 +104,8 @@ MONTHS = frozenset("""
     janvier février mars avril juin juillet août septembre octobre novembre décembre
     gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
     """.split())
-SEPARATOR_KINDS = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}  # the style's separator
-DATE_TITLE_RE = re.compile(r"^(?P<month>[^\W\d_]+)\.?,?\s+(?:\d{1,2},?\s+)?\d{4}\W*$")  # "September 2018"
+SEPARATOR_KINDS: Final = {"–": "-", "—": "-", "．": ".", "）": ")", "：": ":", "。": "."}  # the style's separator
+DATE_TITLE_RE: Final = re.compile(r"^(?P<month>[^\W\d_]+)\.?,?\s+(?:\d{1,2},?\s+)?\d{4}\W*$")  # "September 2018"
 
 
 @dataclass(slots=True, unsafe_hash=True)

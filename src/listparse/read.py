@@ -17,30 +17,31 @@ from dataclasses import dataclass, field
 from itertools import accumulate, count
 from operator import add
 from pathlib import Path
+from typing import Final
 
 from . import limits
 from .errors import ReadError
 from .hidden import visible_lines
 from .html_text import render_html
 
-TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+TEXT_SUFFIXES: Final = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                  ".html": "html", ".htm": "html", ".xhtml": "html"}
 
-NEWLINE_RE = re.compile(r"\r\n?|\u2028|\u2029")
+NEWLINE_RE: Final = re.compile(r"\r\n?|\u2028|\u2029")
 # How an HTML page opens, after its XML declaration and comments (skipped in code by `looks_like_html`:
 # a regex skipping "<!--.*?-->" repeatedly backtracks exponentially on a text that is not HTML).
-XML_PROLOGUE_RE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?")
-HTML_START_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+XML_PROLOGUE_RE: Final = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?")
+HTML_START_RE: Final = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 # A page of server-side template source: ASP.NET/JSP directives, PHP, ASP.NET content blocks.
-SERVER_PAGE_RE = re.compile(r"\A\s*(?:<%[@=]?|<\?php\b|<asp:)", re.IGNORECASE)
+SERVER_PAGE_RE: Final = re.compile(r"\A\s*(?:<%[@=]?|<\?php\b|<asp:)", re.IGNORECASE)
 # A raw HTML block inside Markdown starts with one of these tags (CommonMark's type 6).
-MD_HTML_BLOCK_RE = re.compile(
+MD_HTML_BLOCK_RE: Final = re.compile(
     r"^\s{0,3}<(?:ul|ol|li|div|table|section|article|figure|blockquote|h[1-6]|p|dl|details)\b",
     re.IGNORECASE)
-MARKDOWN_SNIFF_RE = re.compile(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", re.MULTILINE)
+MARKDOWN_SNIFF_RE: Final = re.compile(r"^\s{0,3}#{1,6}\s|^\s{0,3}[-*]\s|\*\*\S|\[[^\]]+\]\([^)]+\)", re.MULTILINE)
 # Control characters other than tab, line feed and carriage return, as bytes: each is one byte in UTF-8.
-CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-CHECKED_CHARS = 100000  # how much of a text is looked at for control characters
+CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+CHECKED_CHARS: Final = 100000  # how much of a text is looked at for control characters
 
 
 @dataclass(slots=True, unsafe_hash=True)

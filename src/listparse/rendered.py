@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 from pydantic_core import to_json
@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 # msgspec, not orjson: orjson reads an integer beyond 64 bits as a float.
 decode_json = msgspec.json.Decoder().decode
 encode_json = msgspec.json.Encoder().encode
-ENTRY_KEYS = tuple(Entry.model_fields)  # the order an entry's JSON prints its keys in
-WORK_ID = b',"work_id":'  # an entry's last key, left out until the merge sets it
-EMPTY_ID = b'{"id":""'  # how a work's JSON starts before its id is known
-ENTRIES = b',"entries":['  # a document's last key, left out of a document head (no entries)
+ENTRY_KEYS: Final = tuple(Entry.model_fields)  # the order an entry's JSON prints its keys in
+WORK_ID: Final = b',"work_id":'  # an entry's last key, left out until the merge sets it
+EMPTY_ID: Final = b'{"id":""'  # how a work's JSON starts before its id is known
+ENTRIES: Final = b',"entries":['  # a document's last key, left out of a document head (no entries)
 
 
 def entry_json(body: bytes, work_id: str | None) -> bytes:

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Final
 
 from .cells import is_name, shape_of
 from .labels import CREATOR_ROLE, NETWORKS, STREAMING_SERVICES
@@ -21,17 +22,19 @@ from .ranks import match_rank_line
 from .read import Line
 from .titles import clean_markup
 
-HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+")
-BULLET_RE = re.compile(r"^\s*[-*•+]\s+")
-PART_SEPARATOR_RE = re.compile(r"\s+[·•|]\s+")  # "Chantal Akerman · 1975 · 201 min"
-TRAILING_YEARS_RE = re.compile(r"\s(?P<years>(?:1[89]|20)\d\d(?:\s?[–-]\s?(?:(?:1[89]|20)\d\d)?)?)$")  # "HBO 2019–"
-NAME_AND_YEAR_RE = re.compile(r"^(?P<name>[^,]{3,60}),\s*(?P<year>1[89]\d\d|20\d\d)$")  # "Ursula K. Le Guin, 1969"
-BULLETS = ("-", "*", "•", "+")  # what BULLET_RE finds first on a stripped line
-SENTENCE_END = (".", "!", "?", ":", "…")
-MAX_SLOT_LINE = 60
-MAX_SLOT_WORDS = 8
-REACH = 4  # lines before and after the title a slot may be
-CHANNELS = frozenset(name.lower() for name in (*STREAMING_SERVICES, *NETWORKS))
+HEADING_RE: Final = re.compile(r"^\s{0,3}(#{1,6})\s+")
+BULLET_RE: Final = re.compile(r"^\s*[-*•+]\s+")
+PART_SEPARATOR_RE: Final = re.compile(r"\s+[·•|]\s+")  # "Chantal Akerman · 1975 · 201 min"
+TRAILING_YEARS_RE: Final = re.compile(  # "HBO 2019–"
+    r"\s(?P<years>(?:1[89]|20)\d\d(?:\s?[–-]\s?(?:(?:1[89]|20)\d\d)?)?)$")
+NAME_AND_YEAR_RE: Final = re.compile(  # "Ursula K. Le Guin, 1969"
+    r"^(?P<name>[^,]{3,60}),\s*(?P<year>1[89]\d\d|20\d\d)$")
+BULLETS: Final = ("-", "*", "•", "+")  # what BULLET_RE finds first on a stripped line
+SENTENCE_END: Final = (".", "!", "?", ":", "…")
+MAX_SLOT_LINE: Final = 60
+MAX_SLOT_WORDS: Final = 8
+REACH: Final = 4  # lines before and after the title a slot may be
+CHANNELS: Final = frozenset(name.lower() for name in (*STREAMING_SERVICES, *NETWORKS))
 
 
 @dataclass(frozen=True, slots=True)

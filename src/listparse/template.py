@@ -21,19 +21,20 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from .cells import NAME_WORD_RE, Cell, Plain, cell_before, content_end, is_name, reads_as_prose, shape_of, start_of
 from .labels import CREATOR_ROLE, HEADLINE_NOUNS, PLATFORM_CODES, STREAMING_SERVICES
 
-DATA_SHAPES = ("year", "percent", "score", "stars", "price", "number")
-LEAD_SEPARATORS = (" – ", " — ", " - ", " by ")
-SERVICES = frozenset(service.lower() for service in STREAMING_SERVICES)
-WORD_RE = re.compile(r"[^\W\d_]+")
-MAX_COLUMNS = 6
-NAME_JOINERS = frozenset({"and", "&", "und", "y", "e", "et"})
-INITIAL_RE = re.compile(r"^(?:[A-Z]\.){1,3}$")  # "R.", "J.K."
+DATA_SHAPES: Final = ("year", "percent", "score", "stars", "price", "number")
+LEAD_SEPARATORS: Final = (" – ", " — ", " - ", " by ")
+SERVICES: Final = frozenset(service.lower() for service in STREAMING_SERVICES)
+WORD_RE: Final = re.compile(r"[^\W\d_]+")
+MAX_COLUMNS: Final = 6
+NAME_JOINERS: Final = frozenset({"and", "&", "und", "y", "e", "et"})
+INITIAL_RE: Final = re.compile(r"^(?:[A-Z]\.){1,3}$")  # "R.", "J.K."
 # Separators a text column may look past other separators for, and those it may not swallow.
-SEARCHED = {"colon": (": ",), "dash": (": ", " - ", " – ", " — "), "pipe": (": ", " | ")}
+SEARCHED: Final = {"colon": (": ",), "dash": (": ", " - ", " – ", " — "), "pipe": (": ", " | ")}
 
 
 @dataclass(frozen=True, slots=True)

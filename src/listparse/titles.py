@@ -12,53 +12,57 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Final
 
 from .labels import KIND_WORDS, MEDIA_FORMAT_WORDS, STREAMING_SERVICES
 
-MAX_EMPHASIS = 400  # characters one emphasised run may hold
+MAX_EMPHASIS: Final = 400  # characters one emphasised run may hold
 # A Markdown heading; `heading_text` strips its closing hashes (a lazy title before "\s*#*\s*$" is cubic).
-HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
-WIKI_LINK_RE = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")  # [[Page]], [[Page|shown]]
-LINK_RE = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
+HEADING_RE: Final = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+WIKI_LINK_RE: Final = re.compile(r"\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")  # [[Page]], [[Page|shown]]
+LINK_RE: Final = re.compile(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")
 # Emphasis: "*x*", "**x**", and "_x_"/"__x__" only when not inside a word ("__del__" stays).
 # The emphasised run is bounded: unbounded, "*a*a*a…" makes every opener scan to the end of the line.
-EMPHASIS_RE = re.compile(rf"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.{{1,{MAX_EMPHASIS}}}?)(?<=\S)\1(?!\w)")
-STRAY_MARKUP_RE = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")
-CODE_SPAN_RE = re.compile(r"`([^`]*)`")
-CODE_TAG_RE = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
-ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
-IAL_RE = re.compile(r"\{:[^{}\n]{0,200}\}|\{#[\w-]+[^{}\n]{0,200}\}")  # kramdown/Pandoc attributes: {:target="_blank"}
-TRAILING_PAREN_RE = re.compile(r"\s*\(([^()]*)\)\s*$")
-LEADING_PIPE_RE = re.compile(r"^\|\s*(.*)$")
-ABBREVIATION_END_RE = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "… R.U.R.", "… John F.": an initial
-PROSE_DASH_RE = re.compile(r"\s+[-–—]\s+")  # "Title – A sentence about it."
-PIPE_EXTRA_RE = re.compile(r"\s+\|\s+(.*)$")
-BY_AUTHOR_RE = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
-YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
-YEAR_INSIDE_RE = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
-QUOTE_OPENERS = "\"“„«»《「『"  # QUOTED_RE's first class
-QUOTED_RE = re.compile(r"^([\"“„«»《「『])(?P<inner>[^\"“”„«»《》「」『』]{1,200})([\"”“»«》」』])")  # "T", «T», 《T》
-PERCENT_RE = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
-LEADING_YEAR_RE = re.compile(r"^((?:1[89]|20)\d\d)(?!\d)[\s,/]*")
-NUMBER_RE = re.compile(r"^\d{1,6}$")
-ROMAN_NUMBER_RE = re.compile(r"^(?:I{1,3}|IV|V|VI{0,3}|IX|X)$")
-TRAILING_BRACKET_RE = re.compile(r"\s*\[([^\[\]]{1,12})\]\s*$")
-FOOTNOTE_RE = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|\*|†|pdf|video|audio|paywall|pay|free|nsfw)$", re.IGNORECASE)
-VERSION_WORDS = frozenset("part season chapter volume vol episode book edition version cut remastered extended "
+EMPHASIS_RE: Final = re.compile(rf"(\*\*|\*|(?<!\w)__|(?<!\w)_)(?=\S)(.{{1,{MAX_EMPHASIS}}}?)(?<=\S)\1(?!\w)")
+STRAY_MARKUP_RE: Final = re.compile(r"(?<![\w*])\*{1,3}|\*{1,3}(?![\w*])")
+CODE_SPAN_RE: Final = re.compile(r"`([^`]*)`")
+CODE_TAG_RE: Final = re.compile(r"</?code\b[^>]*>", re.IGNORECASE)
+ESCAPE_RE: Final = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+HTML_TAG_RE: Final = re.compile(r"</?[a-zA-Z][^>]*>")
+IAL_RE: Final = re.compile(  # kramdown/Pandoc attributes: {:target="_blank"}
+    r"\{:[^{}\n]{0,200}\}|\{#[\w-]+[^{}\n]{0,200}\}")
+TRAILING_PAREN_RE: Final = re.compile(r"\s*\(([^()]*)\)\s*$")
+LEADING_PIPE_RE: Final = re.compile(r"^\|\s*(.*)$")
+ABBREVIATION_END_RE: Final = re.compile(r"(?:^|[\s.])[A-Z]\.$")  # "… R.U.R.", "… John F.": an initial
+PROSE_DASH_RE: Final = re.compile(r"\s+[-–—]\s+")  # "Title – A sentence about it."
+PIPE_EXTRA_RE: Final = re.compile(r"\s+\|\s+(.*)$")
+BY_AUTHOR_RE: Final = re.compile(r"^\s*,?\s*[Bb]y\s+(.+?)(?:\s*[.:;]\s+|\s*[.:;]?\s*$|\s+(?=[a-z]))")
+YEAR_RE: Final = re.compile(r"^(1[89]\d\d|20\d\d)$")
+YEAR_INSIDE_RE: Final = re.compile(r"(?<![\d-])(1[89]\d\d|20\d\d)(?![\d-])")
+QUOTE_OPENERS: Final = "\"“„«»《「『"  # QUOTED_RE's first class
+QUOTED_RE: Final = re.compile(  # "T", «T», 《T》
+    r"^([\"“„«»《「『])(?P<inner>[^\"“”„«»《》「」『』]{1,200})([\"”“»«》」』])")
+PERCENT_RE: Final = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
+LEADING_YEAR_RE: Final = re.compile(r"^((?:1[89]|20)\d\d)(?!\d)[\s,/]*")
+NUMBER_RE: Final = re.compile(r"^\d{1,6}$")
+ROMAN_NUMBER_RE: Final = re.compile(r"^(?:I{1,3}|IV|V|VI{0,3}|IX|X)$")
+TRAILING_BRACKET_RE: Final = re.compile(r"\s*\[([^\[\]]{1,12})\]\s*$")
+FOOTNOTE_RE: Final = re.compile(
+    r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|\*|†|pdf|video|audio|paywall|pay|free|nsfw)$", re.IGNORECASE)
+VERSION_WORDS: Final = frozenset("part season chapter volume vol episode book edition version cut remastered extended "
                           "uncut director's special deluxe trilogy collection series".split())
-OTHER_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI",
+OTHER_SCRIPTS: Final = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI",
                  "DEVANAGARI")
-LEAD_IN_RE = re.compile(r"(?<=[.!?)])\s+([A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s*$")  # "… (tm).  Bonus:"
-LABELLED_RE = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
-RATING_RE = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
-SERVICE_SUFFIX_RE = re.compile(
+LEAD_IN_RE: Final = re.compile(r"(?<=[.!?)])\s+([A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s*$")  # "… (tm).  Bonus:"
+LABELLED_RE: Final = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
+RATING_RE: Final = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
+SERVICE_SUFFIX_RE: Final = re.compile(
     r"\s+[-–—]\s+(" + "|".join(re.escape(name) for name in sorted(STREAMING_SERVICES, key=len, reverse=True))
     + r")\s*$",
     re.IGNORECASE,
 )
-LEADING_MARKUP = "![*_" + QUOTE_OPENERS  # what a match of LINK_RE, EMPHASIS_RE or QUOTED_RE starts with
-MEDIA_RE = re.compile(
+LEADING_MARKUP: Final = "![*_" + QUOTE_OPENERS  # what a match of LINK_RE, EMPHASIS_RE or QUOTED_RE starts with
+MEDIA_RE: Final = re.compile(
     r"^(?:\d+\s+)?(?:" + "|".join(re.escape(word) for word in MEDIA_FORMAT_WORDS) + r")\b",
     re.IGNORECASE,
 )
