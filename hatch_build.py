@@ -2,7 +2,7 @@
 
 The modules named under `compiled` in pyproject.toml are type-checked and compiled by mypyc, as black
 and mypy ship theirs; their Python source goes into the wheel too, and Python imports the compiled
-module first. Parsing then runs about 1.35× faster per core (see the README's Performance section).
+module first. Parsing then runs about 1.3× faster per core (see the README's Performance section).
 
 - An editable install (`pip install -e .`) is never compiled: an edit to a module takes effect at once.
 - `LISTPARSE_PURE_PYTHON=1` builds a pure-Python wheel.
@@ -36,7 +36,7 @@ class CustomBuildHook(BuildHookInterface):
                 raise
             traceback.print_exc()
             print(f"listparse: compiling with mypyc failed ({type(error).__name__}: {error}); "
-                  "building a pure-Python wheel, which parses about 1.35x slower", file=sys.stderr)
+                  "building a pure-Python wheel, which parses about 1.3x slower", file=sys.stderr)
             return
         build_data["pure_python"] = False
         build_data["infer_tag"] = True  # cp311-cp311-<platform>: the extensions are for this interpreter

@@ -10,7 +10,7 @@ import sys
 
 from click.testing import CliRunner
 
-from listparse import __version__
+from listparse import __version__, compiled
 from listparse.cli import main
 
 from .conftest import FIXTURES, RAW
@@ -28,10 +28,11 @@ def _documents(out):
 
 
 def test_version():
-    """--version prints the version."""
+    """--version prints the version, and which build runs (hatch_build.py)."""
     result = _run("--version")
     assert result.exit_code == 0
-    assert __version__ in result.output
+    build = "parser compiled with mypyc" if compiled() else "pure Python"
+    assert result.output == f"listparse, version {__version__}, {build}\n"
 
 
 def test_help_has_examples():

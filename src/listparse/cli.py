@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import click
 
-from . import __version__
+from . import __version__, compiled
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_WRITE_FAILED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FORMATS = ("json", "jsonl", "csv", "sqlite", "parquet")
@@ -45,7 +45,8 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="listparse")
+@click.version_option(__version__, prog_name="listparse", message="%(prog)s, version %(version)s, "
+                      + ("parser compiled with mypyc" if compiled() else "pure Python"))
 @click.option("-v", "--verbose", count=True, help="Log each phase and its time to stderr (-vv: the parser's "
               "decisions too). Also accepted after the command name.")
 def main(verbose: int) -> None:
