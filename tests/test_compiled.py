@@ -13,7 +13,8 @@ import pytest
 
 from listparse import entries
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import DOCUMENT_SUFFIXES, FIXTURES, RAW, ROOT
+
 COMPILED = not entries.__file__.endswith(".py")
 
 # Each input's worker record (`Parsed`: head and entries JSON, entries.csv cells, fields.csv rows), one line
@@ -41,8 +42,9 @@ def _records(inputs: list[Path], **env: str) -> list[str]:
 @pytest.mark.skipif(not COMPILED, reason="listparse runs from its Python source here (an editable or pure-Python "
                                          "install): there is no compiled build to compare with it")
 def test_the_compiled_parse_is_the_source_parse():
-    inputs = sorted(path for folder in (ROOT / "tests" / "fixtures", ROOT / "raw") for path in folder.rglob("*")
-                    if path.suffix in (".txt", ".md", ".html", ".htm", ".bin", ".dat") and path.is_file())
+    # Every fixture document, in every folder (the bad inputs too), and the seeds.
+    inputs = sorted(path for folder in (FIXTURES, RAW) for path in folder.rglob("*")
+                    if path.suffix in DOCUMENT_SUFFIXES and path.is_file())
     assert len(inputs) > 50
     compiled = _records(inputs)
     source = _records(inputs, PYTHONPATH=str(ROOT / "src"))  # src/ holds only the modules' Python source
