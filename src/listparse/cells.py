@@ -36,7 +36,7 @@ SEPARATOR_KINDS: Final = {"-": "dash", "–": "dash", "—": "dash", "--": "dash
 SEPARATOR_MARK_RE: Final = re.compile(f"[{re.escape(''.join(m for m in SEPARATOR_KINDS if len(m) == 1))}]|by")
 SEPARATOR_MARK_OF: Final = {
     kind: re.compile("|".join(re.escape(mark) for mark, of in SEPARATOR_KINDS.items() if of == kind))
-                     for kind in set(SEPARATOR_KINDS.values())}
+    for kind in set(SEPARATOR_KINDS.values())}
 MAX_CELL: Final = 80
 YEAR_SHAPE_RE: Final = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 YEAR_INSIDE_RE: Final = re.compile(r"(?<![\d-])(?:1[89]\d\d|20\d\d)(?![\d-])")  # never without a "1" or "20"

@@ -52,7 +52,7 @@ URL_LINE_RE: Final = re.compile(r"^\s*<?(https?://\S+?)>?\s*$")
 YEAR_IN_TEXT_RE: Final = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 COUNT_RE: Final = re.compile(
     r"^\s*(\d[\d,]*)\s*(?:episodes?|eps\.?|pages?|seasons?)?\s*(?:[+,(;]\s*|and\s+)?(.*?)\s*\)?\s*$",
-                      re.IGNORECASE)
+    re.IGNORECASE)
 
 
 def item_separators(marks: str) -> re.Pattern[str]:

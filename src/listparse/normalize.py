@@ -60,7 +60,7 @@ ARTICLES: Final = frozenset({"a", "an", "the"})
 # Words a title printed in capitals keeps in capitals when it gets title case.
 ACRONYMS: Final = frozenset(
     "TV UFO USA UK US EU UN NFL NBA NHL MLB FIFA UEFA FBI CIA NSA DJ PC AI NY LA DC BBC HBO MTV "
-                     "ABC CBS NBC CNN ESPN NASA WWE WWF GTA RPG FPS RTS MMO JRPG DLC VR AR OK SOS ABBA AC ID".split())
+    "ABC CBS NBC CNN ESPN NASA WWE WWF GTA RPG FPS RTS MMO JRPG DLC VR AR OK SOS ABBA AC ID".split())
 ROMAN_NUMERAL_RE: Final = re.compile(r"^(?=[IVX]{2,})X{0,3}(?:IX|IV|V?I{0,3})$")
 
 # `titles_left_alone` looks for what the rules need in all of a list's titles at once, joined by bars (no

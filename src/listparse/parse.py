@@ -60,7 +60,7 @@ LABEL_LETTERS: Final = {"author": "ABDEPTVW", "url": "CHLOPSU", "date": "DPU"}
 LEADING_MARKS: Final = " \t>*_"
 NOT_LABEL_OPENINGS: Final = {
     key: frozenset(ch for ch in map(chr, range(128)) if not ch.isspace() and ch not in LEADING_MARKS
-                                     and ch.upper() not in letters) for key, letters in LABEL_LETTERS.items()}
+                   and ch.upper() not in letters) for key, letters in LABEL_LETTERS.items()}
 SPACE_RE: Final = re.compile(r"\s+")
 TOP_LINES: Final = 8  # a bare URL counts as the document's own only among its first lines
 NAME_WORD_RE: Final = re.compile(r"^(?:[A-ZÀ-Þ][\w.'’-]*|[A-Z]\.|de|van|von|der|da|del|di|la|le|du|bin|al)$")
@@ -251,8 +251,8 @@ def _matches(line_re: re.Pattern, texts: list[str], skip: int, mark: str,
              not_openings: frozenset[str]) -> Iterator[tuple[int, re.Match]]:
     """Each text from `skip` on that holds `mark` and `line_re` matches, with its position; a blank text,
     or one whose first character past its leading marks is among `not_openings`, is not tried. No leading
-    mark is among them: a text whose first character is opens with it, which rules most lines out before
-    an `lstrip`."""
+    mark is among them, so a text whose very first character is among them opens with it: most lines are
+    ruled out so, before an `lstrip`."""
     return ((index, match) for index in range(skip, len(texts))
             if (text := texts[index]) and mark in text and text[0] not in not_openings
             and text.lstrip(LEADING_MARKS)[:1] not in not_openings and (match := line_re.match(text)))
