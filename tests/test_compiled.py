@@ -3,6 +3,7 @@ hook falls back to pure Python, saying why, when compiling fails."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import subprocess
@@ -119,3 +120,40 @@ def test_the_hook_compiles_only_a_standard_wheel(monkeypatch, tmp_path):
 def test_compile_modules_refuses_an_empty_list(tmp_path):
     with pytest.raises(ValueError, match="no modules"):
         _hook_module().compile_modules(ROOT, [], tmp_path)
+
+
+def _value_for(annotation, number: int):
+    """A value of a field's annotated type, told apart from the other fields' by `number` (None for an
+    optional one). The source's annotations are strings; compiled, they are types, `type` for a union."""
+    if not isinstance(annotation, str):
+        annotation = annotation.__name__
+    if annotation == "type" or annotation.endswith("| None"):
+        return None
+    kind = annotation.split("[")[0]
+    return {"int": number, "str": str(number), "bool": bool(number % 2), "tuple": (number, number),
+            "list": [number], "dict": {number: None}}[kind]
+
+
+def test_the_written_out_inits_take_the_dataclass_fields():
+    """The seven dataclasses whose `__init__` is written out for the compiled build (see `read.Line`) take
+    their fields by name and in order, with the fields' defaults: the two statements cannot drift apart.
+    Told by making them, which a compiled `__init__` (its signature hidden) answers as the source's does."""
+    from listparse.cells import Cell, Plain
+    from listparse.entries import Head
+    from listparse.ranks import Candidate
+    from listparse.read import Line
+    from listparse.template import EntrySplit
+    from listparse.titles import TitleParts
+
+    for cls in (Line, Candidate, Cell, Plain, TitleParts, EntrySplit, Head):
+        fields = dataclasses.fields(cls)
+        values = [_value_for(f.type, number) for number, f in enumerate(fields, 1)]
+        by_name = cls(**{f.name: value for f, value in zip(fields, values, strict=True)})
+        assert cls(*values) == by_name, cls
+        assert [getattr(by_name, f.name) for f in fields] == values, cls
+        required = [value for f, value in zip(fields, values, strict=True)
+                    if f.default is f.default_factory is dataclasses.MISSING]
+        made = cls(*required)
+        for f in fields[len(required):]:
+            default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+            assert getattr(made, f.name) == default, (cls, f.name)
