@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +23,7 @@ from listparse.models import (
     Document,
     Entry,
     Evidence,
+    Located,
     MetaField,
     Person,
     Span,
@@ -34,10 +36,12 @@ from listparse.rendered import (
     cell,
     document_json,
     entry_cells,
+    entry_facts,
     entry_json,
     entry_row,
     evidence_json,
     field_values,
+    parsed_entry_json,
     person_json,
     respelled_entry_json,
     row_json,
@@ -365,6 +369,89 @@ def fields_of_an_entry(draw) -> list[MetaField]:
 def test_entry_cells_are_made_as_field_by_field(fields):
     """Any fields, names repeated or colliding with another's column: one walk gives what a walk for each gave."""
     _assert_cells_as_made_field_by_field(_entry(1, "A").model_copy(update={"fields": fields}))
+
+
+def test_parsed_entry_json_of_the_fixtures_is_the_models_json():
+    """Every entry of every fixture, in all the shapes they take, is rendered as its model dumps it."""
+    entries = _fixture_entries()
+    assert any(entry.fields and entry.changes and entry.names for entry in entries)
+    for entry in entries:
+        assert parsed_entry_json(entry) == entry.model_dump_json().encode()
+
+
+@st.composite
+def entries_of_every_key(draw) -> Entry:
+    """An entry with any text in every key, each left at its default or not."""
+    def span() -> Span:
+        line, start = draw(st.integers(min_value=1, max_value=10**6)), draw(st.integers(min_value=0))
+        return Span(line=line, start=start, end=start + draw(st.integers(min_value=0, max_value=99)))
+
+    fields = [field.model_copy(update={"note": draw(st.one_of(st.none(), ROW_TEXT))})
+              for field in draw(fields_of_an_entry())]
+    changes = [Change(field=draw(ROW_TEXT), rule=draw(ROW_TEXT), before=draw(ROW_TEXT), after=draw(ROW_TEXT))
+               for _ in range(draw(st.integers(min_value=0, max_value=2)))]
+    names = [Located(value=draw(ROW_TEXT), raw=draw(ROW_TEXT), span=draw(st.one_of(st.none(), st.builds(span))),
+                     origin=draw(ROW_TEXT)) for _ in range(draw(st.integers(min_value=0, max_value=2)))]
+    return Entry(rank=draw(st.integers()), rank_text=draw(ROW_TEXT), title_raw=draw(ROW_TEXT), title=draw(ROW_TEXT),
+                 span=span(), text=draw(st.one_of(st.just(""), ROW_TEXT)), fields=fields, changes=changes,
+                 names=names, work_id=draw(st.one_of(st.none(), ROW_TEXT)))
+
+
+@given(entries_of_every_key())
+@settings(max_examples=1000, deadline=None)
+def test_parsed_entry_json_is_the_models_json(entry):
+    """Made of plain dicts, an entry's JSON is the model's, byte for byte: each key in order, defaults left out."""
+    assert parsed_entry_json(entry) == entry.model_dump_json().encode()
+
+
+@pytest.mark.parametrize("value", [("a", "b"), 2.5, ["a", 1], True, object()])
+def test_parsed_entry_json_prints_what_an_unvalidated_copy_holds_as_the_model_does(value):
+    """A value `model_copy` set without validating it is printed as pydantic prints it, or fails as it fails."""
+    field = MetaField(name="year", label="Year", raw="2018", value=2018, span=Span(line=1, start=0, end=4))
+    entry = _entry(1, "A").model_copy(update={"fields": [field.model_copy(update={"value": value})]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydantic warns of the unexpected type, and prints it
+        try:
+            expected = entry.model_dump_json().encode()
+        except Exception as error:
+            with pytest.raises(type(error)):
+                parsed_entry_json(entry)
+        else:
+            assert parsed_entry_json(entry) == expected
+
+
+def test_parsed_entry_json_refuses_a_lone_surrogate_as_the_model_does():
+    with pytest.raises(Exception, match="surrogates not allowed"):
+        _entry(1, "A\udcff").model_dump_json()
+    with pytest.raises(Exception, match="surrogates not allowed"):
+        parsed_entry_json(_entry(1, "A\udcff"))
+
+
+def test_parsed_entry_json_prints_the_fields_its_models_have():
+    """`parsed_entry_json` prints these models' fields by hand: a field added to one must be added there too."""
+    assert {model.__name__: list(model.model_fields) for model in (Entry, MetaField, Located, Change)} == {
+        "Entry": ["rank", "rank_text", "title_raw", "title", "span", "text", "fields", "changes", "names", "work_id"],
+        "MetaField": ["name", "label", "raw", "value", "extra", "note", "known", "span"],
+        "Located": ["value", "raw", "span", "origin"], "Change": ["field", "rule", "before", "after"]}
+
+
+def _with_fields(*fields: tuple[str, object]) -> Entry:
+    span = Span(line=1, start=0, end=1)
+    return _entry(1, "A").model_copy(update={"fields": [
+        MetaField(name=name, label=name, raw=str(value), value=value, span=span) for name, value in fields]})
+
+
+@pytest.mark.parametrize("fields, facts", [
+    ((), (None, None)),
+    ((("year", 2018), ("kind", "film")), (2018, "film")),
+    ((("year", "2018"), ("year", 2019), ("year", 2020)), (2019, None)),  # the first year that is a number
+    ((("episodes", 12),), (None, "series")),
+    ((("episodes", 1),), (None, None)),
+    ((("episodes", 12), ("kind", "OVA")), (None, "OVA")),  # a stated kind over the episodes'
+    ((("kind", None), ("kind", "film"), ("kind", "series")), (None, "film")),
+])
+def test_entry_facts_are_the_first_year_and_the_stated_or_implied_kind(fields, facts):
+    assert entry_facts(_with_fields(*fields)) == facts
 
 
 def test_parsed_keeps_each_entrys_cells_and_every_field():

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA
 
 from .keys import title_key, title_tokens
-from .models import Entry, FieldValue
 
 if TYPE_CHECKING:
     from .aliases import Aliases
@@ -90,30 +89,6 @@ class Cluster:
 
     groups: list[Group]
     reasons: set[str]
-
-
-def entry_facts(entry: Entry) -> tuple[int | None, str | None]:
-    """An entry's year and kind (stated, or a series because it has several episodes)."""
-    return field_facts((field.name, field.value) for field in entry.fields)
-
-
-def field_facts(fields: Iterable[tuple[str, FieldValue]]) -> tuple[int | None, str | None]:
-    """The year and kind that an entry's (name, value) fields give (see `entry_facts`)."""
-    year = episodes = stated = None  # each the first of its fields that holds a value of its type
-    for name, value in fields:
-        if isinstance(value, int):
-            if name == "year" and year is None:
-                year = value
-            elif name == "episodes" and episodes is None:
-                episodes = value
-        elif isinstance(value, str) and name == "kind" and stated is None:
-            stated = value
-    return year, stated or kind_by_episodes(episodes)
-
-
-def kind_by_episodes(episodes: int | None) -> str | None:
-    """The kind an entry's episode count implies when none is stated: a series, when it has several."""
-    return "series" if episodes and episodes > 1 else None
 
 
 class Variants:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .ids import Lineage, Naming, log_carried, work_ids
 from .keys import title_key, title_tokens
 from .labels import FIELDS
-from .match import Cluster, cluster_variants, kind_by_episodes, typo_variant
+from .match import Cluster, cluster_variants, typo_variant
 from .models import (
     CatalogueLink,
     Change,
@@ -51,6 +51,7 @@ from .rendered import (
     evidence_json_after,
     evidence_opening,
     json_text,
+    kind_by_episodes,
     respelled_entry_json,
     row_json,
     row_values,
@@ -146,7 +147,7 @@ class Read:
         self.titles.append((intern(entry["title"]),
                             _proof_after(opening, source, rank, span, title_raw, entry.get("changes", ()))))
         fields = entry.get("fields", ())
-        stated_kind, episodes = False, None  # what a kind is inferred from, as `match.field_facts` reads it
+        stated_kind, episodes = False, None  # what a kind is inferred from, as `rendered.entry_facts` reads it
         for field in fields:
             name, value, raw = field["name"], field["value"], field["raw"]
             if name == "kind":

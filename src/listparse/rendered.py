@@ -11,6 +11,11 @@ left out while empty). The merge builds a work the same way: its evidence
 rendered one piece at a time as its entries are read, the work's JSON
 composed of those pieces (`work_json_of`), so a work printed in thousands of
 documents is never one tree of models.
+
+What the worker renders reads each model's fields from its `__dict__`, where
+pydantic keeps them: reading an attribute passes through BaseModel's
+`__getattr__` hook and the class's long method resolution order, several
+times the cost of a dict's lookup, for every field of every entry.
 """
 
 from __future__ import annotations
@@ -57,6 +62,80 @@ def respelled_entry_json(body: bytes, canonical: str, work_id: str) -> bytes:
     change = {"field": "title", "rule": "spelling_from_other_documents", "before": entry["title"], "after": canonical}
     entry |= {"title": canonical, "changes": [*entry.get("changes", ()), change], "work_id": work_id}
     return to_json({key: entry[key] for key in ENTRY_KEYS if key in entry})
+
+
+def parsed_entry_json(entry: Entry) -> bytes:
+    """An entry's JSON as its model dumps it (defaults left out): its fields as plain dicts, written by
+    msgspec, which writes them as pydantic does at three fifths of the cost. A lone surrogate, which neither
+    can encode, fails as the model fails."""
+    try:
+        return encode_json(_entry_json(entry.__dict__))
+    except (TypeError, UnicodeEncodeError):  # a value `model_copy` let in unvalidated, or a lone surrogate
+        return Entry.__pydantic_serializer__.to_json(entry, exclude_defaults=True)  # prints it, or fails so
+
+
+def _entry_json(values: dict[str, Any]) -> dict[str, Any]:
+    """An `Entry`'s values (its `__dict__`) as its JSON holds them, defaults left out."""
+    json: dict[str, Any] = {"rank": values["rank"], "rank_text": values["rank_text"], "title_raw": values["title_raw"],
+                            "title": values["title"], "span": values["span"]}
+    if values["text"]:
+        json["text"] = values["text"]
+    if values["fields"]:
+        json["fields"] = [_field_json(field.__dict__) for field in values["fields"]]
+    if values["changes"]:
+        json["changes"] = [change.__dict__ for change in values["changes"]]  # no defaults to leave out
+    if values["names"]:
+        json["names"] = [_located_json(name.__dict__) for name in values["names"]]
+    if values["work_id"] is not None:
+        json["work_id"] = values["work_id"]
+    return json
+
+
+def _field_json(field: dict[str, Any]) -> dict[str, Any]:
+    """A `MetaField`'s values (its `__dict__`) as its JSON holds them, defaults left out; TypeError for a
+    value of a type it does not validate to (`model_copy` lets any in), which pydantic prints its own way."""
+    value = field["value"]
+    if not (value is None or type(value) is int or type(value) is str
+            or (type(value) is list and all(type(item) is str for item in value))):
+        raise TypeError(f"a field's value of type {type(value).__name__}")
+    json = {"name": field["name"], "label": field["label"], "raw": field["raw"], "value": value}
+    if field["extra"] is not None:
+        json["extra"] = field["extra"]
+    if field["note"] is not None:
+        json["note"] = field["note"]
+    if not field["known"]:
+        json["known"] = False
+    json["span"] = field["span"]
+    return json
+
+
+def _located_json(located: dict[str, Any]) -> dict[str, Any]:
+    """A `Located`'s values (its `__dict__`) as its JSON holds them, defaults left out."""
+    if located["span"] is None:
+        return {"value": located["value"], "raw": located["raw"], "origin": located["origin"]}
+    return located
+
+
+def entry_facts(entry: Entry) -> tuple[int | None, str | None]:
+    """An entry's year and kind (stated, or a series because it has several episodes): what the matching
+    of titles across documents tells works apart by."""
+    year = episodes = stated = None  # each the first of its fields that holds a value of its type
+    for field in entry.fields:
+        values = field.__dict__
+        name, value = values["name"], values["value"]
+        if isinstance(value, int):
+            if name == "year" and year is None:
+                year = value
+            elif name == "episodes" and episodes is None:
+                episodes = value
+        elif isinstance(value, str) and name == "kind" and stated is None:
+            stated = value
+    return year, stated or kind_by_episodes(episodes)
+
+
+def kind_by_episodes(episodes: int | None) -> str | None:
+    """The kind an entry's episode count implies when none is stated: a series, when it has several."""
+    return "series" if episodes and episodes > 1 else None
 
 
 def document_json(head: bytes, entries: Iterable[bytes]) -> bytes:
@@ -184,16 +263,17 @@ def entry_cells(entry: Entry) -> tuple[dict[str, str | None], list[list]]:
     seen: dict[str, int] = {}
     rank = entry.rank
     for field in entry.fields:
-        name, value, extra = field.name, field.value, field.extra
+        values = field.__dict__
+        name, value, extra = values["name"], values["value"], values["extra"]
         count = seen[name] = seen.get(name, 0) + 1
         column = name if count == 1 else f"{name}_{count}"
         value_cell = value if type(value) is str else cell(value)
         cells[column] = value_cell
         if value is not None and FIELDS.get(name) in CONVERTED_KINDS:
-            cells[f"{column}_raw"] = field.raw
+            cells[f"{column}_raw"] = values["raw"]
         if extra:
             cells[f"{column}_extra"] = extra
-        rows.append(_field_row(rank, field, value_cell))
+        rows.append(_field_row(rank, values, value_cell))
     return cells, rows
 
 
@@ -207,12 +287,14 @@ def entry_row(entry: Entry, cells: dict[str, str | None] | None = None) -> bytes
 def field_values(entry: Entry, field: MetaField) -> list:
     """A field's row of fields.csv after its source: rank, field, label, value, extra, raw, known, line,
     start, end (as `entry_cells` makes them for all of an entry's fields)."""
-    return _field_row(entry.rank, field, cell(field.value))
+    return _field_row(entry.rank, field.__dict__, cell(field.value))
 
 
-def _field_row(rank: int | None, field: MetaField, value_cell: str | None) -> list:
-    line, start, end = field.span
-    return [rank, field.name, field.label, value_cell, field.extra, field.raw, int(field.known), line, start, end]
+def _field_row(rank: int | None, field: dict[str, Any], value_cell: str | None) -> list:
+    """A field's fields.csv row from its values (its `__dict__`)."""
+    line, start, end = field["span"]
+    return [rank, field["name"], field["label"], value_cell, field["extra"], field["raw"], int(field["known"]),
+            line, start, end]
 
 
 def document_fields(entries: Iterable[Entry]) -> bytes:

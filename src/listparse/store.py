@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .match import Variant, Variants, entry_facts
+from .match import Variant, Variants
 from .models import Document, Entry, Status
-from .rendered import entry_cells, entry_row, row_json
+from .rendered import entry_cells, entry_facts, entry_row, parsed_entry_json, row_json
 
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL,
@@ -46,7 +46,6 @@ PRAGMAS = ("PRAGMA page_size = 16384", "PRAGMA journal_mode = OFF", "PRAGMA sync
 
 
 # `model_dump_json` as bytes, without its wrapper's keyword handling and the str round trip (a tenth of its cost).
-entry_json_bytes = Entry.__pydantic_serializer__.to_json
 document_json_bytes = Document.__pydantic_serializer__.to_json
 
 
@@ -74,7 +73,7 @@ class Parsed:
             cells, rows = entry_cells(entry)
             columns.update(cells)
             fields += rows
-            entries.append((entry.title, *entry_facts(entry), entry_json_bytes(entry, exclude_defaults=True),
+            entries.append((entry.title, *entry_facts(entry), parsed_entry_json(entry),
                             entry_row(entry, cells)))
         head = document_json_bytes(document, exclude={"entries"}, exclude_defaults=True)
         return cls(document.source, document.sha256, document.status, len(document.warnings), head, tuple(entries),
