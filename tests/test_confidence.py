@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from listparse import parse_text
-from listparse.confidence import table_rival_columns
+from listparse.confidence import TRAILING_DATA_RE, _ends_in_data, table_rival_columns
 from listparse.pipeline import IngestOptions, run
 
 
@@ -53,3 +57,19 @@ def test_documents_csv_carries_confidence(tmp_path):
     assert rows["a.txt"]["confidence"] == "0.75"
     assert json.loads(rows["a.txt"]["confidence_reasons"])[0].startswith("1 rank(s) missing")
     assert rows["b.txt"]["confidence"] == ""
+
+
+@pytest.mark.parametrize("title, ends_in_data", [
+    ("Your Lie in April", False), ("Anohana (2011)", True), ("Anohana (TV) ", False), ("Clannad - NY", True),
+    ("Clannad -NY\n", True), ("Steins;Gate | Funimation", True), ("Spirited Away – 2001", True),
+    ("A-ha", False), ("Clannad (28 Pkt)\n", True),
+])
+def test_a_title_ends_in_data_left_in(title, ends_in_data):
+    assert _ends_in_data(title) is ends_in_data
+
+
+@given(st.text(st.sampled_from("ab1 ()-–—|\n\t\u00a0"), max_size=16))
+@settings(max_examples=2000, deadline=None)
+def test_ends_in_data_is_what_its_regex_finds(title):
+    """The test before the search passes every title the search would find data in."""
+    assert _ends_in_data(title) is (TRAILING_DATA_RE.search(title) is not None)

@@ -20,6 +20,7 @@ from .models import Entry
 from .template import Template
 
 TRAILING_DATA_RE: Final = re.compile(r"\((?:[^()]*\d[^()]*)\)\s*$|\s[-–—|]\s*\S+\s*$")  # "(28 Pkt)", " - NY" left in
+TRAILING_DATA_MARKS: Final = "-–—|"  # one of them, or a closing parenthesis, is in all TRAILING_DATA_RE finds
 NOT_ALNUM_RE: Final = re.compile(r"[\W_]+")
 RIVAL_SHARE: Final = 0.8  # another list scoring this share of the chosen one's score is a real rival
 LONG_TITLE_WORDS: Final = 14
@@ -43,7 +44,7 @@ def assess(chosen: Chain, others: list[Chain], template: Template, entries: list
     long_titles = sum(1 for entry in entries if len(entry.title_raw.split()) > LONG_TITLE_WORDS)
     if long_titles * 2 > len(entries):
         penalties.append((0.1, f"{long_titles} of {len(entries)} titles read as sentences"))
-    leftover = sum(1 for entry in entries if TRAILING_DATA_RE.search(entry.title_raw))
+    leftover = sum(1 for entry in entries if _ends_in_data(entry.title_raw))
     if leftover and leftover * 4 >= len(entries):
         penalties.append((0.15, f"{leftover} title(s) still end in data the template did not split off"))
     duplicates = sum(count - 1 for count in Counter(entry.title_raw.casefold() for entry in entries).values())
@@ -83,6 +84,14 @@ def _lead_misfits(template: Template, entries: list[Entry]) -> int:
     name = field_name(lead.label) if lead.label not in FIELDS else lead.label
     split = {field.name for entry in entries for field in entry.fields}
     return sum(1 for entry in entries if name in split and not any(f.name == name for f in entry.fields))
+
+
+def _ends_in_data(title: str) -> bool:
+    """Whether TRAILING_DATA_RE finds data at the end of a title. Most titles hold neither a dash nor a bar
+    and end in no parenthesis: told so without the search, which tries both readings at every character."""
+    if not (title.rstrip().endswith(")") or any(mark in title for mark in TRAILING_DATA_MARKS)):
+        return False
+    return TRAILING_DATA_RE.search(title) is not None
 
 
 def _missing_ranks(chain: Chain) -> int:
