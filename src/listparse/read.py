@@ -12,10 +12,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, count
-from operator import add
 from pathlib import Path
 from typing import Final
 
@@ -248,7 +246,7 @@ def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
     raw_lines = text.split("\n")
     marked = "```" in text or "~~~" in text or (is_markdown and "<" in text)
     if not marked and "<" not in text:  # no code, nothing hidden, no HTML block: the lines as they are
-        return _placed(raw_lines, range(1, len(raw_lines) + 1))
+        return _numbered(raw_lines)
     shown = visible_lines(raw_lines, hide_markup=is_markdown) if marked else None
     lines: list[tuple[int, str, int | None, bool]] = []
     index = 0
@@ -269,19 +267,27 @@ def markdown_lines(text: str, is_markdown: bool = True) -> list[Line]:
 
 def _place(rendered: Sequence[tuple]) -> list[Line]:
     """Give each rendered line, (number, text, group) and whether it is literal if it may be, its offset
-    in the joined content."""
-    if not rendered:
-        return []
-    numbers, texts, *more = zip(*rendered, strict=True)
-    return _placed(texts, numbers, *more)
+    in the joined content (the texts joined by newlines)."""
+    lines = []
+    offset = 0
+    for line in rendered:
+        text = line[1]
+        lines.append(Line(line[0], offset, text, line[2], len(line) > 3 and line[3]))
+        offset += len(text) + 1
+    return lines
 
 
-def _placed(texts: Sequence[str], numbers: Iterable[int], *more: Iterable) -> list[Line]:
-    """The lines of these texts, each with its number and its offset in the texts joined by newlines;
-    `more`: their groups, and whether each is literal, when they are not the defaults."""
-    ends_before = accumulate(map(len, texts), initial=0)  # the texts' lengths before each
-    offsets = map(add, ends_before, count())  # and a newline after each of them
-    return list(map(Line, numbers, offsets, texts, *more))
+def _numbered(texts: list[str]) -> list[Line]:
+    """The lines of a text as they are, numbered from 1, each with its offset in the text.
+
+    A loop, not `map(Line, …)`: compiled, it makes each line by a direct call of its `__init__`, where
+    `map` calls the class as Python calls it, its arguments parsed for every line."""
+    lines = []
+    offset = 0
+    for number, text in enumerate(texts, 1):
+        lines.append(Line(number, offset, text))
+        offset += len(text) + 1
+    return lines
 
 
 def _checked(text: str, source: str, utf8: bytes | None = None) -> str:
