@@ -31,7 +31,7 @@ QUOTE_RE: Final = re.compile(f"[{''.join(QUOTE_PAIRS)}]")  # an opening quote
 CELL_SEP_RE: Final = re.compile(r"[\s,;:](?:(?<=\s)\s*(?:--|[-–—|·•/,;:@]|by)|(?<=[,;:]))\s+")
 # What each separator prints beside its spaces, and its kind.
 SEPARATOR_KINDS: Final = {"-": "dash", "–": "dash", "—": "dash", "--": "dash", "|": "pipe", "·": "pipe", "•": "pipe",
-                   "/": "slash", ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}
+                          "/": "slash", ",": "comma", ";": "comma", ":": "colon", "by": "by", "@": "at"}
 # A head that prints none of these holds no such cell, and looking costs a fraction of a CELL_SEP_RE scan.
 SEPARATOR_MARK_RE: Final = re.compile(f"[{re.escape(''.join(m for m in SEPARATOR_KINDS if len(m) == 1))}]|by")
 SEPARATOR_MARK_OF: Final = {
@@ -45,9 +45,9 @@ NUMBER_SHAPE_RE: Final = re.compile(r"^[-+]?\d[\d.,  ]*$")
 PERCENT_SHAPE_RE: Final = re.compile(r"^\d+(?:[.,]\d+)?\s*%$")
 SCORE_SHAPE_RE: Final = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:/|out of|von|de|sur|su)\s*\d+(?:[.,]\d+)?$", re.IGNORECASE)
 STARS_SHAPE_RE: Final = re.compile(r"^[★☆✩✭✮⭐½\s]+$|^\d(?:[.,]\d)?\s*(?:stars?|sterne|estrelas|estrellas|étoiles)$",
-                            re.IGNORECASE)
+                                   re.IGNORECASE)
 PRICE_SHAPE_RE: Final = re.compile(r"^[$€£¥₹]{1,5}(?:\s*[-–]\s*[$€£¥₹]{1,5})?$|^[$€£¥₹]\s?\d[\d.,]*$"
-                            r"|^\d[\d.,]*\s?(?:€|EUR|USD|Euro|dollars?|£)$", re.IGNORECASE)
+                                   r"|^\d[\d.,]*\s?(?:€|EUR|USD|Euro|dollars?|£)$", re.IGNORECASE)
 CODE_SHAPE_RE: Final = re.compile(r"^[A-Z]{2,4}$")
 NUMERIC_OPENERS: Final = "+-$€£¥₹★☆✩✭✮⭐½"  # a digit or one of these opens each shape above: a sign, a currency, a star
 NAME_PARTICLES: Final = "de|van|von|der|den|da|del|di|la|le|du|dos|das|y|e|bin|al"

@@ -27,7 +27,7 @@ from .read import Line
 # A count, not 1,000, 4.5, 74%, 23/24 nor an ordinal ("nach dem 10. Spieltag").
 HEADLINE_NUMBER_RE: Final = re.compile(r"(?<![\d.,/])(\d{1,4})(?![\d%]|[.,/]\d|\.\s)")
 WORD_NUMBERS: Final = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
+                       "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100}
 WORD_NUMBER_RE: Final = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 HEADING_LEVEL_RE: Final = re.compile(r"^\s{0,3}(#{1,6})\s")
 STRUCK_RE: Final = re.compile(r"^\s*~~|<(?:del|s|strike)\b")  # a struck-through entry is retracted
@@ -36,7 +36,7 @@ MAX_CHAINS: Final = 300  # chains kept for stitching: enough for any page, bound
 CHAINS_PER_STYLE: Final = 4  # the list, its table of contents, notes, a related box: in one style
 # "And the number one reason why … is…": the lead-in to a winner printed without its number.
 FINALE_RE: Final = re.compile(r"\b(?:number|no\.|nummer|número|numéro)[ \t]+(?:one|1|eins|uno|un)\b|(?<!\w)#1\b",
-                       re.IGNORECASE)
+                              re.IGNORECASE)
 FINALE_REACH: Final = 12  # lines after the last numbered entry the lead-in may be
 
 

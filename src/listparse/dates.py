@@ -29,7 +29,7 @@ DAY: Final = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 YEAR: Final = r"(?P<year>\d{4})"
 # "10:00", "10:00:00", "4:37 pm", with an optional offset or UTC.
 TIME: Final = (r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}:\d\d(?::\d\d)?)(?:\s*(?P<ampm>[ap]\.?m\.?))?"
-        r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d\d:?\d\d))?)?")
+               r"(?:\s*(?P<zone>Z|UTC|GMT|[+-]\d\d:?\d\d))?)?")
 MONTH_FIRST_RE: Final = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}{TIME}$", re.IGNORECASE)
 DAY_FIRST_RE: Final = re.compile(rf"^(?:[A-Za-z]+,?\s+)?{DAY}\.?\s+{MONTH},?\s+{YEAR}{TIME}$", re.IGNORECASE)
 MONTH_YEAR_RE: Final = re.compile(rf"^{MONTH},?\s+{YEAR}$", re.IGNORECASE)

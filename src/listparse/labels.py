@@ -204,7 +204,7 @@ CREATOR_ROLE: Final = {
 
 # Short codes after a title that name a platform rather than a place ("Doom - PC").
 PLATFORM_CODES: Final = frozenset("PC MAC IOS NES SNES GBA GBC DS NDS PSP PSV PS WII WIIU XBOX XBLA PSN N64 GC "
-                           "SMS MD SEGA AMIGA ST C64 DOS ZX".split())
+                                  "SMS MD SEGA AMIGA ST C64 DOS ZX".split())
 
 # Broadcasters and channels a show is listed with ("## Succession" then "HBO").
 NETWORKS: Final = (

@@ -28,15 +28,15 @@ Rule = Callable[[str], str]
 
 # A lead byte of UTF-8 read as cp1252 ("Ã", "Â", "â") followed by a continuation byte's cp1252 reading.
 MOJIBAKE_RE: Final = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161"
-                         "\u0178\u017d\u017e\u02c6\u02dc]")
+                                "\u0178\u017d\u017e\u02c6\u02dc]")
 # A no-break space right after "Ã" or "Â" is half of a mojibake pair ("Ã\u00a0" is "à"): fix_mojibake's.
 ODD_SPACE_RE: Final = re.compile("(?<![ÃÂ])\u00a0|[\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 INVISIBLE_RE: Final = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")  # also C0 controls
 MULTI_SPACE_RE: Final = re.compile(r" {2,}")
 SINGLE_QUOTES: Final = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                               "\u00b4": "'"})
+                                      "\u00b4": "'"})
 DOUBLE_QUOTES: Final = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                               "\u00ab": '"', "\u00bb": '"'})
+                                      "\u00ab": '"', "\u00bb": '"'})
 HYPHENS: Final = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-", "\u2043": "-"})
 SPACE_BEFORE_PUNCTUATION_RE: Final = re.compile(r"(?<=\w)\s+(?=[,;:!?](?:\s|$))")
 SPACE_AFTER_SEMICOLON_RE: Final = re.compile(r"(?<=[^\W\d_]);\s+(?=[^\W\d_])")
@@ -55,7 +55,7 @@ ASCII_LOWER_RE: Final = re.compile("[a-z]")  # one is enough to tell a title is 
 # ("Shadow Of The Beast"), since "Blade Runner The Final Cut" uses "The" to
 # start an unmarked subtitle.
 SMALL_WORDS: Final = frozenset({"and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for", "per", "vs",
-                         "via", "as"})
+                                "via", "as"})
 ARTICLES: Final = frozenset({"a", "an", "the"})
 # Words a title printed in capitals keeps in capitals when it gets title case.
 ACRONYMS: Final = frozenset(
@@ -71,11 +71,11 @@ CHARACTER_KINDS: Final = bytes(
         "?": ",", '"': '"', "'": '"', " ": " ", BAR: BAR}.get(char, "." if char.isprintable() else "\x00"))
     for char in map(chr, range(256)))
 TRIGGERS: Final = (b"&",  # an entity (decode_html_entities) or a semicolon (fix_punctuation_spacing)
-            b" ,",  # a space before one of , : ! ? (fix_punctuation_spacing)
-            b"  ", b"| ", b" |",  # a run of spaces, or a space at one end (tidy_white_space)
-            b"\x00",  # a control character (tidy_white_space)
-            b'|"',  # a quote opening the title (strip_enclosing_quotes)
-            b"AAa")  # a capital after a capital and before a small letter (fix_stray_capitals)
+                   b" ,",  # a space before one of , : ! ? (fix_punctuation_spacing)
+                   b"  ", b"| ", b" |",  # a run of spaces, or a space at one end (tidy_white_space)
+                   b"\x00",  # a control character (tidy_white_space)
+                   b'|"',  # a quote opening the title (strip_enclosing_quotes)
+                   b"AAa")  # a capital after a capital and before a small letter (fix_stray_capitals)
 # What lowercase_small_words lowers, in a title that capitalizes every word: SMALL_WORDS as "Of", "OF".
 LETTERS_ONLY: Final = bytes(byte if chr(byte).isalpha() else ord(" ") for byte in range(256))
 CAPITALIZED_SMALL_WORDS: Final = frozenset(

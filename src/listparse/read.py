@@ -23,7 +23,7 @@ from .hidden import visible_lines
 from .html_text import render_html
 
 TEXT_SUFFIXES: Final = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-                 ".html": "html", ".htm": "html", ".xhtml": "html"}
+                        ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 NEWLINE_RE: Final = re.compile(r"\r\n?|\u2028|\u2029")
 # How an HTML page opens, after its XML declaration and comments (skipped in code by `looks_like_html`:

@@ -50,9 +50,9 @@ TRAILING_BRACKET_RE: Final = re.compile(r"\s*\[([^\[\]]{1,12})\]\s*$")
 FOOTNOTE_RE: Final = re.compile(
     r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|\*|†|pdf|video|audio|paywall|pay|free|nsfw)$", re.IGNORECASE)
 VERSION_WORDS: Final = frozenset("part season chapter volume vol episode book edition version cut remastered extended "
-                          "uncut director's special deluxe trilogy collection series".split())
+                                 "uncut director's special deluxe trilogy collection series".split())
 OTHER_SCRIPTS: Final = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI",
-                 "DEVANAGARI")
+                        "DEVANAGARI")
 LEAD_IN_RE: Final = re.compile(r"(?<=[.!?)])\s+([A-Z][\w'’-]*(?: [\w'’-]+){0,2}:)\s*$")  # "… (tm).  Bonus:"
 LABELLED_RE: Final = re.compile(r"^([A-Za-z][\w ]{1,30}?)\s*:\s*(.+)$")
 RATING_RE: Final = re.compile(r"[★☆✩✭]|\bstars?\b|^\s*\d+(?:\.\d+)?\s*/\s*\d+\s*$", re.IGNORECASE)
