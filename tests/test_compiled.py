@@ -12,21 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from listparse import entries
+from listparse import compiled
 
 from .conftest import DOCUMENT_SUFFIXES, FIXTURES, RAW, ROOT
 
-COMPILED = not entries.__file__.endswith(".py")
-
 # Each input's worker record (`Parsed`: head and entries JSON, entries.csv cells, fields.csv rows), one line
-# each, and which `entries` module made them.
+# each, and which build made them.
 RECORDS = """
 import sys
 from pathlib import Path
-from listparse import entries
+from listparse import compiled
 from listparse.pipeline import Source, parse_source
 from listparse.store import Parsed
-print(entries.__file__.endswith(".py"))
+print(compiled())
 for name in sys.argv[1:]:
     record = Parsed.of(parse_source(Source(Path(name), Path(name).name)))
     print(repr((record.source, record.status, record.warnings, record.head, record.entries,
@@ -40,18 +38,18 @@ def _records(inputs: list[Path], **env: str) -> list[str]:
     return done.stdout.splitlines()
 
 
-@pytest.mark.skipif(not COMPILED, reason="listparse runs from its Python source here (an editable or pure-Python "
+@pytest.mark.skipif(not compiled(), reason="listparse runs from its Python source here (an editable or pure-Python "
                                          "install): there is no compiled build to compare with it")
 def test_the_compiled_parse_is_the_source_parse():
     # Every fixture document, in every folder (the bad inputs too), and the seeds.
     inputs = sorted(path for folder in (FIXTURES, RAW) for path in folder.rglob("*")
                     if path.suffix in DOCUMENT_SUFFIXES and path.is_file())
     assert len(inputs) > 50
-    compiled = _records(inputs)
+    built = _records(inputs)
     source = _records(inputs, PYTHONPATH=str(ROOT / "src"))  # src/ holds only the modules' Python source
-    assert (compiled[0], source[0]) == ("False", "True")  # which build made each
-    assert len(compiled) == len(inputs) + 1
-    assert compiled[1:] == source[1:]
+    assert (built[0], source[0]) == ("True", "False")  # which build made each
+    assert len(built) == len(inputs) + 1
+    assert built[1:] == source[1:]
 
 
 def _hook_module():
@@ -97,11 +95,11 @@ def test_the_hook_compiles_only_a_standard_wheel(monkeypatch, tmp_path):
     built.write_bytes(b"\x7fELF")
     calls = []
 
-    def compiled(root, sources, directory):
+    def compile_modules(root, sources, directory):
         calls.append(sources)
         return {built: "listparse/read.cpython-311-x86_64-linux-gnu.so"}
 
-    monkeypatch.setattr(module, "compile_modules", compiled)
+    monkeypatch.setattr(module, "compile_modules", compile_modules)
     for target, version in (("wheel", "editable"), ("sdist", "standard")):
         build_data = _fresh_build_data()
         _hook(module, target).initialize(version, build_data)
